@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+// classify.ts: what a reply means. A native result (kind + errno) becomes a port state and a
+// reason, or "try again". Policy only: nmap's vocabulary (open / closed / filtered, with
+// reasons syn-ack, conn-refused, no-response, host-unreach, ...), and unlike the seed's
+// Conventional mode, closed (RST) and silent (no answer) are told apart.
+import { constants } from 'node:os';
+
+import { Kind } from './native/records';
+
+export type PortState = 'open' | 'closed' | 'filtered' | 'unknown';
+
+export interface Verdict {
+  /** The port's state, or null when the probe should be sent again. */
+  state: PortState | null;
+  reason: string;
+}
+
+const E = constants.errno;
+
+/** Errno values that mean an ICMP error or a local firewall stood in the way. */
+const FILTERED_REASONS = new Map<number, string>([
+  [E.EHOSTUNREACH, 'host-unreach'],
+  [E.ENETUNREACH, 'net-unreach'],
+  [E.EACCES, 'admin-prohibited'],
+  [E.EPERM, 'admin-prohibited'],
+  [E.ETIMEDOUT, 'no-response'],
+  [E.EPROTO, 'proto-unreach'],
+]);
+
+/**
+ * Classifies one finished probe.
+ * @param attempt 0 for the first try
+ * @param retries how many times a silent probe is sent again
+ */
+export function classify(kind: Kind, err: number, attempt: number, retries: number): Verdict {
+  switch (kind) {
+    case Kind.Connected:
+      return { state: 'open', reason: 'syn-ack' };
+    case Kind.Refused:
+      return { state: 'closed', reason: 'conn-refused' };
+    case Kind.Timeout:
+      return attempt < retries ? { state: null, reason: 'no-response' } : { state: 'filtered', reason: 'no-response' };
+    default: {
+      if (err === E.ECONNRESET) return { state: 'closed', reason: 'reset' };
+      const filtered = FILTERED_REASONS.get(err);
+      if (filtered) return { state: 'filtered', reason: filtered };
+      const name = Object.entries(E).find(([, v]) => v === err)?.[0] ?? `errno ${err}`;
+      return attempt < retries ? { state: null, reason: name } : { state: 'unknown', reason: `error:${name}` };
+    }
+  }
+}

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+// cli.ts: the portscan command: yargs options -> ScanOptions, output to stdout or a file, the
+// progress line, Ctrl-C, and exit codes (0 done, 1 runtime failure, 2 usage, 130 interrupted).
+// The only file that touches process.argv, stdout and exit codes.
+import yargs from 'yargs';
+
+import { ParseError, ScanError, UsageError } from './errors';
+import { HostTable } from './host-table';
+import { createFormatter, FORMATS, type FormatName, type Formatter } from './output/formats';
+import { Writer } from './output/writer';
+import { Progress } from './progress';
+import { isReported, runScan } from './scan';
+import type { ScanOptions } from './options';
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
+
+const EPILOG = `Targets: 127.0.0.1, 127.0.0.1-127.0.0.20, 127.0.0.0/29, 127.0.0-1.1-10 (nmap octets),
+::1, 2001:2::/125, localhost, or a file (-i FILE, '-' for stdin). Spaces or commas separate them.
+Ports: the Standard list of 32 ports by default; '1-1024', '1-30, 80, 443',
+'21, 22, 25, 80-88, 1000-1024, 6666', '-p-' or 'all' for 1-65535.
+
+States: open (the handshake completed), closed (the port answered RST), filtered (no answer
+after --retries, or an ICMP unreachable: the seed's "silent").
+
+Exit codes: 0 done, 1 runtime failure (cannot write output, engine error),
+2 bad usage (malformed target, port or option; nothing was sent), 130 stopped by Ctrl-C
+(what was found is kept and the output file is valid).`;
+
+function wholeNumber(flag: string, text: string | undefined, suffixes = false): number | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+)(ms|s)?$/.exec(text.trim());
+  if (!m || (!suffixes && m[2])) {
+    throw new UsageError(`option '--${flag}' expects a whole number${suffixes ? ' of ms (or with s)' : ''}, got '${text}'`);
+  }
+  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+}
+
+function list(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  return (Array.isArray(v) ? v : [v]).map(String);
+}
+
+function parser(argv: string[]) {
+  // "-p-" is nmap's spelling of every port; yargs would read it as two short flags.
+  const args = argv.map((a) => (a === '-p-' ? '--ports=all' : a));
+  return yargs(args)
+    .scriptName('portscan')
+    .command('$0 [targets..]', 'TCP port scanner: finds the open, closed and silent ports of the targets', (y) =>
+      y.positional('targets', { type: 'string', array: true, describe: 'addresses, ranges, CIDR blocks, hostnames' }),
+    )
+    .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false, 'duplicate-arguments-array': true })
+    .option('ports', { alias: 'p', type: 'string', describe: 'ports to scan (default: the Standard list)' })
+    .option('mode', { alias: 'm', type: 'string', choices: ['auto', 'connect'], default: 'auto', describe: 'scan mode: connect (Conventional: full TCP handshake); auto picks the best available' })
+    .option('tasks', { alias: 't', type: 'string', describe: 'simultaneous connection attempts (default: from the open-file limit, at most 10000)' })
+    .option('timeout', { type: 'string', describe: 'longest wait for an answer to one probe, ms (default 1000; "2s" works)' })
+    .option('min-timeout', { type: 'string', describe: 'shortest wait, once round trips are measured, ms (default 100)' })
+    .option('retries', { alias: 'r', type: 'string', describe: 'times a silent port is probed again (default 2)' })
+    .option('rate', { type: 'string', describe: 'most probes per second (default: no limit)' })
+    .option('start-ip', { type: 'string', describe: "first address of a range (the seed's Starting IP)" })
+    .option('end-ip', { type: 'string', describe: "last address of a range (the seed's Ending IP)" })
+    .option('input-file', { alias: 'i', type: 'string', describe: "read targets from a file ('-' = stdin)" })
+    .option('exclude', { type: 'string', describe: 'addresses to leave out, comma-separated, in the target syntax' })
+    .option('exclude-file', { type: 'string', describe: 'read addresses to leave out from a file' })
+    .option('format', { alias: 'f', type: 'string', choices: FORMATS as unknown as string[], default: 'table', describe: 'output form' })
+    .option('output', { alias: 'o', type: 'string', describe: 'write results to FILE instead of stdout' })
+    .option('full', { type: 'boolean', default: false, describe: 'list every port: the full port list per host; every probed port in ndjson/json/csv/list' })
+    .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress line or notices on stderr' })
+    .example('portscan 127.0.0.1', 'the Standard list of 32 ports on this machine')
+    .example("portscan -p '21, 22, 25, 80-88, 1000-1024, 6666' 127.0.0.1", 'a custom port list')
+    .example('portscan -p- --full 127.0.0.1', 'every port, with the full port list')
+    .example('testbed run portscan -p 1-65535 -f ndjson -o out.ndjson 198.18.0.0/29', 'inside the testbed, results saved as NDJSON')
+    .epilog(EPILOG)
+    .strict()
+    .help('help')
+    .alias('help', 'h')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false);
+}
+
+function toOptions(a: Record<string, unknown>): ScanOptions {
+  const last = (v: unknown): string | undefined => (Array.isArray(v) ? String(v[v.length - 1]) : v === undefined ? undefined : String(v));
+  const opts: ScanOptions = {
+    targets: [...(list(a.targets) ?? []), ...(list(a._) ?? [])].filter((t) => t.length > 0),
+    mode: last(a.mode) as ScanOptions['mode'],
+    full: Boolean(a.full),
+  };
+  const ports = last(a.ports);
+  if (ports !== undefined) opts.ports = ports;
+  const set = <K extends keyof ScanOptions>(k: K, v: ScanOptions[K] | undefined): void => {
+    if (v !== undefined) opts[k] = v;
+  };
+  set('tasks', wholeNumber('tasks', last(a.tasks)));
+  set('timeoutMs', wholeNumber('timeout', last(a.timeout), true));
+  set('minTimeoutMs', wholeNumber('min-timeout', last(a['min-timeout']), true));
+  set('retries', wholeNumber('retries', last(a.retries)));
+  set('ratePps', wholeNumber('rate', last(a.rate)));
+  set('startIp', last(a['start-ip']));
+  set('endIp', last(a['end-ip']));
+  set('inputFiles', list(a['input-file']));
+  set('exclude', list(a.exclude));
+  set('excludeFiles', list(a['exclude-file']));
+  return opts;
+}
+
+function say(quiet: boolean, msg: string): void {
+  if (!quiet) process.stderr.write(`portscan: ${msg}\n`);
+}
+
+/** Runs the command; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let args: Record<string, unknown>;
+  try {
+    args = (await parser(argv.length === 0 ? ['--help'] : argv)
+      .fail((msg, err) => {
+        throw err ?? new UsageError(msg);
+      })
+      .parseAsync()) as Record<string, unknown>;
+    if (argv.length === 0) return EXIT.usage;
+    if (args.help || args.version) return EXIT.ok;
+  } catch (err) {
+    return usageFailure(err);
+  }
+  const quiet = Boolean(args.quiet);
+  const full = Boolean(args.full);
+  const format = String(Array.isArray(args.format) ? args.format.at(-1) : args.format) as FormatName;
+  const stop = new AbortController();
+  let options: ScanOptions;
+  try {
+    options = { ...toOptions(args), signal: stop.signal };
+  } catch (err) {
+    return usageFailure(err);
+  }
+
+  let out: Writer | undefined;
+  let formatter: Formatter | undefined;
+  let progress: Progress | undefined;
+  const table = new HostTable(full);
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      progress?.clear();
+      say(quiet, 'stopping: writing what was found (Ctrl-C again to quit at once)');
+      stop.abort();
+    } else {
+      out?.flush();
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const summary = await runScan(options, {
+      onStart: (plan, resolved) => {
+        for (const r of plan.resolutions) say(quiet, `${r.name} resolved to ${r.address}; scanning ${r.address}`);
+        const outputPath = typeof args.output === 'string' ? args.output : undefined;
+        try {
+          out = Writer.open(outputPath);
+        } catch (err) {
+          throw new ScanError(`cannot write output file '${outputPath}': ${(err as Error).message}`, 'EOUTPUT', 'choose a writable path with -o');
+        }
+        formatter = createFormatter(format, out, full);
+        formatter.begin();
+        if (resolved.requestedMode === 'auto') say(quiet, 'mode auto: using connect mode (full TCP handshake, no privileges needed)');
+        if (!quiet && process.stderr.isTTY) progress = new Progress(plan.total);
+      },
+      onResult: (r) => {
+        table.add(r);
+        if (isReported(r, full)) formatter?.result(r);
+      },
+      onBatch: (c) => {
+        out?.flush();
+        progress?.update(c);
+      },
+    });
+    progress?.clear();
+    formatter?.end(summary, table.list());
+    out?.close();
+    if (format !== 'table' && !quiet) {
+      const c = summary.counters;
+      say(quiet, `${c.open} open of ${c.done} probed (${summary.plan.total} planned) in ${(summary.elapsedMs / 1000).toFixed(2)} s`);
+    }
+    return summary.aborted ? EXIT.interrupted : EXIT.ok;
+  } catch (err) {
+    progress?.clear();
+    out?.close();
+    if (err instanceof ParseError || err instanceof UsageError) return usageFailure(err);
+    process.stderr.write(`portscan: ${(err as Error).message}\n`);
+    return EXIT.failure;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function usageFailure(err: unknown): number {
+  const msg = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`portscan: ${msg}\nTry 'portscan --help' for more information.\n`);
+  return EXIT.usage;
+}

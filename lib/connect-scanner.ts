@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: MIT
+// connect-scanner.ts: drives the native ConnectEngine through a plan. It packs probes in
+// chunks, keeps about two windows' worth queued in native code, applies --rate, learns the
+// timeout from round trips (rtt.ts), sends silent probes again up to --retries, and turns each
+// final outcome into a PortResult. Native code does the sockets; this file does the policy.
+import { classify, type PortState } from './classify';
+import { withJsStack } from './errors';
+import { familyOf, formatAddress } from './ip';
+import { loadBinding } from './native/binding';
+import { ResultBatch, TargetPacker } from './native/records';
+import type { NativeEngine, NativeError } from './native/types';
+import type { ResolvedOptions } from './options';
+import { PlanCursor, type ScanPlan } from './plan';
+import { RttEstimator } from './rtt';
+import { serviceName } from './services';
+
+/** The final state of one (host, port). */
+export interface PortResult {
+  ip: string;
+  family: 4 | 6;
+  port: number;
+  state: PortState;
+  /** Why: syn-ack, conn-refused, no-response, host-unreach, ... */
+  reason: string;
+  /** Round trip of the answer (or time waited), ms. */
+  rttMs: number;
+  /** Probes sent for this port. */
+  tries: number;
+  /** IANA service name, '' when none. */
+  service: string;
+}
+
+export interface ScanCounters {
+  /** Probes handed to the engine, retries included. */
+  sent: number;
+  /** (host, port) pairs with a final state. */
+  done: number;
+  open: number;
+}
+
+export interface ScannerHooks {
+  onResult(r: PortResult): void;
+  /** After each native batch has been handled: a good moment to flush output. */
+  onBatch?(): void;
+}
+
+const MAX_CHUNK = 4096;
+const FIRST_CHUNK = 64; // small, so round-trip samples arrive before most timeouts are chosen
+
+interface Retry {
+  addr: bigint;
+  port: number;
+  attempt: number;
+}
+
+export class ConnectScanner {
+  readonly counters: ScanCounters = { sent: 0, done: 0, open: 0 };
+  private readonly cursor: PlanCursor;
+  private readonly rtt: RttEstimator;
+  private readonly packer = new TargetPacker(MAX_CHUNK);
+  private readonly retries: Retry[] = [];
+  private engine: NativeEngine | undefined;
+  private outstanding = 0;
+  private chunk = FIRST_CHUNK;
+  private startMs = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private finished = false;
+  private settle: ((aborted: boolean) => void) | undefined;
+  private fail: ((err: Error) => void) | undefined;
+
+  constructor(
+    plan: ScanPlan,
+    private readonly opts: ResolvedOptions,
+    private readonly hooks: ScannerHooks,
+  ) {
+    this.cursor = new PlanCursor(plan);
+    this.rtt = new RttEstimator(opts.minTimeoutMs, opts.timeoutMs);
+  }
+
+  /** Runs the plan to the end, or until `signal` aborts; resolves to true when aborted. */
+  run(signal?: AbortSignal): Promise<boolean> {
+    const site = new Error();
+    return new Promise<boolean>((resolve, reject) => {
+      this.settle = resolve;
+      this.fail = reject;
+      const native = loadBinding();
+      try {
+        this.engine = new native.ConnectEngine(
+          { window: this.opts.tasks, flushIntervalMs: 20, maxBatch: MAX_CHUNK },
+          (err, records, count) => this.onBatch(err, records, count, site),
+        );
+      } catch (err) {
+        reject(withJsStack(err as NativeError, site));
+        return;
+      }
+      if (signal?.aborted) return this.finish(true);
+      signal?.addEventListener('abort', () => this.finish(true), { once: true });
+      this.startMs = performance.now();
+      this.feed();
+    });
+  }
+
+  private onBatch(err: NativeError | null, records: Uint8Array | null, count: number, site: Error): void {
+    if (this.finished) return;
+    if (err || !records) {
+      this.finish(false, withJsStack(err ?? new Error('native engine returned no records'), site));
+      return;
+    }
+    const batch = new ResultBatch(records, count);
+    this.outstanding -= count;
+    for (let i = 0; i < count; i++) this.handle(batch, i);
+    this.hooks.onBatch?.();
+    this.feed();
+  }
+
+  private handle(batch: ResultBatch, i: number): void {
+    const kind = batch.kind(i);
+    const attempt = batch.attempt(i);
+    const rttUs = batch.rttUs(i);
+    const verdict = classify(kind, batch.err(i), attempt, this.opts.retries);
+    if (verdict.state === 'open' || verdict.state === 'closed') this.rtt.sample(rttUs);
+    const addr = batch.address(i);
+    const port = batch.port(i);
+    if (verdict.state === null) {
+      this.retries.push({ addr, port, attempt: attempt + 1 });
+      return;
+    }
+    this.counters.done++;
+    if (verdict.state === 'open') this.counters.open++;
+    this.hooks.onResult({
+      ip: formatAddress(addr),
+      family: familyOf(addr),
+      port,
+      state: verdict.state,
+      reason: verdict.reason,
+      rttMs: Math.round(rttUs / 10) / 100,
+      tries: attempt + 1,
+      service: serviceName(port),
+    });
+  }
+
+  /** Tops up the engine's queue: retries first, then new probes, within --rate. */
+  private feed(): void {
+    if (this.finished || !this.engine) return;
+    const target = this.opts.tasks * 2 + MAX_CHUNK;
+    while (this.outstanding < target) {
+      let budget = Math.min(this.chunk, target - this.outstanding);
+      if (this.opts.ratePps > 0) {
+        const allowed = Math.floor(((performance.now() - this.startMs) * this.opts.ratePps) / 1000) + 1 - this.counters.sent;
+        if (allowed <= 0) {
+          this.timer ??= setTimeout(() => {
+            this.timer = undefined;
+            this.feed();
+          }, Math.max(1, Math.ceil(1000 / this.opts.ratePps)));
+          break;
+        }
+        budget = Math.min(budget, allowed);
+      }
+      const n = this.pack(budget);
+      if (n === 0) break;
+      this.engine.submit(this.packer.bytes, n);
+      this.outstanding += n;
+      this.counters.sent += n;
+      this.chunk = Math.min(MAX_CHUNK, this.chunk * 2);
+    }
+    if (this.outstanding === 0 && this.retries.length === 0 && this.cursor.done) this.finish(false);
+  }
+
+  private pack(budget: number): number {
+    this.packer.reset();
+    const timeoutMs = this.rtt.timeoutMs();
+    while (this.packer.count < budget) {
+      const retry = this.retries.pop();
+      if (retry) {
+        this.packer.push(retry.addr, retry.port, retry.attempt, timeoutMs);
+        continue;
+      }
+      const next = this.cursor.next();
+      if (!next) break;
+      this.packer.push(next.addr, next.port, 0, timeoutMs);
+    }
+    return this.packer.count;
+  }
+
+  private finish(aborted: boolean, err?: Error): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.engine?.close();
+    if (err) this.fail?.(err);
+    else this.settle?.(aborted);
+  }
+}

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: MIT
+// host-table.ts: the seed's per-host view. For each host: its open ports, the number of closed
+// (RST) ports and the number of silent (no reply) ports; with --full also every closed and
+// silent port. Without --full only counts are kept, so a large scan's memory does not grow per
+// closed port.
+import type { PortResult } from './connect-scanner';
+import { parseAddress, V4_BASE, V4_LAST } from './ip';
+
+export interface HostRow {
+  ip: string;
+  open: number[];
+  closed: number;
+  filtered: number;
+  /** Ports with no final state (a local error). */
+  other: number;
+  closedPorts?: number[];
+  filteredPorts?: number[];
+}
+
+export class HostTable {
+  private readonly rows = new Map<string, HostRow>();
+  constructor(private readonly keepLists: boolean) {}
+
+  add(r: PortResult): void {
+    let row = this.rows.get(r.ip);
+    if (!row) {
+      row = { ip: r.ip, open: [], closed: 0, filtered: 0, other: 0 };
+      if (this.keepLists) {
+        row.closedPorts = [];
+        row.filteredPorts = [];
+      }
+      this.rows.set(r.ip, row);
+    }
+    if (r.state === 'open') row.open.push(r.port);
+    else if (r.state === 'closed') {
+      row.closed++;
+      row.closedPorts?.push(r.port);
+    } else if (r.state === 'filtered') {
+      row.filtered++;
+      row.filteredPorts?.push(r.port);
+    } else row.other++;
+  }
+
+  /** Rows in address order (IPv4 first), ports sorted. */
+  list(): HostRow[] {
+    const rows = [...this.rows.values()];
+    const byNumber = (a: number, b: number): number => a - b;
+    for (const row of rows) {
+      row.open.sort(byNumber);
+      row.closedPorts?.sort(byNumber);
+      row.filteredPorts?.sort(byNumber);
+    }
+    return rows.sort((a, b) => compareIp(a.ip, b.ip));
+  }
+}
+
+/** Orders addresses numerically, IPv4 before IPv6. */
+export function compareIp(a: string, b: string): number {
+  const ka = parseAddress(a) ?? 0n;
+  const kb = parseAddress(b) ?? 0n;
+  const fa = ka >= V4_BASE && ka <= V4_LAST ? 0 : 1;
+  const fb = kb >= V4_BASE && kb <= V4_LAST ? 0 : 1;
+  if (fa !== fb) return fa - fb;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// records.ts: the packed layouts of native/record.h, written down a second time, with the only
+// code that packs targets and decodes results. Little-endian integers; address bytes in network
+// order. The loader checks TARGET_SIZE, RECORD_SIZE and ABI_VERSION against the addon's.
+import { readAddressBytes, writeAddressBytes } from '../ip';
+
+export const ABI_VERSION = 1;
+export const TARGET_SIZE = 24;
+export const RECORD_SIZE = 32;
+
+/** ResultKind in record.h. */
+export enum Kind {
+  Connected = 1,
+  Refused = 2,
+  Timeout = 3,
+  Error = 4,
+}
+
+/** A growable buffer of packed TargetRecords, reused between submits. */
+export class TargetPacker {
+  readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  count = 0;
+
+  constructor(readonly capacity: number) {
+    this.bytes = new Uint8Array(capacity * TARGET_SIZE);
+    this.view = new DataView(this.bytes.buffer);
+  }
+
+  get full(): boolean {
+    return this.count >= this.capacity;
+  }
+
+  /** Appends one probe. `addr` is on ip.ts's number line. */
+  push(addr: bigint, port: number, attempt: number, timeoutMs: number): void {
+    const o = this.count * TARGET_SIZE;
+    this.bytes.fill(0, o, o + 16);
+    const family = writeAddressBytes(addr, this.view, o);
+    this.view.setUint16(o + 16, port, true);
+    this.view.setUint8(o + 18, family);
+    this.view.setUint8(o + 19, attempt);
+    this.view.setUint32(o + 20, timeoutMs, true);
+    this.count++;
+  }
+
+  reset(): void {
+    this.count = 0;
+  }
+}
+
+/** A read-only view over a batch of packed ResultRecords; decodes fields on demand. */
+export class ResultBatch {
+  private readonly view: DataView;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly count: number,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  address(i: number): bigint {
+    return readAddressBytes(this.view, i * RECORD_SIZE, this.family(i));
+  }
+  port(i: number): number {
+    return this.view.getUint16(i * RECORD_SIZE + 16, true);
+  }
+  family(i: number): number {
+    return this.view.getUint8(i * RECORD_SIZE + 18);
+  }
+  kind(i: number): Kind {
+    return this.view.getUint8(i * RECORD_SIZE + 19) as Kind;
+  }
+  err(i: number): number {
+    return this.view.getInt32(i * RECORD_SIZE + 20, true);
+  }
+  rttUs(i: number): number {
+    return this.view.getUint32(i * RECORD_SIZE + 24, true);
+  }
+  attempt(i: number): number {
+    return this.view.getUint8(i * RECORD_SIZE + 28);
+  }
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// options.ts: the scan options shared by the CLI and the library, their defaults, and their
+// validation. Every check names the option, what it expects and what it got, and runs before
+// anything is sent.
+import { UsageError } from './errors';
+import { parsePortList, STANDARD_PORTS } from './port-list';
+
+export type ScanMode = 'auto' | 'connect';
+
+/** Options of scan() and of the CLI. */
+export interface ScanOptions {
+  /** Targets: addresses, ranges, CIDR, octet ranges, hostnames (a string is split on spaces/commas). */
+  targets?: string | string[];
+  /** The seed's start and end address; added as one range. */
+  startIp?: string;
+  endIp?: string;
+  /** Files of targets ("-" = stdin). */
+  inputFiles?: string[];
+  /** Addresses to leave out, in the target syntax. */
+  exclude?: string | string[];
+  excludeFiles?: string[];
+  /** Ports, in the seed's syntax or as numbers; default the Standard list. */
+  ports?: string | readonly number[];
+  /** 'auto' (default) picks the best mode this process can use. */
+  mode?: ScanMode;
+  /** Simultaneous connection attempts (the seed's "Tasks"); default sized from the fd limit. */
+  tasks?: number;
+  /** Longest wait for an answer to one probe, ms (default 1000). */
+  timeoutMs?: number;
+  /** Shortest wait, used once round trips are known, ms (default 100). */
+  minTimeoutMs?: number;
+  /** Times a silent probe is sent again (default 2). */
+  retries?: number;
+  /** Most probes per second; 0 = as fast as the window allows (default). */
+  ratePps?: number;
+  /** Report every probed port's final state, not only open ones. */
+  full?: boolean;
+  /** Stops the scan; results found so far are kept. */
+  signal?: AbortSignal;
+}
+
+/** Options after defaults and validation. */
+export interface ResolvedOptions {
+  mode: 'connect';
+  requestedMode: ScanMode;
+  ports: Uint16Array;
+  tasks: number;
+  timeoutMs: number;
+  minTimeoutMs: number;
+  retries: number;
+  ratePps: number;
+  full: boolean;
+}
+
+/** Descriptors kept back from the window for node itself, the output file and libuv. */
+const FD_RESERVE = 256;
+const DEFAULT_TASKS_CAP = 10000;
+
+export const DEFAULTS = Object.freeze({ timeoutMs: 1000, minTimeoutMs: 100, retries: 2, ratePps: 0 });
+
+/** The default window: as large as the descriptor limit safely allows, at most 10000. */
+export function defaultTasks(fdLimit: number): number {
+  return Math.max(16, Math.min(DEFAULT_TASKS_CAP, fdLimit - FD_RESERVE));
+}
+
+function wholeNumber(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`option '${name}' expects a whole number from ${min} to ${max}, got '${String(value)}'`);
+  }
+  return value;
+}
+
+/** Applies defaults and validates. `fdLimit` bounds `tasks`. */
+export function resolveOptions(o: ScanOptions, fdLimit: number): ResolvedOptions {
+  const mode = o.mode ?? 'auto';
+  if (mode !== 'auto' && mode !== 'connect') {
+    throw new UsageError(`option 'mode' expects auto or connect, got '${String(mode)}'`);
+  }
+  let ports: Uint16Array;
+  if (o.ports === undefined) ports = Uint16Array.from(STANDARD_PORTS);
+  else if (typeof o.ports === 'string') ports = parsePortList(o.ports);
+  else ports = parsePortList(o.ports.map(String).join(','));
+  const maxTasks = Math.max(1, fdLimit - FD_RESERVE);
+  const tasks = o.tasks === undefined ? defaultTasks(fdLimit) : wholeNumber('tasks', o.tasks, 1, maxTasks);
+  const timeoutMs = wholeNumber('timeout', o.timeoutMs ?? DEFAULTS.timeoutMs, 1, 600000);
+  const minTimeoutMs = wholeNumber('min-timeout', o.minTimeoutMs ?? Math.min(DEFAULTS.minTimeoutMs, timeoutMs), 1, timeoutMs);
+  return {
+    mode: 'connect',
+    requestedMode: mode,
+    ports,
+    tasks,
+    timeoutMs,
+    minTimeoutMs,
+    retries: wholeNumber('retries', o.retries ?? DEFAULTS.retries, 0, 50),
+    ratePps: wholeNumber('rate', o.ratePps ?? DEFAULTS.ratePps, 0, 100000000),
+    full: o.full ?? false,
+  };
+}

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+// formats.ts: the output forms. Streaming forms (ndjson, json, csv, list, ips) write each result
+// as it is found; aggregate forms (table, grepable) write per host at the end. Every form leaves
+// a complete, parseable file when the scan is stopped early.
+import type { PortResult } from '../connect-scanner';
+import type { HostRow } from '../host-table';
+import type { ScanSummary } from '../scan';
+import { renderTable } from './table';
+import type { Writer } from './writer';
+
+export const FORMATS = ['table', 'ndjson', 'json', 'csv', 'grepable', 'list', 'ips'] as const;
+export type FormatName = (typeof FORMATS)[number];
+
+export interface Formatter {
+  begin(): void;
+  /** One reported result (open, or any state with --full). */
+  result(r: PortResult): void;
+  end(summary: ScanSummary, hosts: HostRow[]): void;
+}
+
+/** The NDJSON/JSON record: ip, port, state, reason, rtt_ms, service, tries. */
+export function resultRecord(r: PortResult): Record<string, string | number> {
+  return { ip: r.ip, port: r.port, state: r.state, reason: r.reason, rtt_ms: r.rttMs, service: r.service, tries: r.tries };
+}
+
+function csvField(s: string | number): string {
+  const t = String(s);
+  return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+export function createFormatter(name: FormatName, out: Writer, full: boolean): Formatter {
+  switch (name) {
+    case 'ndjson':
+      return { begin() {}, result: (r) => out.write(`${JSON.stringify(resultRecord(r))}\n`), end() {} };
+    case 'json': {
+      let first = true;
+      return {
+        begin: () => out.write('['),
+        result: (r) => {
+          out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(resultRecord(r))}`);
+          first = false;
+        },
+        end: () => out.write(first ? ']\n' : '\n]\n'),
+      };
+    }
+    case 'csv':
+      return {
+        begin: () => out.write('ip,port,state,reason,rtt_ms,service,tries\n'),
+        result: (r) => out.write(`${Object.values(resultRecord(r)).map(csvField).join(',')}\n`),
+        end() {},
+      };
+    case 'list':
+      return { begin() {}, result: (r) => out.write(`${r.ip} ${r.port} ${r.state}\n`), end() {} };
+    case 'ips': {
+      const seen = new Set<string>();
+      return {
+        begin() {},
+        result: (r) => {
+          if (r.state !== 'open' || seen.has(r.ip)) return;
+          seen.add(r.ip);
+          out.write(`${r.ip}\n`);
+        },
+        end() {},
+      };
+    }
+    case 'grepable':
+      return {
+        begin() {},
+        result() {},
+        end: (summary, hosts) => {
+          out.write(`# portscan ${summary.options.mode} scan, ${summary.plan.ports.length} ports per host\n`);
+          for (const h of hosts) {
+            const ports = h.open.map((p) => `${p}/open/tcp`);
+            if (full) {
+              for (const p of h.closedPorts ?? []) ports.push(`${p}/closed/tcp`);
+              for (const p of h.filteredPorts ?? []) ports.push(`${p}/filtered/tcp`);
+            }
+            out.write(`Host: ${h.ip}\tPorts: ${ports.join(', ')}\tClosed: ${h.closed}\tSilent: ${h.filtered}\n`);
+          }
+          out.write(`# done: ${summary.counters.done} of ${summary.plan.total} probes${summary.aborted ? ' (stopped early)' : ''}\n`);
+        },
+      };
+    case 'table':
+      return { begin() {}, result() {}, end: (summary, hosts) => out.write(renderTable(summary, hosts, full)) };
+  }
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+// plan.ts: what a scan will probe: the target addresses (with exclusions taken out) times the
+// port list, and the order it walks them in. The order is port-major (every host gets port 1,
+// then every host port 2, ...) so no single host is hammered while others wait. A plan costs
+// memory per address interval, never per probe.
+import { UsageError } from './errors';
+import { parseTargetFile, parseTargets, resolveHostnames, type Resolution, type TargetSpec } from './targets';
+import type { Interval } from './range-list';
+import { RangeList } from './range-list';
+import type { ScanOptions } from './options';
+
+export interface ScanPlan {
+  hosts: RangeList;
+  ports: Uint16Array;
+  /** hosts × ports */
+  total: bigint;
+  /** Hostnames and the address each was scanned as. */
+  resolutions: Resolution[];
+}
+
+function asList(v: string | string[] | undefined): string[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** Parses every target source and resolves hostnames. Throws ParseError/UsageError. */
+export async function buildPlan(o: ScanOptions, ports: Uint16Array): Promise<ScanPlan> {
+  const spec: TargetSpec = { ranges: new RangeList(), hostnames: [] };
+  for (const t of asList(o.targets)) parseTargets(t, spec);
+  for (const f of o.inputFiles ?? []) parseTargetFile(f, spec);
+  if ((o.startIp === undefined) !== (o.endIp === undefined)) {
+    throw new UsageError('--start-ip and --end-ip go together: give both');
+  }
+  if (o.startIp !== undefined && o.endIp !== undefined) parseTargets(`${o.startIp}-${o.endIp}`, spec);
+  const resolutions = await resolveHostnames(spec);
+  const excluded: TargetSpec = { ranges: new RangeList(), hostnames: [] };
+  for (const e of asList(o.exclude)) parseTargets(e, excluded);
+  for (const f of o.excludeFiles ?? []) parseTargetFile(f, excluded);
+  await resolveHostnames(excluded);
+  if (spec.ranges.count() === 0n) throw new UsageError('no targets given: name at least one address, range or host');
+  spec.ranges.subtract(excluded.ranges);
+  const hosts = spec.ranges;
+  if (hosts.count() === 0n) throw new UsageError('every target is excluded: nothing left to scan');
+  return { hosts, ports, total: hosts.count() * BigInt(ports.length), resolutions };
+}
+
+/** Walks a plan in port-major order, one probe at a time, in O(1) per probe. */
+export class PlanCursor {
+  private portIndex = 0;
+  private intervalIndex = 0;
+  private offset = 0n;
+  private readonly intervals: readonly Interval[];
+
+  constructor(private readonly plan: ScanPlan) {
+    this.intervals = plan.hosts.intervals();
+  }
+
+  get done(): boolean {
+    return this.portIndex >= this.plan.ports.length;
+  }
+
+  /** The next (address, port), or null at the end. */
+  next(): { addr: bigint; port: number } | null {
+    if (this.done) return null;
+    const iv = this.intervals[this.intervalIndex] as Interval;
+    const addr = iv.start + this.offset;
+    const port = this.plan.ports[this.portIndex] as number;
+    if (addr < iv.end) {
+      this.offset++;
+    } else {
+      this.offset = 0n;
+      this.intervalIndex++;
+      if (this.intervalIndex >= this.intervals.length) {
+        this.intervalIndex = 0;
+        this.portIndex++;
+      }
+    }
+    return { addr, port };
+  }
+}

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// scan.ts: the library entry points. runScan() plans, validates and runs a scan with callbacks
+// (the CLI uses it); scan() wraps it as an async iterable of typed results, cancellable with an
+// AbortSignal. Both take the CLI's options (options.ts).
+import { ConnectScanner, type PortResult, type ScanCounters } from './connect-scanner';
+import { loadBinding } from './native/binding';
+import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options';
+import { buildPlan, type ScanPlan } from './plan';
+
+export interface ScanSummary {
+  plan: ScanPlan;
+  options: ResolvedOptions;
+  counters: ScanCounters;
+  aborted: boolean;
+  elapsedMs: number;
+}
+
+export interface RunHooks {
+  /** Called once the plan is built, before the first probe. */
+  onStart?(plan: ScanPlan, options: ResolvedOptions): void;
+  /** Each (host, port) that reached a final state, whatever the state (see isReported). */
+  onResult(r: PortResult): void;
+  /** After each batch of results. */
+  onBatch?(counters: ScanCounters): void;
+}
+
+/** Results that are listed: open ports, or every port with `full`. */
+export function isReported(r: PortResult, full: boolean): boolean {
+  return full || r.state === 'open';
+}
+
+/** Validates, plans and runs a scan. Rejects with ParseError/UsageError before sending anything. */
+export async function runScan(options: ScanOptions, hooks: RunHooks): Promise<ScanSummary> {
+  const resolved = resolveOptions(options, loadBinding().getFdLimit());
+  const plan = await buildPlan(options, resolved.ports);
+  hooks.onStart?.(plan, resolved);
+  const t0 = performance.now();
+  const scanner: ConnectScanner = new ConnectScanner(plan, resolved, {
+    onResult: (r) => hooks.onResult(r),
+    onBatch: () => hooks.onBatch?.(scanner.counters),
+  });
+  const aborted = await scanner.run(options.signal);
+  return { plan, options: resolved, counters: scanner.counters, aborted, elapsedMs: performance.now() - t0 };
+}
+
+/**
+ * Scans and yields each result as it is found: open ports, or every probed port with `full`.
+ * Breaking out of the loop, or aborting `options.signal`, stops the scan.
+ *
+ * @example
+ *   for await (const r of scan({ targets: '127.0.0.1', ports: '1-1024' })) console.log(r.port, r.state);
+ */
+export async function* scan(options: ScanOptions): AsyncGenerator<PortResult, ScanSummary | undefined> {
+  const stop = new AbortController();
+  const outer = options.signal;
+  const onOuterAbort = (): void => stop.abort();
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  if (outer?.aborted) stop.abort();
+  const queue: PortResult[] = [];
+  let wake: (() => void) | undefined;
+  let done = false;
+  let failure: unknown;
+  let summary: ScanSummary | undefined;
+  const poke = (): void => {
+    wake?.();
+    wake = undefined;
+  };
+  runScan({ ...options, signal: stop.signal }, {
+      onResult: (r) => {
+        if (isReported(r, options.full ?? false)) queue.push(r);
+      },
+      onBatch: poke,
+    }).then(
+    (s) => {
+      summary = s;
+      done = true;
+      poke();
+    },
+    (err: unknown) => {
+      failure = err;
+      done = true;
+      poke();
+    },
+  );
+  try {
+    for (;;) {
+      while (queue.length > 0) yield queue.shift() as PortResult;
+      if (done) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    while (queue.length > 0) yield queue.shift() as PortResult;
+    if (failure !== undefined) throw failure;
+    return summary;
+  } finally {
+    outer?.removeEventListener('abort', onOuterAbort);
+    stop.abort();
+  }
+}

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+// engine_connect.cc: ConnectEngine glue (see engine_connect.h). Results reach JavaScript as one
+// callback per batch, (null, records: Buffer, count), copied on the JS thread; a loop failure
+// arrives as (error, null, 0). The thread-safe function is non-blocking with an unbounded queue,
+// so the loop thread never waits on JavaScript and close() can join it without deadlock.
+#include "engine_connect.h"
+
+#include <vector>
+
+#include "napi_util.h"
+
+namespace portscan {
+namespace {
+
+struct Delivery {
+  std::vector<ResultRecord> batch;
+  int err = 0;
+  const char* syscall = nullptr;
+};
+
+void CallJs(Napi::Env env, Napi::Function callback, Delivery* d) {
+  if (env != nullptr && callback != nullptr) {
+    if (d->syscall != nullptr) {
+      callback.Call({ErrnoError(env, d->err, d->syscall).Value(), env.Null(), Napi::Number::New(env, 0)});
+    } else {
+      const size_t bytes = d->batch.size() * sizeof(ResultRecord);
+      auto buf = Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t*>(d->batch.data()), bytes);
+      callback.Call({env.Null(), buf, Napi::Number::New(env, static_cast<double>(d->batch.size()))});
+    }
+  }
+  delete d;
+}
+
+}  // namespace
+
+Napi::Function ConnectEngine::Define(Napi::Env env) {
+  return DefineClass(env, "ConnectEngine",
+                     {InstanceMethod<&ConnectEngine::Submit>("submit"),
+                      InstanceMethod<&ConnectEngine::Close>("close"),
+                      InstanceMethod<&ConnectEngine::Ref>("ref"),
+                      InstanceMethod<&ConnectEngine::Unref>("unref")});
+}
+
+ConnectEngine::ConnectEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ConnectEngine>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
+    Napi::TypeError::New(env, "Usage: new ConnectEngine({ window, flushIntervalMs, maxBatch }, onBatch)")
+        .ThrowAsJavaScriptException();
+    return;
+  }
+  Napi::Object opts = info[0].As<Napi::Object>();
+  ConnectLoopOptions o;
+  if (!GetUint32Option(opts, "window", &o.window) ||
+      !GetUint32Option(opts, "flushIntervalMs", &o.flush_interval_ms) ||
+      !GetUint32Option(opts, "maxBatch", &o.max_batch)) {
+    return;
+  }
+  if (o.window == 0 || o.max_batch == 0) {
+    Napi::RangeError::New(env, "window and maxBatch must be at least 1").ThrowAsJavaScriptException();
+    return;
+  }
+  using Tsfn = Napi::ThreadSafeFunction;
+  tsfn_ = Tsfn::New(env, info[1].As<Napi::Function>(), "portscan:connect-batch", 0, 1);
+  Tsfn tsfn = tsfn_;
+  loop_ = std::make_unique<ConnectLoop>(
+      o,
+      [tsfn](std::vector<ResultRecord>&& batch) mutable {
+        auto* d = new Delivery{std::move(batch), 0, nullptr};
+        if (tsfn.NonBlockingCall(d, CallJs) != napi_ok) delete d;
+      },
+      [tsfn](int err, const char* syscall) mutable {
+        auto* d = new Delivery{{}, err, syscall};
+        if (tsfn.NonBlockingCall(d, CallJs) != napi_ok) delete d;
+      });
+  int err = 0;
+  const char* syscall = nullptr;
+  if (!loop_->Start(&err, &syscall)) {
+    loop_.reset();
+    tsfn_.Release();
+    closed_ = true;
+    ErrnoError(env, err, syscall).ThrowAsJavaScriptException();
+    return;
+  }
+  napi_add_env_cleanup_hook(env, CleanupHook, this);
+  hook_added_ = true;
+}
+
+ConnectEngine::~ConnectEngine() {
+  if (hook_added_) napi_remove_env_cleanup_hook(Env(), CleanupHook, this);
+  Shutdown();
+}
+
+void ConnectEngine::CleanupHook(void* arg) {
+  auto* self = static_cast<ConnectEngine*>(arg);
+  self->hook_added_ = false;
+  self->Shutdown();
+}
+
+void ConnectEngine::Shutdown() {
+  if (closed_) return;
+  closed_ = true;
+  if (loop_) loop_->Stop();
+  tsfn_.Release();
+}
+
+Napi::Value ConnectEngine::Submit(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsTypedArray() || !info[1].IsNumber()) {
+    Napi::TypeError::New(env, "Usage: engine.submit(targets: Uint8Array, count: number)")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (closed_) {
+    Napi::Error::New(env, "engine is closed").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto arr = info[0].As<Napi::TypedArray>();
+  const size_t count = info[1].As<Napi::Number>().Uint32Value();
+  if (arr.TypedArrayType() != napi_uint8_array || count * sizeof(TargetRecord) > arr.ByteLength()) {
+    Napi::RangeError::New(env, "targets must be a Uint8Array of at least count * TARGET_SIZE bytes")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto u8 = arr.As<Napi::Uint8Array>();
+  loop_->Submit(reinterpret_cast<const TargetRecord*>(u8.Data()), count);  // copies
+  return env.Undefined();
+}
+
+Napi::Value ConnectEngine::Close(const Napi::CallbackInfo& info) {
+  Shutdown();
+  return info.Env().Undefined();
+}
+
+Napi::Value ConnectEngine::Ref(const Napi::CallbackInfo& info) {
+  if (!closed_) tsfn_.Ref(info.Env());
+  return info.Env().Undefined();
+}
+
+Napi::Value ConnectEngine::Unref(const Napi::CallbackInfo& info) {
+  if (!closed_) tsfn_.Unref(info.Env());
+  return info.Env().Undefined();
+}
+
+}  // namespace portscan

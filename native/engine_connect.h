@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// engine_connect.h: ConnectEngine, the JavaScript object over ConnectLoop. It owns the loop and
+// the one thread-safe function that carries result batches to JavaScript. It validates its
+// arguments cheaply and never crashes on misuse; the real checks are in TypeScript.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+
+#include "connect_loop.h"
+
+namespace portscan {
+
+class ConnectEngine : public Napi::ObjectWrap<ConnectEngine> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit ConnectEngine(const Napi::CallbackInfo& info);
+  ~ConnectEngine() override;
+
+ private:
+  Napi::Value Submit(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value Ref(const Napi::CallbackInfo& info);
+  Napi::Value Unref(const Napi::CallbackInfo& info);
+  void Shutdown();
+  static void CleanupHook(void* arg);
+
+  std::unique_ptr<ConnectLoop> loop_;
+  Napi::ThreadSafeFunction tsfn_;
+  bool closed_ = false;
+  bool hook_added_ = false;
+};
+
+}  // namespace portscan

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// record.h: the packed records that cross the Node-API boundary, in bulk, in both directions.
+// TargetRecord goes in (one per probe to make); ResultRecord comes out (one per finished probe).
+// The same layouts are written down in lib/native/records.ts; the loader compares ABI_VERSION,
+// TARGET_SIZE and RECORD_SIZE at load, so change both files together and bump kAbiVersion.
+// All multi-byte integers are in host order (little-endian: asserted below), except the address
+// bytes, which are in network order exactly as they go into a sockaddr.
+#pragma once
+
+#include <cstdint>
+
+namespace portscan {
+
+constexpr uint32_t kAbiVersion = 1;
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "records are little-endian; lib/native/records.ts assumes so");
+
+/// Address family tags used in records (not AF_* values, which differ between platforms).
+enum : uint8_t { kFamilyV4 = 4, kFamilyV6 = 6 };
+
+/// One probe to make. 24 bytes.
+struct TargetRecord {
+  uint8_t addr_n[16];   // IPv4 in the first 4 bytes, IPv6 in all 16; network order
+  uint16_t port_h;      // destination port, host order
+  uint8_t family;       // kFamilyV4 or kFamilyV6
+  uint8_t attempt;      // 0 for the first try; echoed in the result
+  uint32_t timeout_ms;  // this probe's deadline after connect(); chosen by TypeScript
+};
+static_assert(sizeof(TargetRecord) == 24, "TARGET_SIZE changed: update lib/native/records.ts");
+
+/// What happened to one probe at the socket level; TypeScript turns it into state + reason.
+enum ResultKind : uint8_t {
+  kConnected = 1,  // the handshake completed (SYN-ACK seen)
+  kRefused = 2,    // ECONNREFUSED: the target answered RST
+  kTimeout = 3,    // our own deadline passed with no answer
+  kError = 4,      // another errno (ICMP unreachable and the like); see err
+};
+
+/// One finished probe. 32 bytes.
+struct ResultRecord {
+  uint8_t addr_n[16];  // as in the TargetRecord
+  uint16_t port_h;
+  uint8_t family;
+  uint8_t kind;        // ResultKind
+  int32_t err;         // errno for kRefused / kError, else 0
+  uint32_t rtt_us;     // connect() to completion, microseconds (timeout: the time waited)
+  uint8_t attempt;     // echoed from the TargetRecord
+  uint8_t reserved[3];
+};
+static_assert(sizeof(ResultRecord) == 32, "RECORD_SIZE changed: update lib/native/records.ts");
+
+}  // namespace portscan

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Everything a fresh machine needs before portscan runs or its tests pass: the system packages
+# (libpcap for Stealth mode, nftables for the testbed, nmap for the benchmark) when missing and
+# we are root, the npm dependencies, the native addon and the compiled TypeScript. Idempotent
+# and quick when nothing changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -f /usr/include/pcap/pcap.h ] || need+=(libpcap-dev)
+command -v nft >/dev/null 2>&1 || need+=(nftables)
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing ${need[*]}" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "setup: missing ${need[*]} (install them as root: apt-get install ${need[*]})" >&2
+  fi
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+addon=build/Release/portscan_native.node
+if [ ! -f "$addon" ] || [ -n "$(find native CMakeLists.txt -newer "$addon" 2>/dev/null | head -1)" ]; then
+  npm run --silent build:native >/dev/null
+fi
+if [ ! -f dist/lib/cli.js ] || [ -n "$(find lib bench -name '*.ts' -newer dist/lib/cli.js 2>/dev/null | head -1)" ]; then
+  npm run --silent build:ts
+fi
