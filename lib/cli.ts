@@ -9,7 +9,7 @@ import { HostTable } from './host-table';
 import { createFormatter, FORMATS, type FormatName, type Formatter } from './output/formats';
 import { Writer } from './output/writer';
 import { Progress } from './progress';
-import { isReported, runScan } from './scan';
+import { runScan } from './scan';
 import type { ScanOptions } from './options';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -165,10 +165,8 @@ export async function main(argv: string[]): Promise<number> {
         if (resolved.requestedMode === 'auto') say(quiet, 'mode auto: using connect mode (full TCP handshake, no privileges needed)');
         if (!quiet && process.stderr.isTTY) progress = new Progress(plan.total);
       },
-      onResult: (r) => {
-        table.add(r);
-        if (isReported(r, full)) formatter?.result(r);
-      },
+      onResult: (r) => formatter?.result(r),
+      onState: (ip, port, state) => table.add(ip, port, state),
       onBatch: (c) => {
         out?.flush();
         progress?.update(c);

@@ -5,9 +5,8 @@
 // final outcome into a PortResult. Native code does the sockets; this file does the policy.
 import { classify, type PortState } from './classify';
 import { withJsStack } from './errors';
-import { familyOf, formatAddress } from './ip';
 import { loadBinding } from './native/binding';
-import { ResultBatch, TargetPacker } from './native/records';
+import { ResultBatch, RetryQueue, TargetPacker } from './native/records';
 import type { NativeEngine, NativeError } from './native/types';
 import type { ResolvedOptions } from './options';
 import { PlanCursor, type ScanPlan } from './plan';
@@ -39,7 +38,10 @@ export interface ScanCounters {
 }
 
 export interface ScannerHooks {
+  /** Each reported result (open ones, or all with `full`), as a full object. */
   onResult(r: PortResult): void;
+  /** Every final state, cheaply (no object): for per-host counts. */
+  onState?(ip: string, port: number, state: PortState): void;
   /** After each native batch has been handled: a good moment to flush output. */
   onBatch?(): void;
 }
@@ -47,18 +49,12 @@ export interface ScannerHooks {
 const MAX_CHUNK = 4096;
 const FIRST_CHUNK = 64; // small, so round-trip samples arrive before most timeouts are chosen
 
-interface Retry {
-  addr: bigint;
-  port: number;
-  attempt: number;
-}
-
 export class ConnectScanner {
   readonly counters: ScanCounters = { sent: 0, done: 0, open: 0 };
   private readonly cursor: PlanCursor;
   private readonly rtt: RttEstimator;
   private readonly packer = new TargetPacker(MAX_CHUNK);
-  private readonly retries: Retry[] = [];
+  private readonly retries = new RetryQueue();
   private engine: NativeEngine | undefined;
   private outstanding = 0;
   private chunk = FIRST_CHUNK;
@@ -86,7 +82,7 @@ export class ConnectScanner {
       const native = loadBinding();
       try {
         this.engine = new native.ConnectEngine(
-          { window: this.opts.tasks, flushIntervalMs: 20, maxBatch: MAX_CHUNK },
+          { window: this.opts.tasks, flushIntervalMs: 20, maxBatch: MAX_CHUNK, threads: this.opts.threads },
           (err, records, count) => this.onBatch(err, records, count, site),
         );
       } catch (err) {
@@ -119,17 +115,19 @@ export class ConnectScanner {
     const rttUs = batch.rttUs(i);
     const verdict = classify(kind, batch.err(i), attempt, this.opts.retries);
     if (verdict.state === 'open' || verdict.state === 'closed') this.rtt.sample(rttUs);
-    const addr = batch.address(i);
-    const port = batch.port(i);
     if (verdict.state === null) {
-      this.retries.push({ addr, port, attempt: attempt + 1 });
+      this.retries.push(batch, i, attempt + 1);
       return;
     }
+    const port = batch.port(i);
+    const ip = batch.ip(i);
     this.counters.done++;
     if (verdict.state === 'open') this.counters.open++;
+    this.hooks.onState?.(ip, port, verdict.state);
+    if (!this.opts.full && verdict.state !== 'open') return;
     this.hooks.onResult({
-      ip: formatAddress(addr),
-      family: familyOf(addr),
+      ip,
+      family: batch.family(i) === 6 ? 6 : 4,
       port,
       state: verdict.state,
       reason: verdict.reason,
@@ -144,6 +142,9 @@ export class ConnectScanner {
     if (this.finished || !this.engine) return;
     const target = this.opts.tasks * 2 + MAX_CHUNK;
     while (this.outstanding < target) {
+      // Slow start: the first chunk goes out alone, so the probes after it get a timeout
+      // learned from real round trips instead of the maximum.
+      if (!this.rtt.measured && this.outstanding > 0) break;
       let budget = Math.min(this.chunk, target - this.outstanding);
       if (this.opts.ratePps > 0) {
         const allowed = Math.floor(((performance.now() - this.startMs) * this.opts.ratePps) / 1000) + 1 - this.counters.sent;
@@ -156,9 +157,10 @@ export class ConnectScanner {
         }
         budget = Math.min(budget, allowed);
       }
-      const n = this.pack(budget);
+      const urgent = this.retries.length > 0;
+      const n = urgent ? this.packRetries(budget) : this.pack(budget);
       if (n === 0) break;
-      this.engine.submit(this.packer.bytes, n);
+      this.engine.submit(this.packer.bytes, n, urgent);
       this.outstanding += n;
       this.counters.sent += n;
       this.chunk = Math.min(MAX_CHUNK, this.chunk * 2);
@@ -166,15 +168,18 @@ export class ConnectScanner {
     if (this.outstanding === 0 && this.retries.length === 0 && this.cursor.done) this.finish(false);
   }
 
+  /** Packs queued retries only; they are submitted as urgent. */
+  private packRetries(budget: number): number {
+    this.packer.reset();
+    this.retries.drainInto(this.packer, budget, this.rtt.timeoutMs());
+    return this.packer.count;
+  }
+
+  /** Packs new probes from the plan. */
   private pack(budget: number): number {
     this.packer.reset();
     const timeoutMs = this.rtt.timeoutMs();
     while (this.packer.count < budget) {
-      const retry = this.retries.pop();
-      if (retry) {
-        this.packer.push(retry.addr, retry.port, retry.attempt, timeoutMs);
-        continue;
-      }
       const next = this.cursor.next();
       if (!next) break;
       this.packer.push(next.addr, next.port, 0, timeoutMs);

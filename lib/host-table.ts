@@ -3,7 +3,7 @@
 // (RST) ports and the number of silent (no reply) ports; with --full also every closed and
 // silent port. Without --full only counts are kept, so a large scan's memory does not grow per
 // closed port.
-import type { PortResult } from './connect-scanner';
+import type { PortState } from './classify';
 import { parseAddress, V4_BASE, V4_LAST } from './ip';
 
 export interface HostRow {
@@ -21,23 +21,23 @@ export class HostTable {
   private readonly rows = new Map<string, HostRow>();
   constructor(private readonly keepLists: boolean) {}
 
-  add(r: PortResult): void {
-    let row = this.rows.get(r.ip);
+  add(ip: string, port: number, state: PortState): void {
+    let row = this.rows.get(ip);
     if (!row) {
-      row = { ip: r.ip, open: [], closed: 0, filtered: 0, other: 0 };
+      row = { ip, open: [], closed: 0, filtered: 0, other: 0 };
       if (this.keepLists) {
         row.closedPorts = [];
         row.filteredPorts = [];
       }
-      this.rows.set(r.ip, row);
+      this.rows.set(ip, row);
     }
-    if (r.state === 'open') row.open.push(r.port);
-    else if (r.state === 'closed') {
+    if (state === 'open') row.open.push(port);
+    else if (state === 'closed') {
       row.closed++;
-      row.closedPorts?.push(r.port);
-    } else if (r.state === 'filtered') {
+      row.closedPorts?.push(port);
+    } else if (state === 'filtered') {
       row.filtered++;
-      row.filteredPorts?.push(r.port);
+      row.filteredPorts?.push(port);
     } else row.other++;
   }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // index.ts: the public API. Re-exports only.
-export { scan, runScan, isReported, type ScanSummary, type RunHooks } from './scan';
+export { scan, runScan, type ScanSummary, type RunHooks } from './scan';
 export type { PortResult, ScanCounters } from './connect-scanner';
 export type { PortState } from './classify';
 export type { ScanOptions, ScanMode } from './options';

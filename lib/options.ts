@@ -2,6 +2,8 @@
 // options.ts: the scan options shared by the CLI and the library, their defaults, and their
 // validation. Every check names the option, what it expects and what it got, and runs before
 // anything is sent.
+import { availableParallelism } from 'node:os';
+
 import { UsageError } from './errors';
 import { parsePortList, STANDARD_PORTS } from './port-list';
 
@@ -50,6 +52,8 @@ export interface ResolvedOptions {
   retries: number;
   ratePps: number;
   full: boolean;
+  /** Native connect threads: one per core, at most 4 (each runs its own share of the window). */
+  threads: number;
 }
 
 /** Descriptors kept back from the window for node itself, the output file and libuv. */
@@ -58,9 +62,14 @@ const DEFAULT_TASKS_CAP = 10000;
 
 export const DEFAULTS = Object.freeze({ timeoutMs: 1000, minTimeoutMs: 100, retries: 2, ratePps: 0 });
 
+/** The largest window --tasks accepts: the descriptor limit less the reserve, at least 16. */
+export function maxTasks(fdLimit: number): number {
+  return Math.max(16, fdLimit - FD_RESERVE);
+}
+
 /** The default window: as large as the descriptor limit safely allows, at most 10000. */
 export function defaultTasks(fdLimit: number): number {
-  return Math.max(16, Math.min(DEFAULT_TASKS_CAP, fdLimit - FD_RESERVE));
+  return Math.min(DEFAULT_TASKS_CAP, maxTasks(fdLimit));
 }
 
 function wholeNumber(name: string, value: unknown, min: number, max: number): number {
@@ -80,8 +89,7 @@ export function resolveOptions(o: ScanOptions, fdLimit: number): ResolvedOptions
   if (o.ports === undefined) ports = Uint16Array.from(STANDARD_PORTS);
   else if (typeof o.ports === 'string') ports = parsePortList(o.ports);
   else ports = parsePortList(o.ports.map(String).join(','));
-  const maxTasks = Math.max(1, fdLimit - FD_RESERVE);
-  const tasks = o.tasks === undefined ? defaultTasks(fdLimit) : wholeNumber('tasks', o.tasks, 1, maxTasks);
+  const tasks = o.tasks === undefined ? defaultTasks(fdLimit) : wholeNumber('tasks', o.tasks, 1, maxTasks(fdLimit));
   const timeoutMs = wholeNumber('timeout', o.timeoutMs ?? DEFAULTS.timeoutMs, 1, 600000);
   const minTimeoutMs = wholeNumber('min-timeout', o.minTimeoutMs ?? Math.min(DEFAULTS.minTimeoutMs, timeoutMs), 1, timeoutMs);
   return {
@@ -94,5 +102,6 @@ export function resolveOptions(o: ScanOptions, fdLimit: number): ResolvedOptions
     retries: wholeNumber('retries', o.retries ?? DEFAULTS.retries, 0, 50),
     ratePps: wholeNumber('rate', o.ratePps ?? DEFAULTS.ratePps, 0, 100000000),
     full: o.full ?? false,
+    threads: Math.max(1, Math.min(4, availableParallelism(), tasks)),
   };
 }

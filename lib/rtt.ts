@@ -14,6 +14,11 @@ export class RttEstimator {
     private readonly maxTimeoutMs: number,
   ) {}
 
+  /** Has any round trip been measured yet? */
+  get measured(): boolean {
+    return this.samples > 0;
+  }
+
   /** Records one round trip, in microseconds. */
   sample(rttUs: number): void {
     if (this.samples === 0) {

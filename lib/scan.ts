@@ -2,6 +2,7 @@
 // scan.ts: the library entry points. runScan() plans, validates and runs a scan with callbacks
 // (the CLI uses it); scan() wraps it as an async iterable of typed results, cancellable with an
 // AbortSignal. Both take the CLI's options (options.ts).
+import type { PortState } from './classify';
 import { ConnectScanner, type PortResult, type ScanCounters } from './connect-scanner';
 import { loadBinding } from './native/binding';
 import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options';
@@ -18,15 +19,12 @@ export interface ScanSummary {
 export interface RunHooks {
   /** Called once the plan is built, before the first probe. */
   onStart?(plan: ScanPlan, options: ResolvedOptions): void;
-  /** Each (host, port) that reached a final state, whatever the state (see isReported). */
+  /** Each reported result: open ports, or every probed port with `full`. */
   onResult(r: PortResult): void;
+  /** Every final state, reported or not (for per-host counts). */
+  onState?(ip: string, port: number, state: PortState): void;
   /** After each batch of results. */
   onBatch?(counters: ScanCounters): void;
-}
-
-/** Results that are listed: open ports, or every port with `full`. */
-export function isReported(r: PortResult, full: boolean): boolean {
-  return full || r.state === 'open';
 }
 
 /** Validates, plans and runs a scan. Rejects with ParseError/UsageError before sending anything. */
@@ -37,6 +35,7 @@ export async function runScan(options: ScanOptions, hooks: RunHooks): Promise<Sc
   const t0 = performance.now();
   const scanner: ConnectScanner = new ConnectScanner(plan, resolved, {
     onResult: (r) => hooks.onResult(r),
+    ...(hooks.onState ? { onState: hooks.onState } : {}),
     onBatch: () => hooks.onBatch?.(scanner.counters),
   });
   const aborted = await scanner.run(options.signal);
@@ -65,12 +64,7 @@ export async function* scan(options: ScanOptions): AsyncGenerator<PortResult, Sc
     wake?.();
     wake = undefined;
   };
-  runScan({ ...options, signal: stop.signal }, {
-      onResult: (r) => {
-        if (isReported(r, options.full ?? false)) queue.push(r);
-      },
-      onBatch: poke,
-    }).then(
+  runScan({ ...options, signal: stop.signal }, { onResult: (r) => queue.push(r), onBatch: poke }).then(
     (s) => {
       summary = s;
       done = true;

@@ -30,6 +30,7 @@ uint64_t NowUs() {
 
 constexpr uint64_t kWakeTag = ~0ull;
 constexpr int kMaxEvents = 1024;
+constexpr uint32_t kLaunchBurst = 256;
 
 socklen_t FillSockaddr(const TargetRecord& t, sockaddr_storage* ss) {
   std::memset(ss, 0, sizeof(*ss));
@@ -56,6 +57,17 @@ ResultKind KindFor(int err) {
   if (err == 0) return kConnected;
   if (err == ECONNREFUSED) return kRefused;
   return kError;
+}
+
+// Only a socket that connected needs SO_LINGER {1, 0}: its close() then sends RST and frees it at
+// once (no FIN exchange, no TIME_WAIT). A refused or timed-out socket holds no connection, so
+// the option would be a wasted syscall on the hot path of closed ports.
+void CloseAbortive(int fd, ResultKind kind) {
+  if (kind == kConnected) {
+    const linger lg{1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+  }
+  close(fd);
 }
 
 }  // namespace
@@ -95,10 +107,11 @@ bool ConnectLoop::Start(int* err, const char** syscall) {
   return true;
 }
 
-void ConnectLoop::Submit(const TargetRecord* targets, size_t count) {
+void ConnectLoop::Submit(const TargetRecord* targets, size_t count, bool urgent) {
   {
     std::lock_guard<std::mutex> lock(queue_mutex_);
-    incoming_.insert(incoming_.end(), targets, targets + count);
+    auto& into = urgent ? incoming_urgent_ : incoming_;
+    into.insert(into.end(), targets, targets + count);
   }
   uint64_t one = 1;
   if (wake_fd_ >= 0) (void)!write(wake_fd_, &one, sizeof(one));
@@ -145,8 +158,6 @@ void ConnectLoop::Launch(const TargetRecord& t, uint64_t now_us) {
     Emit(t, kError, e, 0);
     return;
   }
-  const linger lg{1, 0};
-  setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
   sockaddr_storage ss;
   const socklen_t len = FillSockaddr(t, &ss);
   int err = 0;
@@ -183,7 +194,7 @@ void ConnectLoop::Launch(const TargetRecord& t, uint64_t now_us) {
       return;
     }
   }
-  close(fd);
+  CloseAbortive(fd, KindFor(err));
   if (IsLocalShortage(err) && in_flight_ > 0) {
     window_cap_ = std::max<uint32_t>(1, in_flight_);
     pending_.push_front(t);
@@ -194,7 +205,7 @@ void ConnectLoop::Launch(const TargetRecord& t, uint64_t now_us) {
 
 void ConnectLoop::Complete(uint32_t slot_index, int err, ResultKind kind, uint64_t now_us) {
   Slot& s = slots_[slot_index];
-  close(s.fd);  // closing also removes it from the epoll set
+  CloseAbortive(s.fd, kind);  // closing also removes it from the epoll set
   s.fd = -1;
   s.gen++;      // any deadline still queued for this slot is now stale
   free_slots_.push_back(slot_index);
@@ -237,20 +248,30 @@ void ConnectLoop::Run() {
   pthread_setname_np(pthread_self(), "portscan:conn");
   std::vector<epoll_event> events(kMaxEvents);
   std::vector<TargetRecord> grabbed;
+  std::vector<TargetRecord> grabbed_urgent;
   last_flush_us_ = NowUs();
   while (!stop_.load(std::memory_order_relaxed)) {
     {
       std::lock_guard<std::mutex> lock(queue_mutex_);
       grabbed.swap(incoming_);
+      grabbed_urgent.swap(incoming_urgent_);
     }
     if (!grabbed.empty()) {
       pending_.insert(pending_.end(), grabbed.begin(), grabbed.end());
       grabbed.clear();
     }
+    if (!grabbed_urgent.empty()) {
+      pending_.insert(pending_.begin(), grabbed_urgent.begin(), grabbed_urgent.end());
+      grabbed_urgent.clear();
+    }
     uint64_t now = NowUs();
     // Launch up to the window. A window cap lowered by a descriptor shortage creeps back up.
     if (window_cap_ < slots_.size() && in_flight_ + 1 < window_cap_) window_cap_++;
-    while (!pending_.empty() && in_flight_ < window_cap_ && !free_slots_.empty()) {
+    // A bounded burst, so deadlines, completions and urgent retries are looked at often even
+    // when every probe completes inside connect() and the window never fills.
+    for (uint32_t burst = 0; burst < kLaunchBurst && !pending_.empty() && in_flight_ < window_cap_ &&
+                             !free_slots_.empty();
+         ++burst) {
       const TargetRecord t = pending_.front();
       pending_.pop_front();
       Launch(t, now);

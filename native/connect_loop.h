@@ -43,8 +43,9 @@ class ConnectLoop {
   /// false with errno-style `err` and the failing `syscall` filled in.
   bool Start(int* err, const char** syscall);
   /// Copies `count` targets into the loop's queue; the caller may reuse `targets` at once.
-  /// Thread-safe; may be called from any thread.
-  void Submit(const TargetRecord* targets, size_t count);
+  /// `urgent` targets (retries) go ahead of everything queued, so a retry is not delayed by
+  /// the backlog of first tries. Thread-safe; may be called from any thread.
+  void Submit(const TargetRecord* targets, size_t count, bool urgent);
   /// Idempotent: stops the thread, closes every socket in flight and joins. Results of probes
   /// that were still in flight are dropped; results already handed over are not affected.
   void Stop();
@@ -76,7 +77,8 @@ class ConnectLoop {
   FailSink fail_;
 
   std::mutex queue_mutex_;
-  std::vector<TargetRecord> incoming_;  // guarded by queue_mutex_
+  std::vector<TargetRecord> incoming_;         // guarded by queue_mutex_
+  std::vector<TargetRecord> incoming_urgent_;  // guarded by queue_mutex_
   std::atomic<bool> stop_{false};
   std::thread thread_;
   int epoll_fd_ = -1;

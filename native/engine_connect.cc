@@ -5,6 +5,7 @@
 // so the loop thread never waits on JavaScript and close() can join it without deadlock.
 #include "engine_connect.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "napi_util.h"
@@ -44,42 +45,49 @@ Napi::Function ConnectEngine::Define(Napi::Env env) {
 ConnectEngine::ConnectEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ConnectEngine>(info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsObject() || !info[1].IsFunction()) {
-    Napi::TypeError::New(env, "Usage: new ConnectEngine({ window, flushIntervalMs, maxBatch }, onBatch)")
+    Napi::TypeError::New(env, "Usage: new ConnectEngine({ window, flushIntervalMs, maxBatch, threads }, onBatch)")
         .ThrowAsJavaScriptException();
     return;
   }
   Napi::Object opts = info[0].As<Napi::Object>();
   ConnectLoopOptions o;
+  uint32_t threads = 1;
   if (!GetUint32Option(opts, "window", &o.window) ||
       !GetUint32Option(opts, "flushIntervalMs", &o.flush_interval_ms) ||
-      !GetUint32Option(opts, "maxBatch", &o.max_batch)) {
+      !GetUint32Option(opts, "maxBatch", &o.max_batch) || !GetUint32Option(opts, "threads", &threads)) {
     return;
   }
-  if (o.window == 0 || o.max_batch == 0) {
-    Napi::RangeError::New(env, "window and maxBatch must be at least 1").ThrowAsJavaScriptException();
+  if (o.window == 0 || o.max_batch == 0 || threads == 0 || threads > 64) {
+    Napi::RangeError::New(env, "window and maxBatch must be at least 1, threads 1 to 64").ThrowAsJavaScriptException();
     return;
   }
+  threads = std::min(threads, o.window);
   using Tsfn = Napi::ThreadSafeFunction;
   tsfn_ = Tsfn::New(env, info[1].As<Napi::Function>(), "portscan:connect-batch", 0, 1);
   Tsfn tsfn = tsfn_;
-  loop_ = std::make_unique<ConnectLoop>(
-      o,
-      [tsfn](std::vector<ResultRecord>&& batch) mutable {
-        auto* d = new Delivery{std::move(batch), 0, nullptr};
-        if (tsfn.NonBlockingCall(d, CallJs) != napi_ok) delete d;
-      },
-      [tsfn](int err, const char* syscall) mutable {
-        auto* d = new Delivery{{}, err, syscall};
-        if (tsfn.NonBlockingCall(d, CallJs) != napi_ok) delete d;
-      });
-  int err = 0;
-  const char* syscall = nullptr;
-  if (!loop_->Start(&err, &syscall)) {
-    loop_.reset();
-    tsfn_.Release();
-    closed_ = true;
-    ErrnoError(env, err, syscall).ThrowAsJavaScriptException();
-    return;
+  const uint32_t total_window = o.window;
+  for (uint32_t k = 0; k < threads; ++k) {
+    ConnectLoopOptions per = o;
+    per.window = total_window / threads + (k < total_window % threads ? 1 : 0);
+    loops_.push_back(std::make_unique<ConnectLoop>(
+        per,
+        [tsfn](std::vector<ResultRecord>&& batch) mutable {
+          auto* d = new Delivery{std::move(batch), 0, nullptr};
+          if (tsfn.NonBlockingCall(d, CallJs) != napi_ok) delete d;
+        },
+        [tsfn](int err, const char* syscall) mutable {
+          auto* d = new Delivery{{}, err, syscall};
+          if (tsfn.NonBlockingCall(d, CallJs) != napi_ok) delete d;
+        }));
+  }
+  for (auto& loop : loops_) {
+    int err = 0;
+    const char* syscall = nullptr;
+    if (!loop->Start(&err, &syscall)) {
+      Shutdown();
+      ErrnoError(env, err, syscall).ThrowAsJavaScriptException();
+      return;
+    }
   }
   napi_add_env_cleanup_hook(env, CleanupHook, this);
   hook_added_ = true;
@@ -99,14 +107,14 @@ void ConnectEngine::CleanupHook(void* arg) {
 void ConnectEngine::Shutdown() {
   if (closed_) return;
   closed_ = true;
-  if (loop_) loop_->Stop();
+  for (auto& loop : loops_) loop->Stop();
   tsfn_.Release();
 }
 
 Napi::Value ConnectEngine::Submit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 2 || !info[0].IsTypedArray() || !info[1].IsNumber()) {
-    Napi::TypeError::New(env, "Usage: engine.submit(targets: Uint8Array, count: number)")
+    Napi::TypeError::New(env, "Usage: engine.submit(targets: Uint8Array, count: number, urgent?: boolean)")
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -122,7 +130,16 @@ Napi::Value ConnectEngine::Submit(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   auto u8 = arr.As<Napi::Uint8Array>();
-  loop_->Submit(reinterpret_cast<const TargetRecord*>(u8.Data()), count);  // copies
+  const bool urgent = info.Length() > 2 && info[2].ToBoolean().Value();
+  // Split evenly across the loops (each copies its share).
+  const auto* targets = reinterpret_cast<const TargetRecord*>(u8.Data());
+  const size_t n = loops_.size();
+  size_t offset = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const size_t share = count / n + (k < count % n ? 1 : 0);
+    if (share > 0) loops_[k]->Submit(targets + offset, share, urgent);
+    offset += share;
+  }
   return env.Undefined();
 }
 

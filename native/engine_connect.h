@@ -7,6 +7,7 @@
 #include <napi.h>
 
 #include <memory>
+#include <vector>
 
 #include "connect_loop.h"
 
@@ -26,7 +27,7 @@ class ConnectEngine : public Napi::ObjectWrap<ConnectEngine> {
   void Shutdown();
   static void CleanupHook(void* arg);
 
-  std::unique_ptr<ConnectLoop> loop_;
+  std::vector<std::unique_ptr<ConnectLoop>> loops_;  // one thread each; targets split evenly
   Napi::ThreadSafeFunction tsfn_;
   bool closed_ = false;
   bool hook_added_ = false;

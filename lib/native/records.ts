@@ -2,7 +2,7 @@
 // records.ts: the packed layouts of native/record.h, written down a second time, with the only
 // code that packs targets and decodes results. Little-endian integers; address bytes in network
 // order. The loader checks TARGET_SIZE, RECORD_SIZE and ABI_VERSION against the addon's.
-import { readAddressBytes, writeAddressBytes } from '../ip';
+import { formatAddress, readAddressBytes, writeAddressBytes } from '../ip';
 
 export const ABI_VERSION = 1;
 export const TARGET_SIZE = 24;
@@ -43,6 +43,14 @@ export class TargetPacker {
     this.count++;
   }
 
+  /** Appends one probe from its first 20 packed bytes (address, port, family, attempt). */
+  pushRaw(head: Uint8Array, timeoutMs: number): void {
+    const o = this.count * TARGET_SIZE;
+    this.bytes.set(head, o);
+    this.view.setUint32(o + 20, timeoutMs, true);
+    this.count++;
+  }
+
   reset(): void {
     this.count = 0;
   }
@@ -56,6 +64,12 @@ export class ResultBatch {
     readonly count: number,
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  /** The address as text; IPv4 without any bigint work, since this runs once per result. */
+  ip(i: number): string {
+    const o = i * RECORD_SIZE;
+    if (this.bytes[o + 18] === 4) return `${this.bytes[o]}.${this.bytes[o + 1]}.${this.bytes[o + 2]}.${this.bytes[o + 3]}`;
+    return formatAddress(this.address(i));
   }
   address(i: number): bigint {
     return readAddressBytes(this.view, i * RECORD_SIZE, this.family(i));
@@ -77,5 +91,42 @@ export class ResultBatch {
   }
   attempt(i: number): number {
     return this.view.getUint8(i * RECORD_SIZE + 28);
+  }
+}
+
+/**
+ * Probes waiting to be sent again, kept as packed target bytes copied straight from their
+ * result records (the first 19 bytes of both layouts are the same), so a retry costs no
+ * decoding. Grows as needed; drained last-in first-out.
+ */
+export class RetryQueue {
+  private bytes = new Uint8Array(64 * TARGET_SIZE);
+  private count = 0;
+
+  get length(): number {
+    return this.count;
+  }
+
+  /** Queues record `i` of `batch` for another try, as attempt number `attempt`. */
+  push(batch: ResultBatch, i: number, attempt: number): void {
+    if ((this.count + 1) * TARGET_SIZE > this.bytes.length) {
+      const bigger = new Uint8Array(this.bytes.length * 2);
+      bigger.set(this.bytes);
+      this.bytes = bigger;
+    }
+    const o = this.count * TARGET_SIZE;
+    const src = i * RECORD_SIZE;
+    this.bytes.set(batch.bytes.subarray(src, src + 19), o);
+    this.bytes[o + 19] = attempt;
+    this.count++;
+  }
+
+  /** Moves up to `budget - packer.count` queued probes into `packer`, with `timeoutMs`. */
+  drainInto(packer: TargetPacker, budget: number, timeoutMs: number): void {
+    while (this.count > 0 && packer.count < budget) {
+      this.count--;
+      const o = this.count * TARGET_SIZE;
+      packer.pushRaw(this.bytes.subarray(o, o + 20), timeoutMs);
+    }
   }
 }

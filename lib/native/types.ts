@@ -19,11 +19,16 @@ export interface ConnectEngineOptions {
   flushIntervalMs: number;
   /** Most results per callback. */
   maxBatch: number;
+  /** Native scan threads; the window and every submit are split evenly between them. */
+  threads: number;
 }
 
 export interface NativeEngine {
-  /** Copies `count` packed targets (TARGET_SIZE bytes each); the caller may reuse the buffer. */
-  submit(targets: Uint8Array, count: number): void;
+  /**
+   * Copies `count` packed targets (TARGET_SIZE bytes each); the caller may reuse the buffer.
+   * `urgent` targets (retries) are queued ahead of all others.
+   */
+  submit(targets: Uint8Array, count: number, urgent?: boolean): void;
   /** Idempotent and synchronous: stops the thread, drops probes in flight, joins. */
   close(): void;
   /** Keep the process alive while the engine is open (the default). */
