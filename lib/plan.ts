@@ -3,7 +3,8 @@
 // port list, and the order it walks them in. The order is port-major (every host gets port 1,
 // then every host port 2, ...) so no single host is hammered while others wait. A plan costs
 // memory per address interval, never per probe.
-import { UsageError } from './errors';
+import { ParseError, UsageError } from './errors';
+import { parseAddress } from './ip';
 import { parseTargetFile, parseTargets, resolveHostnames, type Resolution, type TargetSpec } from './targets';
 import type { Interval } from './range-list';
 import { RangeList } from './range-list';
@@ -31,7 +32,15 @@ export async function buildPlan(o: ScanOptions, ports: Uint16Array): Promise<Sca
   if ((o.startIp === undefined) !== (o.endIp === undefined)) {
     throw new UsageError('--start-ip and --end-ip go together: give both');
   }
-  if (o.startIp !== undefined && o.endIp !== undefined) parseTargets(`${o.startIp}-${o.endIp}`, spec);
+  if (o.startIp !== undefined && o.endIp !== undefined) {
+    // Each is one address (never a name or a range), checked alone so the error names the option.
+    const start = o.startIp.trim();
+    const end = o.endIp.trim();
+    const col = (v: string): number => v.length - v.trimStart().length + 1;
+    if (parseAddress(start) === null) throw new ParseError(`bad address '${start}' for --start-ip`, o.startIp, col(o.startIp));
+    if (parseAddress(end) === null) throw new ParseError(`bad address '${end}' for --end-ip`, o.endIp, col(o.endIp));
+    parseTargets(`${start}-${end}`, spec);
+  }
   const resolutions = await resolveHostnames(spec);
   const excluded: TargetSpec = { ranges: new RangeList(), hostnames: [] };
   for (const e of asList(o.exclude)) parseTargets(e, excluded);

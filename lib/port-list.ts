@@ -22,9 +22,13 @@ export function parsePortList(input: string): Uint16Array {
   const re = /[^,]+/g;
   let m: RegExpExecArray | null;
   if (text === '') throw new ParseError('empty port list', input, 1);
-  // Empty items between commas ("80,,443") are a typo worth reporting.
-  const emptyAt = input.search(/,\s*,|^\s*,|,\s*$/);
-  if (emptyAt >= 0) throw new ParseError('empty item in port list', input, emptyAt + 1);
+  // Empty items between commas ("80,,443") are a typo worth reporting, at the stray comma: the
+  // second of a pair, a leading one, or a trailing one.
+  const empty = /^\s*,|,\s*,|,\s*$/.exec(input);
+  if (empty) {
+    const stray = empty[0].endsWith(',') ? empty.index + empty[0].length : empty.index + 1;
+    throw new ParseError('empty item in port list', input, stray);
+  }
   while ((m = re.exec(input)) !== null) {
     const raw = m[0];
     const lead = raw.length - raw.trimStart().length;

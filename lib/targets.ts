@@ -75,33 +75,45 @@ function parseToken(token: string, input: string, column: number, spec: TargetSp
   const dash = token.indexOf('-');
   if (dash > 0) {
     const right = token.slice(dash + 1);
-    if (right.includes('.') && token.lastIndexOf('-') === dash && /^[\d.]+-[\d.]+$/.test(token) && right.split('.').length === 4) {
-      return parseRange(token, dash, input, column, spec.ranges);
-    }
-    if (right.includes(':')) return parseRange(token, dash, input, column, spec.ranges);
+    // "a.b.c.d-e.f.g.h" is an address range; "1-2.3.4.5" is an octet pattern (left not a quad).
+    const quads = token.slice(0, dash).split('.').length === 4 && right.split('.').length === 4;
+    if (quads && /^[\d.]+-[\d.]+$/.test(token)) return parseRange(token, dash, input, column, spec.ranges);
+    if (token.includes(':')) return parseRange(token, dash, input, column, spec.ranges);
   }
   const addr = parseAddress(token);
   if (addr !== null) {
     spec.ranges.add(addr, addr);
     return;
   }
-  if (/^[\d.*-]+$/.test(token) && token.split('.').length === 4) return parseOctets(token, input, column, spec.ranges);
-  if (/^[\d.]+$/.test(token) || token.includes(':') || !HOSTNAME.test(token)) {
+  // Four parts, three of them octets, is an IPv4 pattern with a typo ("127.0.0.x"), not a name:
+  // parseOctets names the bad octet.
+  const parts = token.split('.');
+  if (parts.length === 4 && parts.filter((p) => /^[\d*-]+$/.test(p)).length >= 3) {
+    return parseOctets(token, input, column, spec.ranges);
+  }
+  // Only digits, dots, dashes and stars, or an all-numeric last label (no top-level domain is
+  // numeric, RFC 3696 2), is a malformed address or range, not a name: never ask DNS about it.
+  const lastLabel = token.replace(/\.$/, '').split('.').pop() ?? '';
+  if (/^[\d.*-]+$/.test(token) || /^\d+$/.test(lastLabel) || token.includes(':') || !HOSTNAME.test(token)) {
     throw new ParseError(`bad target '${token}'`, input, column);
   }
   spec.hostnames.push({ name: token, input, column });
 }
 
 function parseCidr(token: string, slash: number, input: string, column: number, out: RangeList): void {
-  const base = parseAddress(token.slice(0, slash));
-  if (base === null) throw new ParseError(`bad address '${token.slice(0, slash)}' in '${token}'`, input, column);
+  const baseText = token.slice(0, slash);
+  const base = parseAddress(baseText);
+  if (base === null) throw new ParseError(`bad address '${baseText}' in '${token}'`, input, column);
   const lenText = token.slice(slash + 1);
-  const maxLen = familyOf(base) === 4 ? 32 : 128;
+  // The prefix counts bits of the address as written: 0-32 for a dotted quad, 0-128 for IPv6
+  // text, even when that names an IPv4-mapped address (::ffff:10.0.0.0/104 is 10.0.0.0/8).
+  const v6 = baseText.includes(':');
+  const maxLen = v6 ? 128 : 32;
   if (!/^\d{1,3}$/.test(lenText) || Number(lenText) > maxLen) {
     throw new ParseError(`bad prefix length '/${lenText}' (0-${maxLen})`, input, column + slash);
   }
   const hostBits = BigInt(maxLen - Number(lenText));
-  const offset = familyOf(base) === 4 ? V4_BASE : 0n;
+  const offset = v6 ? 0n : V4_BASE;
   const value = base - offset;
   const start = (value >> hostBits) << hostBits;
   out.add(offset + start, offset + start + (1n << hostBits) - 1n);

@@ -1,0 +1,207 @@
+// The CLI on bad input: exit status 2, a first stderr line that says what is wrong and where,
+// nothing on stdout, and nothing sent. Only loopback is ever named; the only hostname is one
+// under .invalid, which never reaches DNS.
+import { closedPort, countingServer, runCli, settle, type CountingServer } from '../helpers/cli';
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? '';
+}
+
+/** Runs the CLI, checks the usage-failure contract, returns the first line of stderr. */
+function usageFailure(args: string[]): string {
+  const r = runCli(args);
+  expect({ args, status: r.status }).toEqual({ args, status: 2 });
+  expect(r.stdout).toBe('');
+  const line = firstLine(r.stderr);
+  expect(line).toMatch(/^portscan: \S/);
+  // One line saying what, then at most the hint; no stack trace.
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  expect(r.stderr.trimEnd().split('\n').length).toBeLessThanOrEqual(2);
+  return line;
+}
+
+let Q: number;
+beforeAll(async () => {
+  Q = await closedPort();
+});
+
+describe('bad port lists', () => {
+  it('70000 (above 65535), with its column', () => {
+    expect(usageFailure(['-p', '1-30,70000', '127.0.0.1'])).toBe(
+      "portscan: bad port '70000' (above 65535) at column 6 of '1-30,70000'",
+    );
+  });
+
+  it('port 0', () => {
+    expect(usageFailure(['-p', `${Q}, 0`, '127.0.0.1'])).toBe(
+      `portscan: bad port '0' (port 0 cannot be scanned) at column ${String(Q).length + 3} of '${Q}, 0'`,
+    );
+  });
+
+  it('a reversed range', () => {
+    expect(usageFailure(['-p', '80, 30-1', '127.0.0.1'])).toBe(
+      "portscan: reversed port range '30-1' at column 5 of '80, 30-1'",
+    );
+  });
+
+  it('letters', () => {
+    expect(usageFailure(['-p', '22,http', '127.0.0.1'])).toBe("portscan: bad port 'http' at column 4 of '22,http'");
+  });
+
+  it('an empty item', () => {
+    expect(usageFailure(['-p', '22,,80', '127.0.0.1'])).toBe('portscan: empty item in port list at column 4 of \'22,,80\'');
+  });
+
+  it('an empty list', () => {
+    expect(usageFailure(['-p', '', '127.0.0.1'])).toMatch(/^portscan: empty port list/);
+  });
+
+  it('--ports= spelling too', () => {
+    expect(usageFailure(['--ports=99999', '127.0.0.1'])).toMatch(/bad port '99999' \(above 65535\) at column 1/);
+  });
+});
+
+describe('bad targets', () => {
+  it('an octet above 255', () => {
+    expect(usageFailure(['-p', String(Q), '127.0.0.300'])).toBe(
+      "portscan: bad octet '300' in '127.0.0.300' (above 255) at column 9 of '127.0.0.300'",
+    );
+  });
+
+  it('garbage', () => {
+    expect(usageFailure(['-p', String(Q), 'foo!bar'])).toBe("portscan: bad target 'foo!bar' at column 1 of 'foo!bar'");
+  });
+
+  it('a malformed address that must not become a DNS query', () => {
+    expect(usageFailure(['-p', String(Q), '127.0.0-5'])).toBe("portscan: bad target '127.0.0-5' at column 1 of '127.0.0-5'");
+  });
+
+  it('a reversed IP range', () => {
+    expect(usageFailure(['-p', String(Q), '127.0.0.9-127.0.0.1'])).toBe(
+      "portscan: reversed range '127.0.0.9-127.0.0.1' (127.0.0.9 is after 127.0.0.1) at column 1 of '127.0.0.9-127.0.0.1'",
+    );
+  });
+
+  it('a range mixing families', () => {
+    expect(usageFailure(['-p', String(Q), '127.0.0.1-::1'])).toBe(
+      "portscan: range '127.0.0.1-::1' mixes IPv4 and IPv6 at column 1 of '127.0.0.1-::1'",
+    );
+  });
+
+  it('a bad prefix length', () => {
+    expect(usageFailure(['-p', String(Q), '127.0.0.0/33'])).toBe(
+      "portscan: bad prefix length '/33' (0-32) at column 10 of '127.0.0.0/33'",
+    );
+  });
+
+  it('an unresolvable name', () => {
+    expect(usageFailure(['-p', String(Q), 'nohost.invalid'])).toBe(
+      "portscan: cannot resolve hostname 'nohost.invalid' at column 1 of 'nohost.invalid'",
+    );
+  });
+
+  it('a bad --exclude', () => {
+    expect(usageFailure(['-p', String(Q), '--exclude', '127.0.0.2,127.0.0.x', '127.0.0.1'])).toBe(
+      "portscan: bad octet 'x' in '127.0.0.x' at column 19 of '127.0.0.2,127.0.0.x'",
+    );
+  });
+
+  it('a missing input file', () => {
+    expect(usageFailure(['-p', String(Q), '-i', '/nonexistent/portscan-targets.txt'])).toMatch(
+      /^portscan: cannot read target file: .*ENOENT.*'\/nonexistent\/portscan-targets.txt'/,
+    );
+  });
+
+  it('no targets at all', () => {
+    expect(usageFailure(['-p', String(Q)])).toMatch(/^portscan: no targets given/);
+  });
+
+  it('every target excluded', () => {
+    expect(usageFailure(['-p', String(Q), '--exclude', '127.0.0.1', '127.0.0.1'])).toMatch(/^portscan: every target is excluded/);
+  });
+});
+
+describe('bad options', () => {
+  it('an unknown option', () => {
+    expect(usageFailure(['--bogus', '127.0.0.1'])).toMatch(/^portscan: Unknown argument: bogus/);
+  });
+
+  it('a bad --tasks value', () => {
+    expect(usageFailure(['--tasks', 'abc', '127.0.0.1'])).toBe("portscan: option '--tasks' expects a whole number, got 'abc'");
+    expect(usageFailure(['-t', '0', '127.0.0.1'])).toMatch(/^portscan: option '-?-?tasks' expects a whole number from 1 to \d+, got '0'$/);
+  });
+
+  it('a bad --timeout value', () => {
+    expect(usageFailure(['--timeout', '5x', '127.0.0.1'])).toBe(
+      "portscan: option '--timeout' expects a whole number of ms (or with s), got '5x'",
+    );
+    expect(usageFailure(['--timeout', '0', '127.0.0.1'])).toMatch(
+      /^portscan: option '-?-?timeout' expects a whole number from 1 to 600000, got '0'$/,
+    );
+  });
+
+  // The first line alone must name the option and the bad value (not just "Invalid values:").
+  it('a bad --mode', () => {
+    const line = usageFailure(['--mode', 'stealthy', '127.0.0.1']);
+    expect(line).toMatch(/mode/);
+    expect(line).toMatch(/stealthy/);
+  });
+
+  it('a bad --format', () => {
+    const line = usageFailure(['-f', 'xml', '127.0.0.1']);
+    expect(line).toMatch(/format/);
+    expect(line).toMatch(/xml/);
+  });
+
+  it('--start-ip without --end-ip', () => {
+    expect(usageFailure(['-p', String(Q), '--start-ip', '127.0.0.1'])).toBe(
+      'portscan: --start-ip and --end-ip go together: give both',
+    );
+  });
+
+  it('a reversed --start-ip/--end-ip', () => {
+    expect(usageFailure(['-p', String(Q), '--start-ip', '127.0.0.9', '--end-ip', '127.0.0.1'])).toMatch(
+      /^portscan: reversed range '127.0.0.9-127.0.0.1'/,
+    );
+  });
+
+  it('a --start-ip that is not an address', () => {
+    expect(usageFailure(['-p', String(Q), '--start-ip', 'localhost', '--end-ip', '127.0.0.1'])).toBe(
+      "portscan: bad address 'localhost' for --start-ip at column 1 of 'localhost'",
+    );
+  });
+});
+
+describe('nothing is sent on bad input', () => {
+  let server: CountingServer;
+  beforeEach(async () => {
+    server = await countingServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('positive control: a valid list does connect (so the checks below can fail)', async () => {
+    const r = runCli(['-q', '-p', `${server.port},${Q}`, '127.0.0.1']);
+    expect(r.status).toBe(0);
+    await settle();
+    expect(server.connections()).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each([
+    ['a port above 65535', (p: number) => ['-p', `${p},70000`, '127.0.0.1']],
+    ['port 0', (p: number) => ['-p', `0,${p}`, '127.0.0.1']],
+    ['a reversed port range', (p: number) => ['-p', `${p},9-8`, '127.0.0.1']],
+    ['a bad target after a good one', (p: number) => ['-p', String(p), '127.0.0.1', '127.0.0.300']],
+    ['an unresolvable name after a good target', (p: number) => ['-p', String(p), '127.0.0.1', 'nohost.invalid']],
+    ['a bad exclusion', (p: number) => ['-p', String(p), '--exclude', '127.0.0.x', '127.0.0.1']],
+    ['a bad --tasks', (p: number) => ['-p', String(p), '--tasks', '0', '127.0.0.1']],
+    ['a lone --start-ip', (p: number) => ['-p', String(p), '--start-ip', '127.0.0.1', '127.0.0.1']],
+    ['an unknown option', (p: number) => ['-p', String(p), '--bogus', '127.0.0.1']],
+  ])('%s', async (_name, args) => {
+    const r = runCli(args(server.port));
+    expect(r.status).toBe(2);
+    await settle();
+    expect(server.connections()).toBe(0);
+  });
+});

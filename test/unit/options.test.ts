@@ -1,0 +1,146 @@
+// options.ts: defaults, and validation that names the option, the allowed values and the bad one.
+import { ParseError, UsageError } from '../../lib/errors';
+import { defaultTasks, DEFAULTS, maxTasks, resolveOptions, type ScanOptions } from '../../lib/options';
+import { STANDARD_PORTS } from '../../lib/port-list';
+
+const FD = 20000;
+
+function usage(o: ScanOptions, fdLimit = FD): string {
+  try {
+    resolveOptions(o, fdLimit);
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).code).toBe('EUSAGE');
+    return (err as Error).message;
+  }
+  throw new Error(`resolveOptions(${JSON.stringify(o)}) did not throw`);
+}
+
+describe('defaults', () => {
+  it('fill every option', () => {
+    const r = resolveOptions({}, FD);
+    expect({ ...r, ports: [...r.ports] }).toMatchObject({
+      mode: 'connect',
+      requestedMode: 'auto',
+      ports: [...STANDARD_PORTS],
+      tasks: 10000,
+      timeoutMs: 1000,
+      minTimeoutMs: 100,
+      retries: 2,
+      ratePps: 0,
+      full: false,
+    });
+    expect(DEFAULTS).toEqual({ timeoutMs: 1000, minTimeoutMs: 100, retries: 2, ratePps: 0 });
+  });
+
+  it('the default ports are a fresh Uint16Array of the Standard list', () => {
+    const a = resolveOptions({}, FD).ports;
+    expect(a).toBeInstanceOf(Uint16Array);
+    a[0] = 1;
+    expect(resolveOptions({}, FD).ports[0]).toBe(7);
+    expect(STANDARD_PORTS[0]).toBe(7);
+  });
+
+  it('minTimeout defaults to the smaller of 100 and timeout', () => {
+    expect(resolveOptions({ timeoutMs: 50 }, FD).minTimeoutMs).toBe(50);
+    expect(resolveOptions({ timeoutMs: 5000 }, FD).minTimeoutMs).toBe(100);
+  });
+
+  it('keeps the given values', () => {
+    const r = resolveOptions(
+      { mode: 'connect', ports: '80,443', tasks: 5, timeoutMs: 300, minTimeoutMs: 20, retries: 0, ratePps: 1000, full: true },
+      FD,
+    );
+    expect({ ...r, ports: [...r.ports] }).toMatchObject({
+      mode: 'connect',
+      requestedMode: 'connect',
+      ports: [80, 443],
+      tasks: 5,
+      timeoutMs: 300,
+      minTimeoutMs: 20,
+      retries: 0,
+      ratePps: 1000,
+      full: true,
+    });
+  });
+});
+
+describe('tasks and the descriptor limit', () => {
+  it.each([
+    [1024, 768],
+    [4096, 3840],
+    [10256, 10000],
+    [20000, 10000],
+    [1048576, 10000],
+    [300, 44],
+    [272, 16],
+    [100, 16],
+  ])('fd limit %d -> default %d tasks', (fdLimit, tasks) => {
+    expect(defaultTasks(fdLimit)).toBe(tasks);
+    expect(resolveOptions({}, fdLimit).tasks).toBe(tasks);
+  });
+
+  it('the default never exceeds what --tasks itself accepts', () => {
+    for (const fdLimit of [1, 64, 100, 256, 271, 272, 273, 1024, 65536]) {
+      const d = defaultTasks(fdLimit);
+      expect(d).toBeLessThanOrEqual(maxTasks(fdLimit));
+      expect(resolveOptions({ tasks: d }, fdLimit).tasks).toBe(d);
+    }
+  });
+
+  it('explicit tasks may go above the default cap up to the limit', () => {
+    expect(resolveOptions({ tasks: 19744 }, FD).tasks).toBe(19744);
+    expect(usage({ tasks: 19745 })).toBe("option 'tasks' expects a whole number from 1 to 19744, got '19745'");
+    expect(usage({ tasks: 769 }, 1024)).toBe("option 'tasks' expects a whole number from 1 to 768, got '769'");
+  });
+});
+
+describe('validation', () => {
+  it.each<[ScanOptions, string]>([
+    [{ tasks: 0 }, "option 'tasks' expects a whole number from 1 to 19744, got '0'"],
+    [{ tasks: -5 }, "option 'tasks' expects a whole number from 1 to 19744, got '-5'"],
+    [{ tasks: 2.5 }, "option 'tasks' expects a whole number from 1 to 19744, got '2.5'"],
+    [{ tasks: Number.NaN }, "option 'tasks' expects a whole number from 1 to 19744, got 'NaN'"],
+    [{ tasks: '10' as unknown as number }, "option 'tasks' expects a whole number from 1 to 19744, got '10'"],
+    [{ timeoutMs: 0 }, "option 'timeout' expects a whole number from 1 to 600000, got '0'"],
+    [{ timeoutMs: 600001 }, "option 'timeout' expects a whole number from 1 to 600000, got '600001'"],
+    [{ timeoutMs: 1.5 }, "option 'timeout' expects a whole number from 1 to 600000, got '1.5'"],
+    [{ timeoutMs: Infinity }, "option 'timeout' expects a whole number from 1 to 600000, got 'Infinity'"],
+    [{ minTimeoutMs: 0 }, "option 'min-timeout' expects a whole number from 1 to 1000, got '0'"],
+    [{ minTimeoutMs: 1001 }, "option 'min-timeout' expects a whole number from 1 to 1000, got '1001'"],
+    [{ timeoutMs: 500, minTimeoutMs: 600 }, "option 'min-timeout' expects a whole number from 1 to 500, got '600'"],
+    [{ retries: -1 }, "option 'retries' expects a whole number from 0 to 50, got '-1'"],
+    [{ retries: 51 }, "option 'retries' expects a whole number from 0 to 50, got '51'"],
+    [{ ratePps: -1 }, "option 'rate' expects a whole number from 0 to 100000000, got '-1'"],
+    [{ ratePps: 100000001 }, "option 'rate' expects a whole number from 0 to 100000000, got '100000001'"],
+    [{ mode: 'syn' as never }, "option 'mode' expects auto or connect, got 'syn'"],
+  ])('%j', (o, message) => {
+    expect(usage(o)).toBe(message);
+  });
+
+  it('accepts the bounds', () => {
+    expect(() => resolveOptions({ tasks: 1, timeoutMs: 1, minTimeoutMs: 1, retries: 0, ratePps: 0 }, FD)).not.toThrow();
+    expect(() => resolveOptions({ timeoutMs: 600000, minTimeoutMs: 600000, retries: 50, ratePps: 100000000 }, FD)).not.toThrow();
+  });
+});
+
+describe('ports', () => {
+  it('parses the seed syntax', () => {
+    expect([...resolveOptions({ ports: '1-3, 80' }, FD).ports]).toEqual([1, 2, 3, 80]);
+    expect(resolveOptions({ ports: 'all' }, FD).ports).toHaveLength(65535);
+  });
+
+  it('takes numbers, sorted and without duplicates', () => {
+    expect([...resolveOptions({ ports: [443, 80, 80, 22] }, FD).ports]).toEqual([22, 80, 443]);
+  });
+
+  it('a bad port is a ParseError naming it', () => {
+    expect(() => resolveOptions({ ports: '1-30,70000' }, FD)).toThrow(
+      new ParseError("bad port '70000' (above 65535)", '1-30,70000', 6),
+    );
+    expect(() => resolveOptions({ ports: '1-30,70000' }, FD)).toThrow("bad port '70000' (above 65535) at column 6 of '1-30,70000'");
+    expect(() => resolveOptions({ ports: [80, 0] }, FD)).toThrow("bad port '0' (port 0 cannot be scanned) at column 4 of '80,0'");
+    expect(() => resolveOptions({ ports: [] }, FD)).toThrow(ParseError);
+    expect(() => resolveOptions({ ports: '' }, FD)).toThrow('empty port list');
+  });
+});
