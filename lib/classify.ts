@@ -49,3 +49,30 @@ export function classify(kind: Kind, err: number, attempt: number, retries: numb
     }
   }
 }
+
+/** ICMP (type 3) and ICMPv6 (type 1) unreachable codes, as nmap names the reasons. */
+const ICMP4_REASONS: Record<number, string> = { 0: 'net-unreach', 1: 'host-unreach', 2: 'proto-unreach', 3: 'port-unreach', 9: 'net-prohibited', 10: 'host-prohibited', 13: 'admin-prohibited' };
+const ICMP6_REASONS: Record<number, string> = { 0: 'no-route', 1: 'admin-prohibited', 3: 'addr-unreach', 4: 'port-unreach' };
+
+/**
+ * Classifies one final SYN-mode result (the native engine has already done the retries):
+ * SYN-ACK -> open, RST -> closed, ICMP unreachable -> filtered with its reason, no answer
+ * after every try -> filtered (the seed's "silent").
+ */
+export function classifySyn(kind: Kind, err: number, family: number): Verdict {
+  switch (kind) {
+    case Kind.Connected:
+      return { state: 'open', reason: 'syn-ack' };
+    case Kind.Refused:
+      return { state: 'closed', reason: 'reset' };
+    case Kind.Timeout:
+      return { state: 'filtered', reason: 'no-response' };
+    case Kind.Icmp: {
+      const code = err & 0xff;
+      const names = family === 6 ? ICMP6_REASONS : ICMP4_REASONS;
+      return { state: 'filtered', reason: names[code] ?? `icmp-unreach-${code}` };
+    }
+    default:
+      return { state: 'unknown', reason: `kind-${kind}` };
+  }
+}

@@ -9,6 +9,7 @@ import { HostTable } from './host-table';
 import { createFormatter, FORMATS, type FormatName, type Formatter } from './output/formats';
 import { Writer } from './output/writer';
 import { Progress } from './progress';
+import type { PortState } from './classify';
 import { runScan } from './scan';
 import type { ScanOptions } from './options';
 
@@ -50,24 +51,30 @@ function parser(argv: string[]) {
     )
     .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false, 'duplicate-arguments-array': true })
     .option('ports', { alias: 'p', type: 'string', describe: 'ports to scan (default: the Standard list)' })
-    .option('mode', { alias: 'm', type: 'string', choices: ['auto', 'connect'], default: 'auto', describe: 'scan mode: connect (Conventional: full TCP handshake); auto picks the best available' })
+    .option('mode', { alias: 'm', type: 'string', default: 'auto', describe: "scan mode: connect (Conventional: full TCP handshake, no privileges), syn (Stealth: half-open, needs root or CAP_NET_RAW and libpcap), auto: syn when it can, else connect" })
     .option('tasks', { alias: 't', type: 'string', describe: 'simultaneous connection attempts (default: from the open-file limit, at most 10000)' })
     .option('timeout', { type: 'string', describe: 'longest wait for an answer to one probe, ms (default 1000; "2s" works)' })
     .option('min-timeout', { type: 'string', describe: 'shortest wait, once round trips are measured, ms (default 100)' })
     .option('retries', { alias: 'r', type: 'string', describe: 'times a silent port is probed again (default 2)' })
-    .option('rate', { type: 'string', describe: 'most probes per second (default: no limit)' })
+    .option('rate', { type: 'string', describe: 'most probes per second (default: connect no limit, syn 100000)' })
+    .option('wait', { type: 'string', describe: 'syn: wait after the last try for late replies, ms (default: the timeout)' })
+    .option('source-port', { type: 'string', describe: 'syn: source port of the probes (default: random 40000-59999)' })
+    .option('source-ip', { type: 'string', describe: 'syn: source address (default: from the routing table)' })
+    .option('interface', { alias: 'e', type: 'string', describe: "syn: capture interface (default: from the route; 'lo' for loopback)" })
+    .option('seed', { type: 'string', describe: 'syn: permutation key, to repeat a scan order (default: random)' })
     .option('start-ip', { type: 'string', describe: "first address of a range (the seed's Starting IP)" })
     .option('end-ip', { type: 'string', describe: "last address of a range (the seed's Ending IP)" })
     .option('input-file', { alias: 'i', type: 'string', describe: "read targets from a file ('-' = stdin)" })
     .option('exclude', { type: 'string', describe: 'addresses to leave out, comma-separated, in the target syntax' })
     .option('exclude-file', { type: 'string', describe: 'read addresses to leave out from a file' })
-    .option('format', { alias: 'f', type: 'string', choices: FORMATS as unknown as string[], default: 'table', describe: 'output form' })
+    .option('format', { alias: 'f', type: 'string', default: 'table', describe: `output form: ${FORMATS.join(', ')}` })
     .option('output', { alias: 'o', type: 'string', describe: 'write results to FILE instead of stdout' })
     .option('full', { type: 'boolean', default: false, describe: 'list every port: the full port list per host; every probed port in ndjson/json/csv/list' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress line or notices on stderr' })
     .example('portscan 127.0.0.1', 'the Standard list of 32 ports on this machine')
     .example("portscan -p '21, 22, 25, 80-88, 1000-1024, 6666' 127.0.0.1", 'a custom port list')
     .example('portscan -p- --full 127.0.0.1', 'every port, with the full port list')
+    .example('portscan --mode syn -p- 127.0.0.1', 'Stealth (SYN) mode on loopback (as root)')
     .example('testbed run portscan -p 1-65535 -f ndjson -o out.ndjson 198.18.0.0/29', 'inside the testbed, results saved as NDJSON')
     .epilog(EPILOG)
     .strict()
@@ -95,6 +102,15 @@ function toOptions(a: Record<string, unknown>): ScanOptions {
   set('minTimeoutMs', wholeNumber('min-timeout', last(a['min-timeout']), true));
   set('retries', wholeNumber('retries', last(a.retries)));
   set('ratePps', wholeNumber('rate', last(a.rate)));
+  set('waitMs', wholeNumber('wait', last(a.wait), true));
+  set('sourcePort', wholeNumber('source-port', last(a['source-port'])));
+  set('sourceIp', last(a['source-ip']));
+  set('device', last(a.interface));
+  const seed = last(a.seed);
+  if (seed !== undefined) {
+    if (!/^\d+$/.test(seed)) throw new UsageError(`option '--seed' expects a whole number, got '${seed}'`);
+    opts.seed = BigInt(seed);
+  }
   set('startIp', last(a['start-ip']));
   set('endIp', last(a['end-ip']));
   set('inputFiles', list(a['input-file']));
@@ -124,6 +140,9 @@ export async function main(argv: string[]): Promise<number> {
   const quiet = Boolean(args.quiet);
   const full = Boolean(args.full);
   const format = String(Array.isArray(args.format) ? args.format.at(-1) : args.format) as FormatName;
+  if (!(FORMATS as readonly string[]).includes(format)) {
+    return usageFailure(new UsageError(`option '--format' expects one of ${FORMATS.join(', ')}, got '${format}'`));
+  }
   const stop = new AbortController();
   let options: ScanOptions;
   try {
@@ -162,11 +181,14 @@ export async function main(argv: string[]): Promise<number> {
         }
         formatter = createFormatter(format, out, full);
         formatter.begin();
-        if (resolved.requestedMode === 'auto') say(quiet, 'mode auto: using connect mode (full TCP handshake, no privileges needed)');
+        if (resolved.requestedMode === 'auto') {
+          say(quiet, resolved.mode === 'syn' ? 'mode auto: using syn mode (raw sockets and libpcap are available)' : 'mode auto: using connect mode (SYN mode needs root or CAP_NET_RAW and libpcap)');
+        }
         if (!quiet && process.stderr.isTTY) progress = new Progress(plan.total);
       },
       onResult: (r) => formatter?.result(r),
-      onState: (ip, port, state) => table.add(ip, port, state),
+      // Only the per-host forms need every state; the streaming forms skip the bookkeeping.
+      ...(format === 'table' || format === 'grepable' ? { onState: (ip: string, port: number, state: PortState) => table.add(ip, port, state) } : {}),
       onBatch: (c) => {
         out?.flush();
         progress?.update(c);

@@ -50,8 +50,17 @@ export class HostTable {
       row.closedPorts?.sort(byNumber);
       row.filteredPorts?.sort(byNumber);
     }
-    return rows.sort((a, b) => compareIp(a.ip, b.ip));
+    // Parse each address once, not once per comparison.
+    const keyed = rows.map((row) => ({ row, key: sortKey(row.ip) }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return keyed.map((k) => k.row);
   }
+}
+
+/** IPv4 sorts before IPv6, each numerically. */
+function sortKey(ip: string): bigint {
+  const addr = parseAddress(ip) ?? 0n;
+  return addr >= V4_BASE && addr <= V4_LAST ? addr - V4_BASE : addr + (1n << 128n);
 }
 
 /** Orders addresses numerically, IPv4 before IPv6. */

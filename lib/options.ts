@@ -4,10 +4,10 @@
 // anything is sent.
 import { availableParallelism } from 'node:os';
 
-import { UsageError } from './errors';
+import { ScanError, UsageError } from './errors';
 import { parsePortList, STANDARD_PORTS } from './port-list';
 
-export type ScanMode = 'auto' | 'connect';
+export type ScanMode = 'auto' | 'connect' | 'syn';
 
 /** Options of scan() and of the CLI. */
 export interface ScanOptions {
@@ -37,13 +37,23 @@ export interface ScanOptions {
   ratePps?: number;
   /** Report every probed port's final state, not only open ones. */
   full?: boolean;
+  /** SYN mode: extra wait after the last try for late replies, ms (default: the timeout). */
+  waitMs?: number;
+  /** SYN mode: source port of every probe (default: random in 40000-59999). */
+  sourcePort?: number;
+  /** SYN mode: source address (default: what the routing table picks). */
+  sourceIp?: string;
+  /** SYN mode: interface to capture on (default: from the route; 'lo' for own addresses). */
+  device?: string;
+  /** SYN mode: permutation key, to repeat a scan's order (default: random). */
+  seed?: bigint;
   /** Stops the scan; results found so far are kept. */
   signal?: AbortSignal;
 }
 
 /** Options after defaults and validation. */
 export interface ResolvedOptions {
-  mode: 'connect';
+  mode: 'connect' | 'syn';
   requestedMode: ScanMode;
   ports: Uint16Array;
   tasks: number;
@@ -54,13 +64,18 @@ export interface ResolvedOptions {
   full: boolean;
   /** Native connect threads: one per core, at most 4 (each runs its own share of the window). */
   threads: number;
+  waitMs: number;
+  sourcePort?: number;
+  sourceIp?: string;
+  device?: string;
+  seed?: bigint;
 }
 
 /** Descriptors kept back from the window for node itself, the output file and libuv. */
 const FD_RESERVE = 256;
 const DEFAULT_TASKS_CAP = 10000;
 
-export const DEFAULTS = Object.freeze({ timeoutMs: 1000, minTimeoutMs: 100, retries: 2, ratePps: 0 });
+export const DEFAULTS = Object.freeze({ timeoutMs: 1000, minTimeoutMs: 100, retries: 2, ratePps: 0, synRatePps: 100000 });
 
 /** The largest window --tasks accepts: the descriptor limit less the reserve, at least 16. */
 export function maxTasks(fdLimit: number): number {
@@ -79,11 +94,22 @@ function wholeNumber(name: string, value: unknown, min: number, max: number): nu
   return value;
 }
 
-/** Applies defaults and validates. `fdLimit` bounds `tasks`. */
-export function resolveOptions(o: ScanOptions, fdLimit: number): ResolvedOptions {
-  const mode = o.mode ?? 'auto';
-  if (mode !== 'auto' && mode !== 'connect') {
-    throw new UsageError(`option 'mode' expects auto or connect, got '${String(mode)}'`);
+/**
+ * Applies defaults and validates. `fdLimit` bounds `tasks`; `synBlocker` is why SYN mode cannot
+ * run here (null when it can): 'auto' then falls back to connect, and an explicit 'syn' fails
+ * with that reason.
+ */
+export function resolveOptions(o: ScanOptions, fdLimit: number, synBlocker: string | null = 'SYN mode was not checked'): ResolvedOptions {
+  const requested = o.mode ?? 'auto';
+  if (requested !== 'auto' && requested !== 'connect' && requested !== 'syn') {
+    throw new UsageError(`option '--mode' expects auto, connect or syn, got '${String(requested)}'`);
+  }
+  if (requested === 'syn' && synBlocker !== null) throw new ScanError(synBlocker, 'ENOSYN');
+  const mode = requested === 'connect' || synBlocker !== null ? 'connect' : 'syn';
+  const retries = wholeNumber('retries', o.retries ?? DEFAULTS.retries, 0, 50);
+  // SYN mode sends try k from source port + k (see native/syn_tx.cc), so they must all fit.
+  if (o.sourcePort !== undefined && o.sourcePort + retries > 65535) {
+    throw new UsageError(`option '--source-port' ${o.sourcePort} leaves no room for ${retries} retries (each try uses the next port): use at most ${65535 - retries}`);
   }
   let ports: Uint16Array;
   if (o.ports === undefined) ports = Uint16Array.from(STANDARD_PORTS);
@@ -93,15 +119,20 @@ export function resolveOptions(o: ScanOptions, fdLimit: number): ResolvedOptions
   const timeoutMs = wholeNumber('timeout', o.timeoutMs ?? DEFAULTS.timeoutMs, 1, 600000);
   const minTimeoutMs = wholeNumber('min-timeout', o.minTimeoutMs ?? Math.min(DEFAULTS.minTimeoutMs, timeoutMs), 1, timeoutMs);
   return {
-    mode: 'connect',
-    requestedMode: mode,
+    mode,
+    requestedMode: requested,
     ports,
     tasks,
     timeoutMs,
     minTimeoutMs,
-    retries: wholeNumber('retries', o.retries ?? DEFAULTS.retries, 0, 50),
-    ratePps: wholeNumber('rate', o.ratePps ?? DEFAULTS.ratePps, 0, 100000000),
+    retries,
+    ratePps: wholeNumber('rate', o.ratePps ?? (mode === 'syn' ? DEFAULTS.synRatePps : DEFAULTS.ratePps), 0, 100000000),
     full: o.full ?? false,
     threads: Math.max(1, Math.min(4, availableParallelism(), tasks)),
+    waitMs: wholeNumber('wait', o.waitMs ?? 0, 0, 600000),
+    ...(o.sourcePort !== undefined ? { sourcePort: wholeNumber('source-port', o.sourcePort, 1, 65535) } : {}),
+    ...(o.sourceIp !== undefined ? { sourceIp: o.sourceIp } : {}),
+    ...(o.device !== undefined ? { device: o.device } : {}),
+    ...(o.seed !== undefined ? { seed: BigInt.asUintN(64, o.seed) } : {}),
   };
 }

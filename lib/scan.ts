@@ -7,6 +7,8 @@ import { ConnectScanner, type PortResult, type ScanCounters } from './connect-sc
 import { loadBinding } from './native/binding';
 import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options';
 import { buildPlan, type ScanPlan } from './plan';
+import { synUnavailable } from './privileges';
+import { SynScanner } from './syn-scanner';
 
 export interface ScanSummary {
   plan: ScanPlan;
@@ -29,11 +31,14 @@ export interface RunHooks {
 
 /** Validates, plans and runs a scan. Rejects with ParseError/UsageError before sending anything. */
 export async function runScan(options: ScanOptions, hooks: RunHooks): Promise<ScanSummary> {
-  const resolved = resolveOptions(options, loadBinding().getFdLimit());
+  const binding = loadBinding();
+  const synBlocker = options.mode === 'connect' ? 'connect mode was asked for' : synUnavailable(binding);
+  const resolved = resolveOptions(options, binding.getFdLimit(), synBlocker);
   const plan = await buildPlan(options, resolved.ports);
   hooks.onStart?.(plan, resolved);
   const t0 = performance.now();
-  const scanner: ConnectScanner = new ConnectScanner(plan, resolved, {
+  const Scanner = resolved.mode === 'syn' ? SynScanner : ConnectScanner;
+  const scanner: ConnectScanner | SynScanner = new Scanner(plan, resolved, {
     onResult: (r) => hooks.onResult(r),
     ...(hooks.onState ? { onState: hooks.onState } : {}),
     onBatch: () => hooks.onBatch?.(scanner.counters),

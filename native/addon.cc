@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include "engine_connect.h"
+#include "engine_syn.h"
 #include "record.h"
 
 namespace portscan {
@@ -23,6 +24,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("TARGET_SIZE", Napi::Number::New(env, sizeof(TargetRecord)));
   exports.Set("RECORD_SIZE", Napi::Number::New(env, sizeof(ResultRecord)));
   exports.Set("ConnectEngine", ConnectEngine::Define(env));
+  exports.Set("SynEngine", SynEngine::Define(env));
+  exports.Set("pcapError", Napi::Function::New(env, PcapError, "pcapError"));
   exports.Set("getFdLimit", Napi::Function::New(env, GetFdLimit, "getFdLimit"));
   return exports;
 }

@@ -11,7 +11,7 @@
 
 namespace portscan {
 
-constexpr uint32_t kAbiVersion = 1;
+constexpr uint32_t kAbiVersion = 2;
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "records are little-endian; lib/native/records.ts assumes so");
@@ -35,6 +35,7 @@ enum ResultKind : uint8_t {
   kRefused = 2,    // ECONNREFUSED: the target answered RST
   kTimeout = 3,    // our own deadline passed with no answer
   kError = 4,      // another errno (ICMP unreachable and the like); see err
+  kIcmp = 5,       // SYN mode: an ICMP(v6) destination unreachable; err = type << 8 | code
 };
 
 /// One finished probe. 32 bytes.
@@ -45,8 +46,10 @@ struct ResultRecord {
   uint8_t kind;        // ResultKind
   int32_t err;         // errno for kRefused / kError, else 0
   uint32_t rtt_us;     // connect() to completion, microseconds (timeout: the time waited)
-  uint8_t attempt;     // echoed from the TargetRecord
-  uint8_t reserved[3];
+  uint8_t attempt;     // echoed from the TargetRecord (SYN mode: the try that was answered)
+  uint8_t tcp_flags;   // SYN mode: the reply's TCP flags; 0 otherwise
+  uint8_t ttl;         // SYN mode: the reply's TTL or hop limit; 0 otherwise
+  uint8_t reserved;
 };
 static_assert(sizeof(ResultRecord) == 32, "RECORD_SIZE changed: update lib/native/records.ts");
 

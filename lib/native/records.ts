@@ -4,7 +4,7 @@
 // order. The loader checks TARGET_SIZE, RECORD_SIZE and ABI_VERSION against the addon's.
 import { formatAddress, readAddressBytes, writeAddressBytes } from '../ip';
 
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 export const TARGET_SIZE = 24;
 export const RECORD_SIZE = 32;
 
@@ -14,6 +14,8 @@ export enum Kind {
   Refused = 2,
   Timeout = 3,
   Error = 4,
+  /** SYN mode: ICMP(v6) destination unreachable; err = type << 8 | code. */
+  Icmp = 5,
 }
 
 /** A growable buffer of packed TargetRecords, reused between submits. */
@@ -91,6 +93,14 @@ export class ResultBatch {
   }
   attempt(i: number): number {
     return this.view.getUint8(i * RECORD_SIZE + 28);
+  }
+  /** SYN mode: the reply's TCP flags. */
+  tcpFlags(i: number): number {
+    return this.view.getUint8(i * RECORD_SIZE + 29);
+  }
+  /** SYN mode: the reply's TTL or hop limit. */
+  ttl(i: number): number {
+    return this.view.getUint8(i * RECORD_SIZE + 30);
   }
 }
 

@@ -37,11 +37,61 @@ export interface NativeEngine {
   unref(): void;
 }
 
+export interface SynEngineOptions {
+  /** Positions [startIndex, endIndex) of the permuted plan to scan. */
+  startIndex: number;
+  endIndex: number;
+  /** Permutation key. */
+  seed: bigint;
+  /** 16 random bytes: the SipHash key of the SYN cookies. */
+  cookieKey: Uint8Array;
+  srcPort: number;
+  /** Source addresses, network order; required for each family in the plan. */
+  srcV4?: Uint8Array;
+  srcV6?: Uint8Array;
+  /** Capture device: 'lo', an interface name, or 'any'. */
+  device: string;
+  /** Probes per second; 0 = unlimited. */
+  ratePps: number;
+  timeoutMs: number;
+  /** Wait after the last try, ms (at least timeoutMs is waited). */
+  waitMs: number;
+  retries: number;
+  flushIntervalMs: number;
+  maxBatch: number;
+  /** Transmit threads; each sends its share of the permuted plan. */
+  threads: number;
+}
+
+/** [sent, replies, duplicates, late, pcapDrops, inFlight] */
+export type SynStatsArray = Float64Array;
+
+export type SynBatchCallback = (
+  err: NativeError | null,
+  records: Uint8Array | null,
+  count: number,
+  stats: SynStatsArray | null,
+  done: boolean,
+) => void;
+
+export interface NativeSynEngine {
+  setRate(ratePps: number): void;
+  setTimeout(timeoutMs: number): void;
+  /** Idempotent and synchronous: stops both threads and joins them. */
+  close(): void;
+  ref(): void;
+  unref(): void;
+}
+
 export interface NativeBinding {
   readonly ABI_VERSION: number;
   readonly TARGET_SIZE: number;
   readonly RECORD_SIZE: number;
   ConnectEngine: new (opts: ConnectEngineOptions, onBatch: BatchCallback) => NativeEngine;
+  /** Plan intervals: 32-byte records (start address 16 bytes, family, 7 reserved, count u64 LE). */
+  SynEngine: new (opts: SynEngineOptions, intervals: Uint8Array, ports: Uint16Array, onBatch: SynBatchCallback) => NativeSynEngine;
+  /** null when libpcap can be loaded, else the loader's reason. */
+  pcapError(): string | null;
   /** The process's soft RLIMIT_NOFILE. */
   getFdLimit(): number;
 }

@@ -182,7 +182,7 @@ describe('nothing is sent on bad input', () => {
   });
 
   it('positive control: a valid list does connect (so the checks below can fail)', async () => {
-    const r = runCli(['-q', '-p', `${server.port},${Q}`, '127.0.0.1']);
+    const r = runCli(['-q', '--mode', 'connect', '-p', `${server.port},${Q}`, '127.0.0.1']);
     expect(r.status).toBe(0);
     await settle();
     expect(server.connections()).toBeGreaterThanOrEqual(1);

@@ -23,9 +23,9 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Scans P and Q on 127.0.0.1 with extra arguments; expects exit 0; returns stdout. */
+/** Scans P and Q on 127.0.0.1 in connect mode with extra arguments; expects exit 0; returns stdout. */
 function scan(...extra: string[]): string {
-  const r = runCli(['-p', `${P},${Q}`, ...extra, '127.0.0.1']);
+  const r = runCli(['--mode', 'connect', '-p', `${P},${Q}`, ...extra, '127.0.0.1']);
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
   return r.stdout;
 }
@@ -202,7 +202,7 @@ describe('Ctrl-C', () => {
   async function interrupted(format: 'json' | 'ndjson'): Promise<string> {
     const file = join(dir, `interrupted.${format}`);
     const t0 = Date.now();
-    const { child, done } = startCli(['-p-', '--rate', '3000', '-f', format, '-o', file, '127.0.0.1']);
+    const { child, done } = startCli(['--mode', 'connect', '-p-', '--rate', '3000', '-f', format, '-o', file, '127.0.0.1']);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(child.exitCode).toBeNull(); // still running
     child.kill('SIGINT');

@@ -30,7 +30,7 @@ describe('defaults', () => {
       ratePps: 0,
       full: false,
     });
-    expect(DEFAULTS).toEqual({ timeoutMs: 1000, minTimeoutMs: 100, retries: 2, ratePps: 0 });
+    expect(DEFAULTS).toEqual({ timeoutMs: 1000, minTimeoutMs: 100, retries: 2, ratePps: 0, synRatePps: 100000 });
   });
 
   it('the default ports are a fresh Uint16Array of the Standard list', () => {
@@ -113,7 +113,7 @@ describe('validation', () => {
     [{ retries: 51 }, "option 'retries' expects a whole number from 0 to 50, got '51'"],
     [{ ratePps: -1 }, "option 'rate' expects a whole number from 0 to 100000000, got '-1'"],
     [{ ratePps: 100000001 }, "option 'rate' expects a whole number from 0 to 100000000, got '100000001'"],
-    [{ mode: 'syn' as never }, "option 'mode' expects auto or connect, got 'syn'"],
+    [{ mode: 'stealthy' as never }, "option '--mode' expects auto, connect or syn, got 'stealthy'"],
   ])('%j', (o, message) => {
     expect(usage(o)).toBe(message);
   });

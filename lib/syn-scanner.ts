@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+// syn-scanner.ts: drives the native SynEngine. TypeScript plans (packs the address intervals
+// and the port list once, picks the permutation seed, the cookie key and the source port, finds
+// the route and capture device) and controls (rate, a timeout learned from round trips); native
+// code iterates, sends, receives and retries. Results arrive in batches and are classified here.
+import { randomBytes } from 'node:crypto';
+
+import { classifySyn } from './classify';
+import type { PortResult, ScanCounters, ScannerHooks } from './connect-scanner';
+import { ScanError, UsageError, withJsStack } from './errors';
+import { familyOf, parseAddress, V4_BASE, V4_LAST, writeAddressBytes } from './ip';
+import { loadBinding } from './native/binding';
+import { Kind, ResultBatch } from './native/records';
+import type { NativeError, NativeSynEngine } from './native/types';
+import { findRoute, type Route } from './netif';
+import type { ResolvedOptions } from './options';
+import type { ScanPlan } from './plan';
+import { RttEstimator } from './rtt';
+import { serviceName } from './services';
+
+const INTERVAL_SIZE = 32;
+const MAX_PLAN = 2n ** 53n; // indices cross as JS numbers
+
+/** Packs the plan's address intervals for native/syn_plan.h, split at the IPv4 block's edges. */
+export function packIntervals(plan: ScanPlan): Uint8Array {
+  const parts: { start: bigint; count: bigint }[] = [];
+  for (const iv of plan.hosts.intervals()) {
+    let start = iv.start;
+    for (const edge of [V4_BASE - 1n, V4_LAST]) {
+      if (start <= edge && iv.end > edge) {
+        parts.push({ start, count: edge - start + 1n });
+        start = edge + 1n;
+      }
+    }
+    parts.push({ start, count: iv.end - start + 1n });
+  }
+  const out = new Uint8Array(parts.length * INTERVAL_SIZE);
+  const view = new DataView(out.buffer);
+  parts.forEach((p, k) => {
+    const o = k * INTERVAL_SIZE;
+    view.setUint8(o + 16, writeAddressBytes(p.start, view, o));
+    view.setBigUint64(o + 24, p.count, true);
+  });
+  return out;
+}
+
+/** The routes for each family present in the plan, and one capture device for all of them. */
+async function routesFor(plan: ScanPlan, opts: ResolvedOptions): Promise<{ v4?: Route; v6?: Route; device: string }> {
+  const ivs = plan.hosts.intervals();
+  const firstV4 = ivs.find((iv) => iv.end >= V4_BASE && iv.start <= V4_LAST);
+  const firstV6 = ivs.find((iv) => iv.start < V4_BASE || iv.end > V4_LAST);
+  const overrides = { ...(opts.sourceIp ? { sourceIp: opts.sourceIp } : {}), ...(opts.device ? { device: opts.device } : {}) };
+  const v4 = firstV4 ? await findRoute(firstV4.start < V4_BASE ? V4_BASE : firstV4.start, overrides) : undefined;
+  // An interval may straddle the IPv4 block: its first IPv6 address is then just past it.
+  const v6Sample = firstV6 ? (firstV6.start < V4_BASE || firstV6.start > V4_LAST ? firstV6.start : V4_LAST + 1n) : undefined;
+  const v6 = v6Sample !== undefined ? await findRoute(v6Sample, overrides) : undefined;
+  const devices = new Set([v4?.device, v6?.device].filter((d): d is string => d !== undefined));
+  return { ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}), device: devices.size === 1 ? [...devices][0] as string : 'any' };
+}
+
+function addressBytes(text: string, family: 4 | 6): Uint8Array {
+  const addr = parseAddress(text);
+  if (addr === null || familyOf(addr) !== family) throw new UsageError(`source address '${text}' is not IPv${family}`);
+  const out = new Uint8Array(16);
+  writeAddressBytes(addr, new DataView(out.buffer), 0);
+  return out.subarray(0, family === 4 ? 4 : 16);
+}
+
+export class SynScanner {
+  readonly counters: ScanCounters = { sent: 0, done: 0, open: 0 };
+  /** [sent, replies, duplicates, late, pcapDrops, inFlight] from the last batch. */
+  stats: number[] = [0, 0, 0, 0, 0, 0];
+  route: { v4?: Route; v6?: Route; device: string } | undefined;
+  private engine: NativeSynEngine | undefined;
+  private readonly rtt: RttEstimator;
+  private lastTimeoutMs: number;
+  private finished = false;
+  private settle: ((aborted: boolean) => void) | undefined;
+  private fail: ((err: Error) => void) | undefined;
+
+  constructor(
+    private readonly plan: ScanPlan,
+    private readonly opts: ResolvedOptions,
+    private readonly hooks: ScannerHooks,
+  ) {
+    this.rtt = new RttEstimator(opts.minTimeoutMs, opts.timeoutMs);
+    this.lastTimeoutMs = opts.timeoutMs;
+  }
+
+  /** Runs the plan; resolves to true when aborted. */
+  async run(signal?: AbortSignal): Promise<boolean> {
+    if (this.plan.total > MAX_PLAN) throw new UsageError(`a SYN scan plan holds at most 2^53 probes; this one has ${this.plan.total}`);
+    this.route = await routesFor(this.plan, this.opts);
+    const site = new Error();
+    const native = loadBinding();
+    const seed = this.opts.seed ?? randomBytes(8).readBigUInt64LE();
+    const srcPort = this.opts.sourcePort ?? 40000 + randomBytes(2).readUInt16LE() % 20000;
+    return new Promise<boolean>((resolve, reject) => {
+      this.settle = resolve;
+      this.fail = reject;
+      try {
+        this.engine = new native.SynEngine(
+          {
+            startIndex: 0,
+            endIndex: Number(this.plan.total),
+            seed,
+            cookieKey: randomBytes(16),
+            srcPort,
+            ...(this.route?.v4 ? { srcV4: addressBytes(this.route.v4.source, 4) } : {}),
+            ...(this.route?.v6 ? { srcV6: addressBytes(this.route.v6.source, 6) } : {}),
+            device: this.route?.device ?? 'any',
+            ratePps: this.opts.ratePps,
+            timeoutMs: this.opts.timeoutMs,
+            waitMs: this.opts.waitMs,
+            retries: this.opts.retries,
+            flushIntervalMs: 20,
+            maxBatch: 4096,
+            threads: this.opts.threads,
+          },
+          packIntervals(this.plan),
+          this.plan.ports,
+          (err, records, count, stats, done) => this.onBatch(err, records, count, stats, done, site),
+        );
+      } catch (err) {
+        const e = err as NativeError;
+        reject(new ScanError(e.message, e.code ?? 'EUNKNOWN', e.code === 'EPERM' ? 'SYN mode needs root or CAP_NET_RAW; or use --mode connect' : undefined));
+        return;
+      }
+      if (signal?.aborted) return this.finish(true);
+      signal?.addEventListener('abort', () => this.finish(true), { once: true });
+    });
+  }
+
+  private onBatch(err: NativeError | null, records: Uint8Array | null, count: number, stats: Float64Array | null, done: boolean, site: Error): void {
+    if (this.finished) return;
+    if (err) return this.finish(false, withJsStack(err, site));
+    if (stats) {
+      this.stats = Array.from(stats);
+      this.counters.sent = this.stats[0] as number;
+    }
+    if (records) {
+      const batch = new ResultBatch(records, count);
+      for (let i = 0; i < count; i++) this.handle(batch, i);
+    }
+    const timeoutMs = this.rtt.timeoutMs();
+    if (timeoutMs !== this.lastTimeoutMs) {
+      this.lastTimeoutMs = timeoutMs;
+      this.engine?.setTimeout(timeoutMs);
+    }
+    this.hooks.onBatch?.();
+    if (done) this.finish(false);
+  }
+
+  private handle(batch: ResultBatch, i: number): void {
+    const kind = batch.kind(i);
+    if (kind === Kind.Connected || kind === Kind.Refused) this.rtt.sample(batch.rttUs(i));
+    this.counters.done++;
+    if (kind === Kind.Connected) this.counters.open++;
+    const reported = this.opts.full || kind === Kind.Connected;
+    if (!reported && !this.hooks.onState) return; // the common case at full rate: count only
+    const family = batch.family(i);
+    const verdict = classifySyn(kind, batch.err(i), family);
+    const state = verdict.state ?? 'unknown';
+    const ip = batch.ip(i);
+    const port = batch.port(i);
+    this.hooks.onState?.(ip, port, state);
+    if (!reported) return;
+    const r: PortResult = {
+      ip,
+      family: family === 6 ? 6 : 4,
+      port,
+      state,
+      reason: verdict.reason,
+      rttMs: Math.round(batch.rttUs(i) / 10) / 100,
+      tries: batch.attempt(i) + 1,
+      service: serviceName(port),
+    };
+    this.hooks.onResult(r);
+  }
+
+  private finish(aborted: boolean, err?: Error): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.engine?.close();
+    if (err) this.fail?.(err);
+    else this.settle?.(aborted);
+  }
+}

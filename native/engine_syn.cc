@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+// engine_syn.cc: SynEngine glue (see engine_syn.h). Callback: (err, records, count, stats, done)
+// where stats is a Float64Array [sent, replies, duplicates, late, pcapDrops, inFlight].
+#include "engine_syn.h"
+
+#include <cstring>
+#include <vector>
+
+#include "napi_util.h"
+
+namespace portscan {
+namespace {
+
+struct SynDelivery {
+  std::vector<ResultRecord> batch;
+  SynStats stats;
+  bool done = false;
+  std::string code;  // set on failure
+  std::string message;
+};
+
+void CallJs(Napi::Env env, Napi::Function callback, SynDelivery* d) {
+  if (env != nullptr && callback != nullptr) {
+    if (!d->code.empty()) {
+      Napi::Error e = Napi::Error::New(env, d->message);
+      e.Set("code", Napi::String::New(env, d->code));
+      callback.Call({e.Value(), env.Null(), Napi::Number::New(env, 0), env.Null(), Napi::Boolean::New(env, true)});
+    } else {
+      const size_t bytes = d->batch.size() * sizeof(ResultRecord);
+      auto buf = Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t*>(d->batch.data()), bytes);
+      auto stats = Napi::Float64Array::New(env, 6);
+      const SynStats& s = d->stats;
+      const double values[6] = {double(s.sent), double(s.replies), double(s.duplicates),
+                                double(s.late), double(s.pcap_drops), double(s.in_flight)};
+      for (size_t k = 0; k < 6; ++k) stats[k] = values[k];
+      callback.Call({env.Null(), buf, Napi::Number::New(env, double(d->batch.size())), stats,
+                     Napi::Boolean::New(env, d->done)});
+    }
+  }
+  delete d;
+}
+
+bool CopyBytes(const Napi::Object& opts, const char* name, uint8_t* out, size_t len, bool* present) {
+  Napi::Value v = opts.Get(name);
+  *present = false;
+  if (v.IsUndefined() || v.IsNull()) return true;
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
+      v.As<Napi::Uint8Array>().ByteLength() != len) {
+    Napi::TypeError::New(opts.Env(), std::string("option '") + name + "' must be a Uint8Array of " +
+                                         std::to_string(len) + " bytes")
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  std::memcpy(out, v.As<Napi::Uint8Array>().Data(), len);
+  *present = true;
+  return true;
+}
+
+}  // namespace
+
+Napi::Value PcapError(const Napi::CallbackInfo& info) {
+  std::string error;
+  if (PcapAvailable(&error)) return info.Env().Null();
+  return Napi::String::New(info.Env(), error);
+}
+
+Napi::Function SynEngine::Define(Napi::Env env) {
+  return DefineClass(env, "SynEngine",
+                     {InstanceMethod<&SynEngine::SetRate>("setRate"),
+                      InstanceMethod<&SynEngine::SetTimeout>("setTimeout"),
+                      InstanceMethod<&SynEngine::Close>("close"), InstanceMethod<&SynEngine::Ref>("ref"),
+                      InstanceMethod<&SynEngine::Unref>("unref")});
+}
+
+SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngine>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 4 || !info[0].IsObject() || !info[1].IsTypedArray() || !info[2].IsTypedArray() ||
+      !info[3].IsFunction()) {
+    Napi::TypeError::New(env, "Usage: new SynEngine(options, intervals: Uint8Array, ports: Uint16Array, onBatch)")
+        .ThrowAsJavaScriptException();
+    return;
+  }
+  Napi::Object opts = info[0].As<Napi::Object>();
+  auto intervals = info[1].As<Napi::TypedArray>();
+  auto ports = info[2].As<Napi::TypedArray>();
+  if (intervals.TypedArrayType() != napi_uint8_array || intervals.ByteLength() % sizeof(PlanInterval) != 0 ||
+      ports.TypedArrayType() != napi_uint16_array) {
+    Napi::TypeError::New(env, "intervals must be a Uint8Array of 32-byte records, ports a Uint16Array")
+        .ThrowAsJavaScriptException();
+    return;
+  }
+  SynPlan plan;
+  const char* plan_error = nullptr;
+  if (!plan.Init(reinterpret_cast<const PlanInterval*>(intervals.As<Napi::Uint8Array>().Data()),
+                 intervals.ByteLength() / sizeof(PlanInterval), ports.As<Napi::Uint16Array>().Data(),
+                 ports.ElementLength(), &plan_error)) {
+    Napi::RangeError::New(env, plan_error).ThrowAsJavaScriptException();
+    return;
+  }
+  SynLoopOptions o;
+  uint32_t src_port = 0, retries = 0;
+  bool have_key = false;
+  if (!GetUint32Option(opts, "srcPort", &src_port) || !GetUint32Option(opts, "ratePps", &o.rate_pps) ||
+      !GetUint32Option(opts, "timeoutMs", &o.timeout_ms) || !GetUint32Option(opts, "waitMs", &o.wait_ms) ||
+      !GetUint32Option(opts, "retries", &retries) || !GetUint32Option(opts, "flushIntervalMs", &o.flush_interval_ms) ||
+      !GetUint32Option(opts, "maxBatch", &o.max_batch) || !GetUint32Option(opts, "threads", &o.threads) ||
+      !CopyBytes(opts, "cookieKey", o.cookie_key, 16, &have_key) ||
+      !CopyBytes(opts, "srcV4", o.src_v4_n, 4, &o.has_v4) || !CopyBytes(opts, "srcV6", o.src_v6_n, 16, &o.has_v6)) {
+    return;
+  }
+  if (!have_key || src_port == 0 || src_port + retries > 65535 || retries > 255 || !opts.Get("device").IsString() ||
+      !opts.Get("seed").IsBigInt() || !opts.Get("startIndex").IsNumber() || !opts.Get("endIndex").IsNumber()) {
+    Napi::TypeError::New(env, "SynEngine needs cookieKey, srcPort 1-65535 (srcPort + retries <= 65535), retries <= 255, device, seed (bigint), "
+                              "startIndex and endIndex")
+        .ThrowAsJavaScriptException();
+    return;
+  }
+  bool lossless = false;
+  o.seed = opts.Get("seed").As<Napi::BigInt>().Uint64Value(&lossless);
+  o.start_index = static_cast<uint64_t>(opts.Get("startIndex").As<Napi::Number>().Int64Value());
+  o.end_index = std::min<uint64_t>(static_cast<uint64_t>(opts.Get("endIndex").As<Napi::Number>().Int64Value()),
+                                   plan.Size());
+  o.src_port_h = static_cast<uint16_t>(src_port);
+  o.retries = static_cast<uint8_t>(retries);
+  o.device = opts.Get("device").As<Napi::String>().Utf8Value();
+  if ((plan.HasFamily(kFamilyV4) && !o.has_v4) || (plan.HasFamily(kFamilyV6) && !o.has_v6)) {
+    Napi::TypeError::New(env, "the plan has a family with no source address (srcV4 / srcV6)").ThrowAsJavaScriptException();
+    return;
+  }
+  tsfn_ = Napi::ThreadSafeFunction::New(env, info[3].As<Napi::Function>(), "portscan:syn-batch", 0, 1);
+  Napi::ThreadSafeFunction tsfn = tsfn_;
+  loop_ = std::make_unique<SynLoop>(
+      std::move(plan), o,
+      [tsfn](std::vector<ResultRecord>&& batch, const SynStats& stats, bool done) mutable {
+        auto* d = new SynDelivery{std::move(batch), stats, done, {}, {}};
+        if (tsfn.NonBlockingCall(d, CallJs) != napi_ok) delete d;
+      },
+      [tsfn](const std::string& code, const std::string& message) mutable {
+        auto* d = new SynDelivery{{}, {}, true, code, message};
+        if (tsfn.NonBlockingCall(d, CallJs) != napi_ok) delete d;
+      });
+  std::string code, message;
+  if (!loop_->Start(&code, &message)) {
+    Shutdown();
+    Napi::Error e = Napi::Error::New(env, message);
+    e.Set("code", Napi::String::New(env, code));
+    e.ThrowAsJavaScriptException();
+    return;
+  }
+  napi_add_env_cleanup_hook(env, CleanupHook, this);
+  hook_added_ = true;
+}
+
+SynEngine::~SynEngine() {
+  if (hook_added_) napi_remove_env_cleanup_hook(Env(), CleanupHook, this);
+  Shutdown();
+}
+
+void SynEngine::CleanupHook(void* arg) {
+  auto* self = static_cast<SynEngine*>(arg);
+  self->hook_added_ = false;
+  self->Shutdown();
+}
+
+void SynEngine::Shutdown() {
+  if (closed_) return;
+  closed_ = true;
+  if (loop_) loop_->Stop();
+  tsfn_.Release();
+}
+
+Napi::Value SynEngine::SetRate(const Napi::CallbackInfo& info) {
+  if (!closed_ && info.Length() > 0 && info[0].IsNumber()) loop_->SetRate(info[0].As<Napi::Number>().Uint32Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value SynEngine::SetTimeout(const Napi::CallbackInfo& info) {
+  if (!closed_ && info.Length() > 0 && info[0].IsNumber()) loop_->SetTimeout(info[0].As<Napi::Number>().Uint32Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value SynEngine::Close(const Napi::CallbackInfo& info) {
+  Shutdown();
+  return info.Env().Undefined();
+}
+
+Napi::Value SynEngine::Ref(const Napi::CallbackInfo& info) {
+  if (!closed_) tsfn_.Ref(info.Env());
+  return info.Env().Undefined();
+}
+
+Napi::Value SynEngine::Unref(const Napi::CallbackInfo& info) {
+  if (!closed_) tsfn_.Unref(info.Env());
+  return info.Env().Undefined();
+}
+
+}  // namespace portscan

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// syn_loop.h: the Stealth (SYN) scan mechanism, with no Node-API in it. Transmit threads
+// (syn_tx) walk the plan in a keyed permuted order (plan_permute), build each SYN from a
+// template with the cookie as its sequence number (pkt_template, pkt_cookie), pace themselves at
+// the rate TypeScript sets, send in sendmmsg batches (tx_rawsock), re-send probes still silent
+// after the timeout and give up on them after the last try. The receive thread here captures
+// replies with libpcap (rx_pcap), parses them with bounds checks (pkt_parse), keeps only those
+// whose ack matches the cookie and whose source is in the plan, and hands each to the thread
+// that sent its probe, which counts it once. What a reply means is decided in TypeScript.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "rx_pcap.h"
+#include "syn_tx.h"
+
+namespace portscan {
+
+class SynLoop {
+ public:
+  using Sink = SynShared::Sink;
+  using FailSink = SynShared::FailSink;
+
+  SynLoop(SynPlan plan, const SynLoopOptions& opts, Sink sink, FailSink fail);
+  ~SynLoop();
+  SynLoop(const SynLoop&) = delete;
+  SynLoop& operator=(const SynLoop&) = delete;
+
+  /// Opens the raw sockets and the capture, then starts the threads. On failure returns false
+  /// with an errno-style `code` ("EPERM", "ENOPCAP", ...) and a message.
+  bool Start(std::string* code, std::string* message);
+  /// New rate, probes per second (0 = unlimited); takes effect within a batch.
+  void SetRate(uint32_t rate_pps) { shared_.rate_pps.store(rate_pps); }
+  /// New per-try timeout, ms (the last try waits at least wait_ms).
+  void SetTimeout(uint32_t timeout_ms) { shared_.timeout_us.store(uint64_t{timeout_ms} * 1000); }
+  /// Idempotent: stops every thread and joins them. Probes in flight get no result.
+  void Stop();
+  SynStats Stats() const { return shared_.Stats(); }
+
+ private:
+  void RunRx();
+  /// Is this one of our source ports (base + try number)?
+  bool OurPort(uint16_t port_h) const;
+  void OnFrame(const uint8_t* frame, size_t caplen, std::vector<std::vector<SynReply>>* out);
+
+  SynShared shared_;
+  std::vector<std::unique_ptr<SynTx>> tx_;
+  PcapCapture rx_;
+  std::thread rx_thread_;
+};
+
+}  // namespace portscan

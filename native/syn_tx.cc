@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+// syn_tx.cc: one Stealth-mode transmit thread (see syn_tx.h).
+#include "syn_tx.h"
+
+#include <pthread.h>
+#include <time.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace portscan {
+namespace {
+
+void SleepUs(uint64_t us) {
+  timespec ts{static_cast<time_t>(us / 1000000u), static_cast<long>((us % 1000000u) * 1000u)};
+  nanosleep(&ts, nullptr);
+}
+
+// Room for every probe that can be in flight at the rate over the longest wait, plus slack;
+// when it is full the thread waits (back-pressure), so this bounds memory, not correctness.
+uint64_t TableCapacity(const SynLoopOptions& o) {
+  const uint64_t per_thread_rate = (o.rate_pps == 0 ? 400000 : o.rate_pps) / std::max<uint32_t>(1, o.threads);
+  const uint64_t wait_ms = std::max(o.timeout_ms, o.wait_ms);
+  return std::clamp<uint64_t>(per_thread_rate * wait_ms / 1000 * 5 / 4 + 4096, 4096, 1u << 20);
+}
+
+}  // namespace
+
+uint64_t SynNowUs() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);  // monotonic: a clock change must not expire probes
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
+}
+
+SynShared::SynShared(SynPlan p, const SynLoopOptions& o, Sink s, FailSink f)
+    : plan(std::move(p)), opts(o), key(CookieKeyFromBytes(o.cookie_key)), perm(plan.Size(), o.seed),
+      sink(std::move(s)), fail(std::move(f)) {
+  rate_pps.store(o.rate_pps);
+  timeout_us.store(uint64_t{o.timeout_ms} * 1000);
+}
+
+SynStats SynShared::Stats() const {
+  SynStats s;
+  s.sent = sent.load();
+  s.replies = replies.load();
+  s.duplicates = duplicates.load();
+  s.late = late.load();
+  s.pcap_drops = drops.load();
+  s.in_flight = in_flight.load();
+  return s;
+}
+
+SynTx::SynTx(SynShared* shared, uint32_t index)
+    : shared_(shared), index_(index), table_(TableCapacity(shared->opts)) {
+  TemplateOptions t4;
+  t4.family = kFamilyV4;
+  std::memcpy(t4.src_addr_n, shared->opts.src_v4_n, 4);
+  BuildProbeTemplate(t4, &tmpl4_);
+  TemplateOptions t6;
+  t6.family = kFamilyV6;
+  std::memcpy(t6.src_addr_n, shared->opts.src_v6_n, 16);
+  BuildProbeTemplate(t6, &tmpl6_);
+}
+
+SynTx::~SynTx() { Join(); }
+
+bool SynTx::Open(std::string* code, std::string* message) {
+  int err = 0;
+  const SynLoopOptions& o = shared_->opts;
+  const char* which = nullptr;
+  if (o.has_v4 && !tx4_.Open(kFamilyV4, &err)) which = "socket(AF_INET, SOCK_RAW)";
+  if (which == nullptr && o.has_v6 && !tx6_.Open(kFamilyV6, &err)) which = "socket(AF_INET6, SOCK_RAW)";
+  if (which == nullptr) return true;
+  *code = strerrorname_np(err) ? strerrorname_np(err) : "EIO";
+  *message = std::string(which) + ": " + std::strerror(err);
+  return false;
+}
+
+void SynTx::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void SynTx::Join() {
+  if (thread_.joinable()) thread_.join();
+  tx4_.Close();
+  tx6_.Close();
+}
+
+void SynTx::Deliver(const SynReply* replies, size_t n) {
+  std::lock_guard<std::mutex> lock(inbox_mutex_);
+  inbox_.insert(inbox_.end(), replies, replies + n);
+}
+
+void SynTx::Emit(uint64_t j, uint8_t kind, int32_t err, uint64_t rtt_us, uint8_t attempt, uint8_t flags, uint8_t ttl) {
+  ResultRecord r{};
+  shared_->plan.At(j, r.addr_n, &r.family, &r.port_h);
+  r.kind = kind;
+  r.err = err;
+  r.rtt_us = static_cast<uint32_t>(std::min<uint64_t>(rtt_us, 0xffffffffu));
+  r.attempt = attempt;
+  r.tcp_flags = flags;
+  r.ttl = ttl;
+  out_.push_back(r);
+}
+
+void SynTx::Flush(uint64_t now, bool done) {
+  last_flush_us_ = now;
+  if (out_.empty() && !done) return;
+  std::vector<ResultRecord> batch;
+  batch.swap(out_);
+  shared_->sink(std::move(batch), shared_->Stats(), done);
+}
+
+void SynTx::Drain() {
+  {
+    std::lock_guard<std::mutex> lock(inbox_mutex_);
+    replies_.swap(inbox_);
+  }
+  for (const SynReply& r : replies_) {
+    OutstandingProbes::Entry* e = table_.Find(r.j);
+    if (e == nullptr) {
+      shared_->late++;
+    } else if (e->answered) {
+      shared_->duplicates++;
+    } else {
+      e->answered = 1;
+      shared_->replies++;
+      const int32_t err = r.kind == kIcmp ? (int32_t{r.icmp_type} << 8 | r.icmp_code) : 0;
+      const uint64_t rtt = r.arrival_us > e->sent_us ? r.arrival_us - e->sent_us : 0;
+      Emit(r.j, r.kind, err, rtt, e->attempt, r.tcp_flags, r.ttl);
+    }
+  }
+  replies_.clear();
+}
+
+void SynTx::Expire(uint64_t now) {
+  const uint64_t timeout_us = shared_->timeout_us.load(std::memory_order_relaxed);
+  const uint64_t wait_us = std::max<uint64_t>(timeout_us, uint64_t{shared_->opts.wait_ms} * 1000);
+  const uint8_t retries = shared_->opts.retries;
+  while (!table_.Empty()) {
+    const OutstandingProbes::Entry e = table_.Front();
+    const bool last_try = e.attempt >= retries;
+    if (e.sent_us + (last_try ? wait_us : timeout_us) > now) break;
+    table_.Pop();
+    if (e.answered) continue;
+    if (!last_try) {
+      retries_.emplace_back(e.j, static_cast<uint8_t>(e.attempt + 1));
+    } else {
+      Emit(e.j, kTimeout, 0, now - e.sent_us, e.attempt, 0, 0);
+    }
+  }
+  const uint64_t size = table_.Size();
+  shared_->in_flight += size - in_flight_reported_;  // unsigned wrap-around sums correctly
+  in_flight_reported_ = size;
+}
+
+void SynTx::Add(uint64_t j, uint8_t attempt, uint64_t now) {
+  uint8_t addr[16] = {};
+  uint8_t family = 0;
+  uint16_t port = 0;
+  shared_->plan.At(j, addr, &family, &port);
+  const SynLoopOptions& o = shared_->opts;
+  const bool v6 = family == kFamilyV6;
+  // Each try comes from its own source port, so it is a new connection to the target: a repeat
+  // of the same 4-tuple and seq is a "retransmitted SYN", which Linux answers at most once per
+  // 500 ms (tcp_invalid_ratelimit), so a second lost SYN-ACK would go unrepaired.
+  const uint16_t sport = static_cast<uint16_t>(o.src_port_h + attempt);
+  const uint32_t seq = SynCookie(shared_->key, family, v6 ? o.src_v6_n : o.src_v4_n, addr, sport, port);
+  Batch& b = v6 ? b6_ : b4_;
+  const ProbeTemplate& t = v6 ? tmpl6_ : tmpl4_;
+  PatchProbe(t, b.packets[b.n], addr, port, sport, seq);
+  b.sizes[b.n] = t.size;
+  sockaddr_storage& ss = b.dsts[b.n];
+  std::memset(&ss, 0, sizeof(ss));
+  if (v6) {
+    auto* s6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    s6->sin6_family = AF_INET6;
+    std::memcpy(&s6->sin6_addr, addr, 16);
+  } else {
+    auto* s4 = reinterpret_cast<sockaddr_in*>(&ss);
+    s4->sin_family = AF_INET;
+    std::memcpy(&s4->sin_addr, addr, 4);
+  }
+  b.n++;
+  table_.Push(j, now, attempt);
+  if (b.n == kBatch) Send(&b, family);
+}
+
+bool SynTx::Send(Batch* b, uint8_t family) {
+  if (b->n == 0) return true;
+  int err = 0;
+  RawSender& s = family == kFamilyV6 ? tx6_ : tx4_;
+  const int sent = s.SendBatch(&b->packets[0][0], kMaxProbeSize, b->sizes, b->dsts, b->n, &err);
+  shared_->sent += static_cast<uint64_t>(sent);
+  b->n = 0;
+  if (err == 0) return true;
+  shared_->fail(strerrorname_np(err) ? strerrorname_np(err) : "EIO", std::string("sendmmsg: ") + std::strerror(err));
+  return false;
+}
+
+void SynTx::Run() {
+  pthread_setname_np(pthread_self(), "portscan:syn-tx");
+  const bool finished = Loop();
+  Flush(SynNowUs(), false);
+  // The last thread to finish says the scan is done (after its own and every other flush).
+  if (shared_->running.fetch_sub(1) == 1 && finished) Flush(SynNowUs(), true);
+}
+
+bool SynTx::Loop() {
+  const SynLoopOptions& o = shared_->opts;
+  const uint64_t step = std::max<uint32_t>(1, o.threads);
+  uint64_t next_i = o.start_index + index_;
+  double tokens = 0;
+  uint64_t last_us = SynNowUs();
+  last_flush_us_ = last_us;
+  while (!shared_->stop.load(std::memory_order_relaxed)) {
+    const uint64_t now = SynNowUs();
+    Drain();
+    Expire(now);
+    // Each thread paces its share of the rate. The bucket holds at most one batch: after a
+    // stall the scan resumes at its rate, with no catch-up burst.
+    const double rate = static_cast<double>(shared_->rate_pps.load(std::memory_order_relaxed)) / static_cast<double>(step);
+    tokens = rate == 0 ? kBatch * 4 : std::min<double>(kBatch, tokens + static_cast<double>(now - last_us) * rate / 1e6);
+    last_us = now;
+    int budget = static_cast<int>(tokens);
+    int sent_now = 0;
+    while (budget > 0 && !table_.Full()) {
+      if (!retries_.empty()) {
+        const auto [j, attempt] = retries_.front();
+        retries_.pop_front();
+        Add(j, attempt, now);
+      } else if (next_i < o.end_index) {
+        Add(shared_->perm.Permute(next_i), 0, now);
+        next_i += step;
+      } else {
+        break;
+      }
+      budget--;
+      sent_now++;
+    }
+    if (!Send(&b4_, kFamilyV4) || !Send(&b6_, kFamilyV6)) return false;
+    tokens -= sent_now;
+    if (out_.size() >= o.max_batch || now - last_flush_us_ >= o.flush_interval_ms * 1000ull) Flush(now, false);
+    if (next_i >= o.end_index && retries_.empty() && table_.Empty()) return true;
+    if (sent_now == 0 || (rate != 0 && tokens < 1)) {
+      // Nothing to send now: sleep until a token is due, or 1 ms, whichever is first.
+      uint64_t wake = 1000;
+      if (rate != 0 && tokens < 1) wake = std::min<uint64_t>(wake, static_cast<uint64_t>((1 - tokens) * 1e6 / rate) + 1);
+      SleepUs(std::max<uint64_t>(wake, 20));
+    }
+  }
+  return false;
+}
+
+}  // namespace portscan

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+// syn_tx.h: one Stealth-mode transmit thread. Each owns a share of the permuted plan (positions
+// start + k, start + k + n, ... for thread k of n), its own raw sockets, its own table of probes
+// in flight (syn_table) and its own retry queue, so the threads share nothing on the hot path;
+// the receive thread hands each of them the replies to its own probes. On 2 cores two threads
+// send about twice as fast as one, because the veth peer's work runs in the sender's softirq.
+// No Node-API.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pkt_cookie.h"
+#include "pkt_template.h"
+#include "plan_permute.h"
+#include "record.h"
+#include "syn_plan.h"
+#include "syn_table.h"
+#include "tx_rawsock.h"
+
+namespace portscan {
+
+struct SynLoopOptions {
+  uint64_t start_index = 0;  // first position in the permuted order
+  uint64_t end_index = 0;    // one past the last
+  uint64_t seed = 0;         // permutation key
+  uint8_t cookie_key[16] = {};
+  uint16_t src_port_h = 0;
+  bool has_v4 = false;
+  uint8_t src_v4_n[4] = {};
+  bool has_v6 = false;
+  uint8_t src_v6_n[16] = {};
+  std::string device;          // capture device ("lo", "s0", "any")
+  uint32_t rate_pps = 0;       // 0: as fast as the kernel takes them
+  uint32_t timeout_ms = 1000;  // wait after each try but the last
+  uint32_t wait_ms = 1000;     // wait after the last try
+  uint8_t retries = 0;         // extra tries for a silent probe
+  uint32_t threads = 1;        // transmit threads
+  uint32_t flush_interval_ms = 20;
+  uint32_t max_batch = 4096;
+};
+
+/// Counters, read at any time from any thread.
+struct SynStats {
+  uint64_t sent = 0;        // probes sent, retries included
+  uint64_t replies = 0;     // replies counted (first answer to a probe)
+  uint64_t duplicates = 0;  // further answers to an answered probe
+  uint64_t late = 0;        // answers to a probe no longer in flight
+  uint64_t pcap_drops = 0;  // frames the capture lost
+  uint64_t in_flight = 0;
+};
+
+/// A reply that passed the cookie check, for the thread that sent its probe.
+struct SynReply {
+  uint64_t j;           // plan index
+  uint64_t arrival_us;  // monotonic
+  uint8_t kind;         // ResultKind
+  uint8_t tcp_flags;
+  uint8_t ttl;
+  uint8_t icmp_type;
+  uint8_t icmp_code;
+};
+
+/// What every transmit thread shares with the loop: read-only plan and options, the live
+/// controls TypeScript sets, the counters, and where results go.
+struct SynShared {
+  using Sink = std::function<void(std::vector<ResultRecord>&& batch, const SynStats& stats, bool done)>;
+  using FailSink = std::function<void(const std::string& code, const std::string& message)>;
+
+  SynShared(SynPlan p, const SynLoopOptions& o, Sink s, FailSink f);
+  SynStats Stats() const;
+
+  const SynPlan plan;
+  const SynLoopOptions opts;
+  const CookieKey key;
+  const Permutation perm;
+  const Sink sink;
+  const FailSink fail;
+  std::atomic<bool> stop{false};
+  std::atomic<uint32_t> rate_pps{0};
+  std::atomic<uint64_t> timeout_us{0};
+  std::atomic<uint32_t> running{0};  // transmit threads not yet finished
+  std::atomic<uint64_t> sent{0}, replies{0}, duplicates{0}, late{0}, drops{0}, in_flight{0};
+};
+
+class SynTx {
+ public:
+  SynTx(SynShared* shared, uint32_t index);
+  ~SynTx();
+  /// Opens this thread's raw sockets.
+  bool Open(std::string* code, std::string* message);
+  void Start();
+  void Join();
+  /// From the receive thread: replies to this thread's probes.
+  void Deliver(const SynReply* replies, size_t n);
+
+ private:
+  static constexpr int kBatch = RawSender::kMaxBatch;
+  struct Batch {
+    uint8_t packets[kBatch][kMaxProbeSize];
+    uint16_t sizes[kBatch];
+    sockaddr_storage dsts[kBatch];
+    int n = 0;
+  };
+
+  void Run();
+  bool Loop();
+  void Drain();
+  void Expire(uint64_t now);
+  void Add(uint64_t j, uint8_t attempt, uint64_t now);
+  bool Send(Batch* b, uint8_t family);
+  void Emit(uint64_t j, uint8_t kind, int32_t err, uint64_t rtt_us, uint8_t attempt, uint8_t flags, uint8_t ttl);
+  void Flush(uint64_t now, bool done);
+
+  SynShared* shared_;
+  const uint32_t index_;
+  RawSender tx4_;
+  RawSender tx6_;
+  std::thread thread_;
+  OutstandingProbes table_;
+  std::deque<std::pair<uint64_t, uint8_t>> retries_;  // (plan index, attempt)
+  ProbeTemplate tmpl4_{};
+  ProbeTemplate tmpl6_{};
+  Batch b4_;
+  Batch b6_;
+  std::mutex inbox_mutex_;
+  std::vector<SynReply> inbox_;  // guarded by inbox_mutex_
+  std::vector<SynReply> replies_;
+  std::vector<ResultRecord> out_;
+  uint64_t last_flush_us_ = 0;
+  uint64_t in_flight_reported_ = 0;
+};
+
+/// Monotonic microseconds.
+uint64_t SynNowUs();
+
+}  // namespace portscan

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+// tx_rawsock.cc: raw IP send with sendmmsg (see tx_rawsock.h). sendmmsg may send fewer messages
+// than asked (man 2 sendmmsg: "returns the number of messages sent"); the rest are sent again.
+#include "tx_rawsock.h"
+
+#include <sched.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "record.h"
+
+namespace portscan {
+
+RawSender::~RawSender() { Close(); }
+
+bool RawSender::Open(uint8_t family, int* err) {
+  const int domain = family == kFamilyV6 ? AF_INET6 : AF_INET;
+  fd_ = socket(domain, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+  if (fd_ < 0) {
+    *err = errno;
+    return false;
+  }
+  addr_len_ = family == kFamilyV6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+  // A large send buffer absorbs bursts at high rates without ENOBUFS.
+  const int sndbuf = 4 << 20;
+  setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+  return true;
+}
+
+int RawSender::SendBatch(const uint8_t* packets, size_t stride, const uint16_t* sizes,
+                         const sockaddr_storage* dsts, int n, int* err) {
+  iovec iov[kMaxBatch];
+  mmsghdr msgs[kMaxBatch];
+  if (n > kMaxBatch) n = kMaxBatch;
+  std::memset(msgs, 0, sizeof(mmsghdr) * static_cast<size_t>(n));
+  for (int k = 0; k < n; ++k) {
+    iov[k].iov_base = const_cast<uint8_t*>(packets + static_cast<size_t>(k) * stride);
+    iov[k].iov_len = sizes[k];
+    msgs[k].msg_hdr.msg_iov = &iov[k];
+    msgs[k].msg_hdr.msg_iovlen = 1;
+    msgs[k].msg_hdr.msg_name = const_cast<sockaddr_storage*>(&dsts[k]);
+    msgs[k].msg_hdr.msg_namelen = addr_len_;
+  }
+  int sent = 0;
+  int stalls = 0;
+  while (sent < n) {
+    const int rc = sendmmsg(fd_, msgs + sent, static_cast<unsigned>(n - sent), 0);
+    if (rc > 0) {
+      sent += rc;
+      continue;
+    }
+    const int e = errno;
+    if ((e == ENOBUFS || e == EAGAIN || e == EINTR) && stalls++ < 1000) {
+      sched_yield();  // the qdisc or socket buffer is full: let the kernel drain it
+      continue;
+    }
+    if (e == EHOSTUNREACH || e == ENETUNREACH || e == EINVAL || e == EACCES || e == EPERM) {
+      // One undeliverable destination must not stop the batch: skip it (it stays silent).
+      sent++;
+      continue;
+    }
+    *err = e;
+    break;
+  }
+  return sent;
+}
+
+void RawSender::Close() {
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+}
+
+}  // namespace portscan
