@@ -32,7 +32,7 @@ bool SynLoop::Start(std::string* code, std::string* message) {
   const std::string filter = "tcp dst portrange " + std::to_string(shared_.opts.src_port_h) + "-" +
                              std::to_string(last_port) +
                              " or icmp[icmptype] == icmp-unreach or (icmp6 and ip6[40] == 1)";
-  if (!rx_.Open(shared_.opts.device, filter, 256, 32 << 20, code, message)) return false;
+  if (!rx_.Open(shared_.opts.device, filter, 256, 32 << 20, false, code, message)) return false;
   // The capture is open before the first probe leaves, so no early reply is missed.
   rx_thread_ = std::thread([this] { RunRx(); });
   shared_.running.store(threads);

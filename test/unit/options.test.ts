@@ -30,7 +30,7 @@ describe('defaults', () => {
       ratePps: 0,
       full: false,
     });
-    expect(DEFAULTS).toEqual({ timeoutMs: 1000, minTimeoutMs: 100, retries: 2, ratePps: 0, synRatePps: 100000 });
+    expect(DEFAULTS).toEqual({ timeoutMs: 1000, minTimeoutMs: 100, synMinTimeoutMs: 20, retries: 2, ratePps: 0, synRatePps: 100000 });
   });
 
   it('the default ports are a fresh Uint16Array of the Standard list', () => {
@@ -142,5 +142,27 @@ describe('ports', () => {
     expect(() => resolveOptions({ ports: [80, 0] }, FD)).toThrow("bad port '0' (port 0 cannot be scanned) at column 4 of '80,0'");
     expect(() => resolveOptions({ ports: [] }, FD)).toThrow(ParseError);
     expect(() => resolveOptions({ ports: '' }, FD)).toThrow('empty port list');
+  });
+});
+
+describe('mode selection', () => {
+  it('auto uses syn when nothing blocks it, with syn defaults', () => {
+    const r = resolveOptions({}, 20000, null);
+    expect(r).toMatchObject({ mode: 'syn', requestedMode: 'auto', minTimeoutMs: 20, ratePps: 100000 });
+  });
+  it('auto falls back to connect when syn is blocked', () => {
+    expect(resolveOptions({}, 20000, 'no raw sockets')).toMatchObject({ mode: 'connect', minTimeoutMs: 100, ratePps: 0 });
+  });
+  it('an explicit syn that is blocked fails with the reason and a code', () => {
+    expect(() => resolveOptions({ mode: 'syn' }, 20000, 'SYN mode needs raw sockets (CAP_NET_RAW)')).toThrow(
+      expect.objectContaining({ name: 'ScanError', code: 'ENOSYN', message: 'SYN mode needs raw sockets (CAP_NET_RAW)' }),
+    );
+  });
+  it('connect stays connect even when syn could run', () => {
+    expect(resolveOptions({ mode: 'connect' }, 20000, null).mode).toBe('connect');
+  });
+  it('a source port must leave room for one port per try', () => {
+    expect(() => resolveOptions({ mode: 'syn', sourcePort: 65535, retries: 2 }, 20000, null)).toThrow(/leaves no room for 2 retries/);
+    expect(resolveOptions({ mode: 'syn', sourcePort: 65533, retries: 2 }, 20000, null).sourcePort).toBe(65533);
   });
 });
