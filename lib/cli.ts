@@ -4,11 +4,9 @@
 // The only file that touches process.argv, stdout and exit codes.
 import yargs from 'yargs';
 
-import { ParseError, ScanError, UsageError } from './errors';
-import { HostTable } from './host-table';
-import { createFormatter, FORMATS, type FormatName, type Formatter } from './output/formats';
-import { Writer } from './output/writer';
-import { Progress } from './progress';
+import { ParseError, UsageError } from './errors';
+import { FORMATS, type FormatName } from './output/formats';
+import { OutputSession } from './output/session';
 import type { PortState } from './classify';
 import { runScan } from './scan';
 import type { ScanOptions } from './options';
@@ -151,19 +149,17 @@ export async function main(argv: string[]): Promise<number> {
     return usageFailure(err);
   }
 
-  let out: Writer | undefined;
-  let formatter: Formatter | undefined;
-  let progress: Progress | undefined;
-  const table = new HostTable(full);
+  const outputPath = typeof args.output === 'string' ? args.output : undefined;
+  const session = new OutputSession(format, full, outputPath, () => stop.abort());
   let interrupts = 0;
   const onSignal = (): void => {
     interrupts++;
     if (interrupts === 1) {
-      progress?.clear();
-      say(quiet, 'stopping: writing what was found (Ctrl-C again to quit at once)');
+      session.clearProgress();
+      say(quiet, 'stopping: no more probes; waiting for the replies in flight (Ctrl-C again to quit at once)');
       stop.abort();
     } else {
-      out?.flush();
+      session.close(true);
       process.exit(EXIT.interrupted);
     }
   };
@@ -173,38 +169,24 @@ export async function main(argv: string[]): Promise<number> {
     const summary = await runScan(options, {
       onStart: (plan, resolved) => {
         for (const r of plan.resolutions) say(quiet, `${r.name} resolved to ${r.address}; scanning ${r.address}`);
-        const outputPath = typeof args.output === 'string' ? args.output : undefined;
-        try {
-          out = Writer.open(outputPath);
-        } catch (err) {
-          throw new ScanError(`cannot write output file '${outputPath}': ${(err as Error).message}`, 'EOUTPUT', 'choose a writable path with -o');
-        }
-        formatter = createFormatter(format, out, full);
-        formatter.begin();
+        session.begin(plan, resolved, !quiet && process.stderr.isTTY === true);
         if (resolved.requestedMode === 'auto') {
           say(quiet, resolved.mode === 'syn' ? 'mode auto: using syn mode (raw sockets and libpcap are available)' : 'mode auto: using connect mode (SYN mode needs root or CAP_NET_RAW and libpcap)');
         }
-        if (!quiet && process.stderr.isTTY) progress = new Progress(plan.total);
       },
-      onResult: (r) => formatter?.result(r),
-      // Only the per-host forms need every state; the streaming forms skip the bookkeeping.
-      ...(format === 'table' || format === 'grepable' ? { onState: (ip: string, port: number, state: PortState) => table.add(ip, port, state) } : {}),
-      onBatch: (c) => {
-        out?.flush();
-        progress?.update(c);
-      },
+      onResult: (r) => session.result(r),
+      ...(session.wantsStates ? { onState: (ip: string, port: number, state: PortState) => session.state(ip, port, state) } : {}),
+      onBatch: (c) => session.batch(c),
     });
-    progress?.clear();
-    formatter?.end(summary, table.list());
-    out?.close();
+    session.end(summary);
+    if (session.writeError) throw session.writeError;
     if (format !== 'table' && !quiet) {
       const c = summary.counters;
       say(quiet, `${c.open} open of ${c.done} probed (${summary.plan.total} planned) in ${(summary.elapsedMs / 1000).toFixed(2)} s`);
     }
     return summary.aborted ? EXIT.interrupted : EXIT.ok;
   } catch (err) {
-    progress?.clear();
-    out?.close();
+    session.close(true);
     if (err instanceof ParseError || err instanceof UsageError) return usageFailure(err);
     process.stderr.write(`portscan: ${(err as Error).message}\n`);
     return EXIT.failure;

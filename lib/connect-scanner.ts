@@ -61,6 +61,7 @@ export class ConnectScanner {
   private startMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private finished = false;
+  private draining = false;
   private settle: ((aborted: boolean) => void) | undefined;
   private fail: ((err: Error) => void) | undefined;
 
@@ -90,7 +91,7 @@ export class ConnectScanner {
         return;
       }
       if (signal?.aborted) return this.finish(true);
-      signal?.addEventListener('abort', () => this.finish(true), { once: true });
+      signal?.addEventListener('abort', () => this.drain(), { once: true });
       this.startMs = performance.now();
       this.feed();
     });
@@ -116,8 +117,8 @@ export class ConnectScanner {
     const verdict = classify(kind, batch.err(i), attempt, this.opts.retries);
     if (verdict.state === 'open' || verdict.state === 'closed') this.rtt.sample(rttUs);
     if (verdict.state === null) {
-      this.retries.push(batch, i, attempt + 1);
-      return;
+      if (!this.draining) this.retries.push(batch, i, attempt + 1);
+      return; // while draining, a probe that still needs a try gets no result (resume re-probes it)
     }
     const port = batch.port(i);
     const ip = batch.ip(i);
@@ -138,8 +139,23 @@ export class ConnectScanner {
   }
 
   /** Tops up the engine's queue: retries first, then new probes, within --rate. */
+  /**
+   * Stops sending at once (no new probes, no retries) and finishes when the probes in flight
+   * have answered or timed out, so their results are kept; the scan then counts as aborted.
+   */
+  drain(): void {
+    if (this.finished || this.draining) return;
+    this.draining = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.outstanding === 0) this.finish(true);
+  }
+
   private feed(): void {
     if (this.finished || !this.engine) return;
+    if (this.draining) {
+      if (this.outstanding === 0) this.finish(true);
+      return;
+    }
     const target = this.opts.tasks * 2 + MAX_CHUNK;
     while (this.outstanding < target) {
       // Slow start: the first chunk goes out alone, so the probes after it get a timeout

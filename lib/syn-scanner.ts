@@ -75,6 +75,7 @@ export class SynScanner {
   private readonly rtt: RttEstimator;
   private lastTimeoutMs: number;
   private finished = false;
+  private aborted = false;
   private settle: ((aborted: boolean) => void) | undefined;
   private fail: ((err: Error) => void) | undefined;
 
@@ -127,7 +128,12 @@ export class SynScanner {
         return;
       }
       if (signal?.aborted) return this.finish(true);
-      signal?.addEventListener('abort', () => this.finish(true), { once: true });
+      // Stop sending at once; the engine reports done when the probes in flight have had their
+      // wait, so late replies are still counted.
+      signal?.addEventListener('abort', () => {
+        this.aborted = true;
+        this.engine?.drain();
+      }, { once: true });
     });
   }
 
@@ -148,7 +154,7 @@ export class SynScanner {
       this.engine?.setTimeout(timeoutMs);
     }
     this.hooks.onBatch?.();
-    if (done) this.finish(false);
+    if (done) this.finish(this.aborted);
   }
 
   private handle(batch: ResultBatch, i: number): void {

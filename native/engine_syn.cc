@@ -68,6 +68,7 @@ Napi::Function SynEngine::Define(Napi::Env env) {
   return DefineClass(env, "SynEngine",
                      {InstanceMethod<&SynEngine::SetRate>("setRate"),
                       InstanceMethod<&SynEngine::SetTimeout>("setTimeout"),
+                      InstanceMethod<&SynEngine::Drain>("drain"),
                       InstanceMethod<&SynEngine::Close>("close"), InstanceMethod<&SynEngine::Ref>("ref"),
                       InstanceMethod<&SynEngine::Unref>("unref")});
 }
@@ -176,6 +177,11 @@ Napi::Value SynEngine::SetRate(const Napi::CallbackInfo& info) {
 
 Napi::Value SynEngine::SetTimeout(const Napi::CallbackInfo& info) {
   if (!closed_ && info.Length() > 0 && info[0].IsNumber()) loop_->SetTimeout(info[0].As<Napi::Number>().Uint32Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value SynEngine::Drain(const Napi::CallbackInfo& info) {
+  if (!closed_) loop_->Drain();
   return info.Env().Undefined();
 }
 

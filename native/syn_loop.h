@@ -36,6 +36,8 @@ class SynLoop {
   void SetRate(uint32_t rate_pps) { shared_.rate_pps.store(rate_pps); }
   /// New per-try timeout, ms (the last try waits at least wait_ms).
   void SetTimeout(uint32_t timeout_ms) { shared_.timeout_us.store(uint64_t{timeout_ms} * 1000); }
+  /// Stops sending; the probes in flight finish their wait, then the scan reports done.
+  void Drain() { shared_.draining.store(true); }
   /// Idempotent: stops every thread and joins them. Probes in flight get no result.
   void Stop();
   SynStats Stats() const { return shared_.Stats(); }

@@ -143,6 +143,7 @@ void SynTx::Expire(uint64_t now) {
     if (e.sent_us + (last_try ? wait_us : timeout_us) > now) break;
     table_.Pop();
     if (e.answered) continue;
+    if (shared_->draining.load(std::memory_order_relaxed)) continue;  // stopped: no retry, no verdict
     if (!last_try) {
       retries_.emplace_back(e.j, static_cast<uint8_t>(e.attempt + 1));
     } else {
@@ -224,6 +225,11 @@ bool SynTx::Loop() {
     last_us = now;
     int budget = static_cast<int>(tokens);
     int sent_now = 0;
+    if (shared_->draining.load(std::memory_order_relaxed)) {
+      budget = 0;
+      retries_.clear();
+      next_i = o.end_index;
+    }
     while (budget > 0 && !table_.Full()) {
       if (!retries_.empty()) {
         const auto [j, attempt] = retries_.front();

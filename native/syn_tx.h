@@ -83,6 +83,7 @@ struct SynShared {
   const Sink sink;
   const FailSink fail;
   std::atomic<bool> stop{false};
+  std::atomic<bool> draining{false};  // send nothing more; let the probes in flight finish
   std::atomic<uint32_t> rate_pps{0};
   std::atomic<uint64_t> timeout_us{0};
   std::atomic<uint32_t> running{0};  // transmit threads not yet finished

@@ -77,6 +77,12 @@ export type SynBatchCallback = (
 export interface NativeSynEngine {
   setRate(ratePps: number): void;
   setTimeout(timeoutMs: number): void;
+  /**
+   * Stops sending (no new probes, no retries); the probes in flight still get their wait, then
+   * the last batch arrives with done = true. Probes that would have needed another try get no
+   * result.
+   */
+  drain(): void;
   /** Idempotent and synchronous: stops both threads and joins them. */
   close(): void;
   ref(): void;

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+// session.ts: everything the CLI writes during one scan: the output file (or stdout), the chosen
+// formatter, the per-host table the aggregate forms need, and the progress line. It keeps the
+// output valid on every way out: the normal end, a first Ctrl-C (the scan drains, then ends
+// normally), a second Ctrl-C (close() writes what is known and closes the structure at once),
+// and a failed write (the first error is kept, the scan is stopped, what was written stays).
+import type { PortState } from '../classify';
+import type { PortResult, ScanCounters } from '../connect-scanner';
+import { ScanError } from '../errors';
+import { HostTable } from '../host-table';
+import type { ResolvedOptions } from '../options';
+import type { ScanPlan } from '../plan';
+import { Progress } from '../progress';
+import type { ScanSummary } from '../scan';
+import { createFormatter, type FormatName, type Formatter } from './formats';
+import { Writer } from './writer';
+
+export class OutputSession {
+  /** The first write failure, if any; the caller stops the scan when it is set. */
+  writeError: Error | undefined;
+  private out: Writer | undefined;
+  private formatter: Formatter | undefined;
+  private progress: Progress | undefined;
+  private readonly table: HostTable;
+  private plan: ScanPlan | undefined;
+  private options: ResolvedOptions | undefined;
+  private counters: ScanCounters = { sent: 0, done: 0, open: 0 };
+  private readonly t0 = performance.now();
+  private ended = false;
+
+  constructor(
+    private readonly format: FormatName,
+    private readonly full: boolean,
+    private readonly path: string | undefined,
+    private readonly onWriteError: () => void,
+  ) {
+    this.table = new HostTable(full);
+  }
+
+  /** Do the per-host forms need every state? (The streaming forms skip that bookkeeping.) */
+  get wantsStates(): boolean {
+    return this.format === 'table' || this.format === 'grepable';
+  }
+
+  /** Opens the output before the first probe; throws ScanError('EOUTPUT') when it cannot. */
+  begin(plan: ScanPlan, options: ResolvedOptions, showProgress: boolean): void {
+    this.plan = plan;
+    this.options = options;
+    try {
+      this.out = Writer.open(this.path);
+    } catch (err) {
+      throw new ScanError(`cannot write output file '${this.path}': ${(err as Error).message}`, 'EOUTPUT', 'choose a writable path with -o');
+    }
+    this.formatter = createFormatter(this.format, this.out, this.full);
+    this.guard(() => this.formatter?.begin());
+    if (showProgress) this.progress = new Progress(plan.total);
+  }
+
+  result(r: PortResult): void {
+    this.guard(() => this.formatter?.result(r));
+  }
+
+  state(ip: string, port: number, state: PortState): void {
+    this.table.add(ip, port, state);
+  }
+
+  batch(c: ScanCounters): void {
+    this.counters = c;
+    this.guard(() => this.out?.flush());
+    this.progress?.update(c);
+  }
+
+  clearProgress(): void {
+    this.progress?.clear();
+  }
+
+  /** The normal end: the aggregate forms write their rows, the file is closed. */
+  end(summary: ScanSummary): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.progress?.clear();
+    this.guard(() => {
+      this.formatter?.end(summary, this.table.list());
+      this.out?.close();
+    });
+  }
+
+  /** The quick end (second Ctrl-C, failure): write what is known, close the structure. */
+  close(aborted: boolean): void {
+    if (this.ended) return;
+    if (!this.plan || !this.options) {
+      this.ended = true;
+      this.guard(() => this.out?.close());
+      return;
+    }
+    this.end({ plan: this.plan, options: this.options, counters: this.counters, aborted, elapsedMs: performance.now() - this.t0 });
+  }
+
+  private guard(fn: () => void): void {
+    if (this.writeError) return;
+    try {
+      fn();
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      this.writeError = new ScanError(
+        `cannot write output${this.path ? ` file '${this.path}'` : ''}: ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' '),
+        e.code ?? 'EOUTPUT',
+        e.code === 'ENOSPC' ? 'the disk is full: what was written so far is kept' : undefined,
+      );
+      this.onWriteError();
+    }
+  }
+}
