@@ -8,7 +8,9 @@ import { ParseError, UsageError } from './errors';
 import { FORMATS, type FormatName } from './output/formats';
 import { OutputSession } from './output/session';
 import type { PortState } from './classify';
-import { runScan } from './scan';
+import { CheckpointWriter, prepareResumedOutput, readCheckpoint, type Checkpoint } from './checkpoint';
+import { mergeMain } from './merge';
+import { runScan, type RunRange } from './scan';
 import type { ScanOptions } from './options';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -69,6 +71,9 @@ function parser(argv: string[]) {
     .option('output', { alias: 'o', type: 'string', describe: 'write results to FILE instead of stdout' })
     .option('full', { type: 'boolean', default: false, describe: 'list every port: the full port list per host; every probed port in ndjson/json/csv/list' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress line or notices on stderr' })
+    .option('shard', { type: 'string', describe: 'K/N: scan only the K-th of N disjoint parts of the plan (same targets, ports and --seed in every part)' })
+    .option('checkpoint', { type: 'string', describe: 'syn: keep a resume point in FILE (default: OUTPUT.checkpoint for scans of over a million probes with -o)' })
+    .option('resume', { type: 'string', describe: 'continue the scan recorded in checkpoint FILE (its own options are used)' })
     .example('portscan 127.0.0.1', 'the Standard list of 32 ports on this machine')
     .example("portscan -p '21, 22, 80-88, 6666' 127.0.0.1", 'a custom port list')
     .example('portscan -p- --full 127.0.0.1', 'every port, with the full port list')
@@ -114,6 +119,12 @@ function toOptions(a: Record<string, unknown>): ScanOptions {
   set('inputFiles', list(a['input-file']));
   set('exclude', list(a.exclude));
   set('excludeFiles', list(a['exclude-file']));
+  const shard = last(a.shard);
+  if (shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(shard.trim());
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`option '--shard' expects K/N with 1 <= K <= N, got '${shard}'`);
+    opts.shard = { index: Number(m[1]), count: Number(m[2]) };
+  }
   return opts;
 }
 
@@ -123,15 +134,20 @@ function say(quiet: boolean, msg: string): void {
 
 /** Runs the command; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'merge') return mergeMain(argv.slice(1));
   let args: Record<string, unknown>;
+  let resumed: Checkpoint | undefined;
   try {
-    args = (await parser(argv.length === 0 ? ['--help'] : argv)
-      .fail((msg, err) => {
-        throw err ?? new UsageError(msg);
-      })
-      .parseAsync()) as Record<string, unknown>;
+    args = await parseArgs(argv.length === 0 ? ['--help'] : argv);
     if (argv.length === 0) return EXIT.usage;
     if (args.help || args.version) return EXIT.ok;
+    if (typeof args.resume === 'string') {
+      // The checkpoint holds the scan's own command line: run exactly that scan again.
+      resumed = readCheckpoint(args.resume);
+      const checkpointPath = args.resume;
+      args = await parseArgs(resumed.argv);
+      args.checkpoint = checkpointPath;
+    }
   } catch (err) {
     return usageFailure(err);
   }
@@ -142,15 +158,22 @@ export async function main(argv: string[]): Promise<number> {
     return usageFailure(new UsageError(`option '--format' expects one of ${FORMATS.join(', ')}, got '${format}'`));
   }
   const stop = new AbortController();
+  const outputPath = typeof args.output === 'string' ? args.output : undefined;
   let options: ScanOptions;
+  let skip: Set<string> | undefined;
   try {
     options = { ...toOptions(args), signal: stop.signal };
+    if (resumed) {
+      options.resume = { position: BigInt(resumed.position), planHash: resumed.planHash };
+      if (outputPath) skip = prepareResumedOutput(outputPath, resumed.outputBytes, format);
+    }
   } catch (err) {
     return usageFailure(err);
   }
 
-  const outputPath = typeof args.output === 'string' ? args.output : undefined;
-  const session = new OutputSession(format, full, outputPath, () => stop.abort());
+  const session = new OutputSession(format, full, outputPath, () => stop.abort(), skip);
+  let checkpoint: CheckpointWriter | undefined;
+  const scanArgv = resumed ? resumed.argv : argv;
   let interrupts = 0;
   const onSignal = (): void => {
     interrupts++;
@@ -160,6 +183,7 @@ export async function main(argv: string[]): Promise<number> {
       stop.abort();
     } else {
       session.close(true);
+      checkpoint?.flush();
       process.exit(EXIT.interrupted);
     }
   };
@@ -167,9 +191,10 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const summary = await runScan(options, {
-      onStart: (plan, resolved) => {
+      onStart: (plan, resolved, range) => {
         for (const r of plan.resolutions) say(quiet, `${r.name} resolved to ${r.address}; scanning ${r.address}`);
         session.begin(plan, resolved, !quiet && process.stderr.isTTY === true);
+        checkpoint = startCheckpoint(args, resolved.mode, range, outputPath, scanArgv, () => session.outputBytes());
         if (resolved.requestedMode === 'auto') {
           say(quiet, resolved.mode === 'syn' ? 'mode auto: using syn mode (raw sockets and libpcap are available)' : 'mode auto: using connect mode (SYN mode needs root or CAP_NET_RAW and libpcap)');
         }
@@ -177,8 +202,11 @@ export async function main(argv: string[]): Promise<number> {
       onResult: (r) => session.result(r),
       ...(session.wantsStates ? { onState: (ip: string, port: number, state: PortState) => session.state(ip, port, state) } : {}),
       onBatch: (c) => session.batch(c),
+      onCheckpoint: (position) => checkpoint?.update(position),
+      onPositions: (maxPosition) => checkpoint?.noteBatch(session.outputBytes(), maxPosition),
     });
     session.end(summary);
+    checkpoint?.flush();
     if (session.writeError) throw session.writeError;
     if (format !== 'table' && !quiet) {
       const c = summary.counters;
@@ -187,6 +215,7 @@ export async function main(argv: string[]): Promise<number> {
     return summary.aborted ? EXIT.interrupted : EXIT.ok;
   } catch (err) {
     session.close(true);
+    checkpoint?.flush();
     if (err instanceof ParseError || err instanceof UsageError) return usageFailure(err);
     process.stderr.write(`portscan: ${(err as Error).message}\n`);
     return EXIT.failure;
@@ -194,6 +223,40 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+async function parseArgs(argv: string[]): Promise<Record<string, unknown>> {
+  return (await parser(argv)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    })
+    .parseAsync()) as Record<string, unknown>;
+}
+
+/** Scans of over this many probes keep a checkpoint next to their output by default. */
+const CHECKPOINT_ABOVE = 1_000_000n;
+
+/** The checkpoint of this run, if it has one (asked for, resumed, or a large SYN scan with -o). */
+function startCheckpoint(
+  args: Record<string, unknown>,
+  mode: 'connect' | 'syn',
+  range: RunRange,
+  outputPath: string | undefined,
+  argv: string[],
+  outputBytes: () => number,
+): CheckpointWriter | undefined {
+  let path = typeof args.checkpoint === 'string' ? args.checkpoint : undefined;
+  if (path !== undefined && mode !== 'syn') throw new UsageError('checkpoints and --resume need SYN mode (--mode syn)');
+  if (path === undefined && mode === 'syn' && outputPath !== undefined && range.end - range.start > CHECKPOINT_ABOVE) {
+    path = `${outputPath}.checkpoint`;
+  }
+  if (path === undefined) return undefined;
+  const cleanArgv = argv.filter((a, i) => a !== '--resume' && argv[i - 1] !== '--resume' && !a.startsWith('--resume='));
+  // The seed is part of the plan: a resumed scan must walk the same order.
+  if (!cleanArgv.some((a) => a === '--seed' || a.startsWith('--seed='))) cleanArgv.push('--seed', range.seed.toString());
+  const cp = new CheckpointWriter(path, cleanArgv, range.planHash, range.end, outputPath ?? null, outputBytes);
+  cp.update(range.start);
+  return cp;
 }
 
 function usageFailure(err: unknown): number {

@@ -44,6 +44,10 @@ export interface ScannerHooks {
   onState?(ip: string, port: number, state: PortState): void;
   /** After each native batch has been handled: a good moment to flush output. */
   onBatch?(): void;
+  /** SYN mode: every position below `position` is reported (see RunHooks.onCheckpoint). */
+  onCheckpoint?(position: bigint): void;
+  /** SYN mode: the results about to be reported are at positions up to `maxPosition`. */
+  onPositions?(maxPosition: bigint): void;
 }
 
 const MAX_CHUNK = 4096;
@@ -68,9 +72,10 @@ export class ConnectScanner {
   constructor(
     plan: ScanPlan,
     private readonly opts: ResolvedOptions,
+    range: { start: bigint; end: bigint },
     private readonly hooks: ScannerHooks,
   ) {
-    this.cursor = new PlanCursor(plan);
+    this.cursor = new PlanCursor(plan, range.start, range.end);
     this.rtt = new RttEstimator(opts.minTimeoutMs, opts.timeoutMs);
   }
 

@@ -47,6 +47,10 @@ export interface ScanOptions {
   device?: string;
   /** SYN mode: permutation key, to repeat a scan's order (default: random). */
   seed?: bigint;
+  /** Scan only part `index` (1-based) of `count` disjoint parts of the plan (same seed in all). */
+  shard?: { index: number; count: number };
+  /** Continue a scan from a checkpoint: every position below `position` is done. */
+  resume?: { position: bigint; planHash: string };
   /** Stops the scan; results found so far are kept. */
   signal?: AbortSignal;
 }
@@ -69,6 +73,7 @@ export interface ResolvedOptions {
   sourceIp?: string;
   device?: string;
   seed?: bigint;
+  shard?: { index: number; count: number };
 }
 
 /** Descriptors kept back from the window for node itself, the output file and libuv. */
@@ -97,6 +102,12 @@ function wholeNumber(name: string, value: unknown, min: number, max: number): nu
     throw new UsageError(`option '${name}' expects a whole number from ${min} to ${max}, got '${String(value)}'`);
   }
   return value;
+}
+
+function checkShard(shard: { index: number; count: number }): { index: number; count: number } {
+  const count = wholeNumber('shard', shard.count, 1, 1 << 20);
+  const index = wholeNumber('shard', shard.index, 1, count);
+  return { index, count };
 }
 
 /**
@@ -139,5 +150,6 @@ export function resolveOptions(o: ScanOptions, fdLimit: number, synBlocker: stri
     ...(o.sourceIp !== undefined ? { sourceIp: o.sourceIp } : {}),
     ...(o.device !== undefined ? { device: o.device } : {}),
     ...(o.seed !== undefined ? { seed: BigInt.asUintN(64, o.seed) } : {}),
+    ...(o.shard !== undefined ? { shard: checkShard(o.shard) } : {}),
   };
 }

@@ -3,6 +3,8 @@
 // port list, and the order it walks them in. The order is port-major (every host gets port 1,
 // then every host port 2, ...) so no single host is hammered while others wait. A plan costs
 // memory per address interval, never per probe.
+import { createHash } from 'node:crypto';
+
 import { ParseError, UsageError } from './errors';
 import { parseAddress } from './ip';
 import { parseTargetFile, parseTargets, resolveHostnames, type Resolution, type TargetSpec } from './targets';
@@ -53,24 +55,67 @@ export async function buildPlan(o: ScanOptions, ports: Uint16Array): Promise<Sca
   return { hosts, ports, total: hosts.count() * BigInt(ports.length), resolutions };
 }
 
-/** Walks a plan in port-major order, one probe at a time, in O(1) per probe. */
+/**
+ * The positions [start, end) of shard `index` (1-based) of `count` equal parts of a plan of
+ * `total` probes; the parts are disjoint and cover the plan exactly once.
+ */
+export function shardRange(total: bigint, index: number, count: number): { start: bigint; end: bigint } {
+  const n = BigInt(count);
+  return { start: (total * BigInt(index - 1)) / n, end: (total * BigInt(index)) / n };
+}
+
+/**
+ * A fingerprint of what a scan probes and in which order: addresses, ports, mode and seed.
+ * Shards of one scan and a checkpoint and its resume must agree on it.
+ */
+export function planHash(plan: ScanPlan, mode: string, seed: bigint): string {
+  const h = createHash('sha256');
+  h.update(`${mode}\n${seed}\n`);
+  for (const iv of plan.hosts.intervals()) h.update(`${iv.start}-${iv.end}\n`);
+  h.update(Buffer.from(plan.ports.buffer, plan.ports.byteOffset, plan.ports.byteLength));
+  return h.digest('hex');
+}
+
+/** Walks positions [start, end) of a plan in port-major order, in O(1) per probe. */
 export class PlanCursor {
   private portIndex = 0;
   private intervalIndex = 0;
   private offset = 0n;
+  private left: bigint;
   private readonly intervals: readonly Interval[];
 
-  constructor(private readonly plan: ScanPlan) {
+  constructor(
+    private readonly plan: ScanPlan,
+    start = 0n,
+    end = plan.total,
+  ) {
     this.intervals = plan.hosts.intervals();
+    this.left = end > start ? end - start : 0n;
+    if (this.left === 0n) return;
+    // Position p is port p / hosts of host p % hosts (port-major order).
+    const hosts = plan.hosts.count();
+    this.portIndex = Number(start / hosts);
+    let skip = start % hosts;
+    while (skip > 0n) {
+      const iv = this.intervals[this.intervalIndex] as Interval;
+      const size = iv.end - iv.start + 1n;
+      if (skip < size) {
+        this.offset = skip;
+        break;
+      }
+      skip -= size;
+      this.intervalIndex++;
+    }
   }
 
   get done(): boolean {
-    return this.portIndex >= this.plan.ports.length;
+    return this.left === 0n || this.portIndex >= this.plan.ports.length;
   }
 
   /** The next (address, port), or null at the end. */
   next(): { addr: bigint; port: number } | null {
     if (this.done) return null;
+    this.left--;
     const iv = this.intervals[this.intervalIndex] as Interval;
     const addr = iv.start + this.offset;
     const port = this.plan.ports[this.portIndex] as number;

@@ -6,7 +6,10 @@ import type { PortState } from './classify';
 import { ConnectScanner, type PortResult, type ScanCounters } from './connect-scanner';
 import { loadBinding } from './native/binding';
 import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options';
-import { buildPlan, type ScanPlan } from './plan';
+import { randomBytes } from 'node:crypto';
+
+import { UsageError } from './errors';
+import { buildPlan, planHash, shardRange, type ScanPlan } from './plan';
 import { synUnavailable } from './privileges';
 import { SynScanner } from './syn-scanner';
 
@@ -18,9 +21,26 @@ export interface ScanSummary {
   elapsedMs: number;
 }
 
+/** Where in the plan a run goes, and how to recognise the plan again (checkpoints, shards). */
+export interface RunRange {
+  /** Positions [start, end) of the scan order that this run probes. */
+  start: bigint;
+  end: bigint;
+  /** The order's key (SYN mode; 0 for connect mode's fixed order). */
+  seed: bigint;
+  planHash: string;
+}
+
 export interface RunHooks {
   /** Called once the plan is built, before the first probe. */
-  onStart?(plan: ScanPlan, options: ResolvedOptions): void;
+  onStart?(plan: ScanPlan, options: ResolvedOptions, range: RunRange): void;
+  /**
+   * SYN mode: every position of the order below `position` has its result reported (through
+   * onResult/onState) already. Called as it advances, for checkpoints.
+   */
+  onCheckpoint?(position: bigint): void;
+  /** SYN mode: the results about to be reported lie at positions up to `maxPosition`. */
+  onPositions?(maxPosition: bigint): void;
   /** Each reported result: open ports, or every probed port with `full`. */
   onResult(r: PortResult): void;
   /** Every final state, reported or not (for per-host counts). */
@@ -29,17 +49,42 @@ export interface RunHooks {
   onBatch?(counters: ScanCounters): void;
 }
 
+/**
+ * The positions this run scans (a shard, less what a checkpoint says is done) and the order's
+ * seed: given, or for shards derived from the plan so that every shard agrees, or random.
+ */
+function planRange(plan: ScanPlan, resolved: ResolvedOptions, options: ScanOptions): RunRange {
+  let seed = 0n;
+  if (resolved.mode === 'syn') {
+    if (resolved.seed !== undefined) seed = resolved.seed;
+    else if (resolved.shard) seed = BigInt(`0x${planHash(plan, 'syn', 0n).slice(0, 16)}`);
+    else seed = randomBytes(8).readBigUInt64LE();
+  }
+  const hash = planHash(plan, resolved.mode, seed);
+  let { start, end } = resolved.shard ? shardRange(plan.total, resolved.shard.index, resolved.shard.count) : { start: 0n, end: plan.total };
+  if (options.resume) {
+    if (options.resume.planHash !== hash) {
+      throw new UsageError('the checkpoint does not match this scan: its targets, ports, mode, seed or shard differ');
+    }
+    if (options.resume.position > start) start = options.resume.position < end ? options.resume.position : end;
+  }
+  return { start, end, seed, planHash: hash };
+}
+
 /** Validates, plans and runs a scan. Rejects with ParseError/UsageError before sending anything. */
 export async function runScan(options: ScanOptions, hooks: RunHooks): Promise<ScanSummary> {
   const binding = loadBinding();
   const synBlocker = options.mode === 'connect' ? 'connect mode was asked for' : synUnavailable(binding);
   const resolved = resolveOptions(options, binding.getFdLimit(), synBlocker);
   const plan = await buildPlan(options, resolved.ports);
-  hooks.onStart?.(plan, resolved);
+  const range = planRange(plan, resolved, options);
+  hooks.onStart?.(plan, resolved, range);
   const t0 = performance.now();
   const Scanner = resolved.mode === 'syn' ? SynScanner : ConnectScanner;
-  const scanner: ConnectScanner | SynScanner = new Scanner(plan, resolved, {
+  const scanner: ConnectScanner | SynScanner = new Scanner(plan, resolved, range, {
     onResult: (r) => hooks.onResult(r),
+    ...(hooks.onCheckpoint ? { onCheckpoint: hooks.onCheckpoint } : {}),
+    ...(hooks.onPositions ? { onPositions: hooks.onPositions } : {}),
     ...(hooks.onState ? { onState: hooks.onState } : {}),
     onBatch: () => hooks.onBatch?.(scanner.counters),
   });

@@ -79,9 +79,13 @@ export class SynScanner {
   private settle: ((aborted: boolean) => void) | undefined;
   private fail: ((err: Error) => void) | undefined;
 
+  private marks: bigint[] = [];
+  private lastMark = -1n;
+
   constructor(
     private readonly plan: ScanPlan,
     private readonly opts: ResolvedOptions,
+    private readonly range: { start: bigint; end: bigint; seed: bigint },
     private readonly hooks: ScannerHooks,
   ) {
     this.rtt = new RttEstimator(opts.minTimeoutMs, opts.timeoutMs);
@@ -94,7 +98,6 @@ export class SynScanner {
     this.route = await routesFor(this.plan, this.opts);
     const site = new Error();
     const native = loadBinding();
-    const seed = this.opts.seed ?? randomBytes(8).readBigUInt64LE();
     const srcPort = this.opts.sourcePort ?? 40000 + randomBytes(2).readUInt16LE() % 20000;
     return new Promise<boolean>((resolve, reject) => {
       this.settle = resolve;
@@ -102,9 +105,9 @@ export class SynScanner {
       try {
         this.engine = new native.SynEngine(
           {
-            startIndex: 0,
-            endIndex: Number(this.plan.total),
-            seed,
+            startIndex: Number(this.range.start),
+            endIndex: Number(this.range.end),
+            seed: this.range.seed,
             cookieKey: randomBytes(16),
             srcPort,
             ...(this.route?.v4 ? { srcV4: addressBytes(this.route.v4.source, 4) } : {}),
@@ -120,13 +123,15 @@ export class SynScanner {
           },
           packIntervals(this.plan),
           this.plan.ports,
-          (err, records, count, stats, done) => this.onBatch(err, records, count, stats, done, site),
+          (err, records, count, stats, done, thread, mark, maxPosition) =>
+            this.onBatch(err, records, count, stats, done, site, thread, mark, maxPosition),
         );
       } catch (err) {
         const e = err as NativeError;
         reject(new ScanError(e.message, e.code ?? 'EUNKNOWN', e.code === 'EPERM' ? 'SYN mode needs root or CAP_NET_RAW; or use --mode connect' : undefined));
         return;
       }
+      this.marks = new Array<bigint>(this.opts.threads).fill(this.range.start);
       if (signal?.aborted) return this.finish(true);
       // Stop sending at once; the engine reports done when the probes in flight have had their
       // wait, so late replies are still counted.
@@ -137,7 +142,17 @@ export class SynScanner {
     });
   }
 
-  private onBatch(err: NativeError | null, records: Uint8Array | null, count: number, stats: Float64Array | null, done: boolean, site: Error): void {
+  private onBatch(
+    err: NativeError | null,
+    records: Uint8Array | null,
+    count: number,
+    stats: Float64Array | null,
+    done: boolean,
+    site: Error,
+    thread: number,
+    mark: number,
+    maxPosition: number,
+  ): void {
     if (this.finished) return;
     if (err) return this.finish(false, withJsStack(err, site));
     if (stats) {
@@ -145,6 +160,7 @@ export class SynScanner {
       this.counters.sent = this.stats[0] as number;
     }
     if (records) {
+      if (count > 0) this.hooks.onPositions?.(BigInt(maxPosition));
       const batch = new ResultBatch(records, count);
       for (let i = 0; i < count; i++) this.handle(batch, i);
     }
@@ -154,6 +170,7 @@ export class SynScanner {
       this.engine?.setTimeout(timeoutMs);
     }
     this.hooks.onBatch?.();
+    if (stats) this.advanceMark(thread, mark);
     if (done) this.finish(this.aborted);
   }
 
@@ -182,6 +199,18 @@ export class SynScanner {
       service: serviceName(port),
     };
     this.hooks.onResult(r);
+  }
+
+  /** Every position below the lowest thread mark is reported: tell the checkpoint. */
+  private advanceMark(thread: number, mark: number): void {
+    if (!this.hooks.onCheckpoint || thread >= this.marks.length) return;
+    this.marks[thread] = BigInt(mark);
+    let low = this.range.end;
+    for (const m of this.marks) if (m < low) low = m;
+    if (low > this.lastMark) {
+      this.lastMark = low;
+      this.hooks.onCheckpoint(low);
+    }
   }
 
   private finish(aborted: boolean, err?: Error): void {

@@ -3,7 +3,9 @@
 // any mix: an IPv4 or IPv6 address; a start-end range of either family; CIDR of either family;
 // nmap octet ranges ("198.18.0-1.1-10", "*" for 0-255); hostnames, resolved to the address
 // that is scanned (reported to the caller). Tokens are separated by spaces or commas. Errors
-// name the bad token and its column and are thrown before anything is sent.
+// name the bad token and its column (always within the text) and are thrown before anything is
+// sent. Octet patterns are the one form whose cost is not linear in its text, so the intervals
+// they expand to are capped per target list, not only per pattern.
 import { promises as dns } from 'node:dns';
 import { readFileSync } from 'node:fs';
 
@@ -31,6 +33,8 @@ export interface Resolution {
 }
 
 const MAX_OCTET_INTERVALS = 1 << 20;
+/** Intervals that octet patterns have added to each list so far (see parseOctets). */
+const octetIntervals = new WeakMap<RangeList, number>();
 const HOSTNAME = /^(?=.{1,253}\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
 
 /** Splits text on spaces and commas, keeping each token's 1-based column. */
@@ -125,7 +129,8 @@ function parseRange(token: string, dash: number, input: string, column: number, 
   const a = parseAddress(left);
   if (a === null) throw new ParseError(`bad address '${left}' in range '${token}'`, input, column);
   const b = parseAddress(right);
-  if (b === null) throw new ParseError(`bad address '${right}' in range '${token}'`, input, column + dash + 1);
+  // An empty right side ("::1-") is reported at the dash: there is no column after it.
+  if (b === null) throw new ParseError(`bad address '${right}' in range '${token}'`, input, column + dash + (right === '' ? 0 : 1));
   if (familyOf(a) !== familyOf(b)) throw new ParseError(`range '${token}' mixes IPv4 and IPv6`, input, column);
   if (a > b) throw new ParseError(`reversed range '${token}' (${formatAddress(a)} is after ${formatAddress(b)})`, input, column);
   out.add(a, b);
@@ -138,7 +143,8 @@ function parseOctets(token: string, input: string, column: number, out: RangeLis
   let at = column;
   for (const p of parts) {
     const m = /^(?:(\*)|(\d{1,3})(?:-(\d{1,3}))?)$/.exec(p);
-    if (!m) throw new ParseError(`bad octet '${p}' in '${token}'`, input, at);
+    // An empty last octet ("1.2.3.") is reported at the dot before it, the token's last column.
+    if (!m) throw new ParseError(`bad octet '${p}' in '${token}'`, input, Math.min(at, column + token.length - 1));
     const lo = m[1] ? 0 : Number(m[2]);
     const hi = m[1] ? 255 : m[3] !== undefined ? Number(m[3]) : lo;
     if (lo > 255 || hi > 255) throw new ParseError(`bad octet '${p}' in '${token}' (above 255)`, input, at);
@@ -153,6 +159,13 @@ function parseOctets(token: string, input: string, column: number, out: RangeLis
   let combos = 1;
   for (let i = 0; i < k; i++) combos *= (bounds[i] as [number, number])[1] - (bounds[i] as [number, number])[0] + 1;
   if (combos > MAX_OCTET_INTERVALS) throw new ParseError(`octet pattern '${token}' is too fragmented`, input, column);
+  // The cap holds for the whole list too: each pattern below it, a long list of them (a 1 MB
+  // argument, a target file) would still build billions of intervals and exhaust memory.
+  const used = octetIntervals.get(out) ?? 0;
+  if (combos > MAX_OCTET_INTERVALS - used) {
+    throw new ParseError(`octet pattern '${token}' takes the target list past ${MAX_OCTET_INTERVALS} octet-pattern intervals`, input, column);
+  }
+  octetIntervals.set(out, used + combos);
   const span = 256 ** (3 - k);
   const walk = (i: number, prefix: number): void => {
     const [lo, hi] = bounds[i] as [number, number];

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
-// engine_syn.cc: SynEngine glue (see engine_syn.h). Callback: (err, records, count, stats, done)
-// where stats is a Float64Array [sent, replies, duplicates, late, pcapDrops, inFlight].
+// engine_syn.cc: SynEngine glue (see engine_syn.h). Callback: (err, records, count, stats, done,
+// thread, mark)
+// where stats is a Float64Array [sent, replies, duplicates, late, pcapDrops, inFlight], then
+// (thread, mark, maxPosition): the resume point of that transmit thread (SynTx::Mark) and the
+// highest position among the batch's results.
 #include "engine_syn.h"
 
 #include <cstring>
@@ -15,6 +18,9 @@ struct SynDelivery {
   std::vector<ResultRecord> batch;
   SynStats stats;
   bool done = false;
+  uint32_t thread = 0;
+  uint64_t mark = 0;
+  uint64_t max_position = 0;
   std::string code;  // set on failure
   std::string message;
 };
@@ -24,7 +30,8 @@ void CallJs(Napi::Env env, Napi::Function callback, SynDelivery* d) {
     if (!d->code.empty()) {
       Napi::Error e = Napi::Error::New(env, d->message);
       e.Set("code", Napi::String::New(env, d->code));
-      callback.Call({e.Value(), env.Null(), Napi::Number::New(env, 0), env.Null(), Napi::Boolean::New(env, true)});
+      callback.Call({e.Value(), env.Null(), Napi::Number::New(env, 0), env.Null(), Napi::Boolean::New(env, true),
+                     Napi::Number::New(env, 0), Napi::Number::New(env, 0), Napi::Number::New(env, 0)});
     } else {
       const size_t bytes = d->batch.size() * sizeof(ResultRecord);
       auto buf = Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t*>(d->batch.data()), bytes);
@@ -34,7 +41,8 @@ void CallJs(Napi::Env env, Napi::Function callback, SynDelivery* d) {
                                 double(s.late), double(s.pcap_drops), double(s.in_flight)};
       for (size_t k = 0; k < 6; ++k) stats[k] = values[k];
       callback.Call({env.Null(), buf, Napi::Number::New(env, double(d->batch.size())), stats,
-                     Napi::Boolean::New(env, d->done)});
+                     Napi::Boolean::New(env, d->done), Napi::Number::New(env, d->thread),
+                     Napi::Number::New(env, double(d->mark)), Napi::Number::New(env, double(d->max_position))});
     }
   }
   delete d;
@@ -132,12 +140,13 @@ SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngin
   Napi::ThreadSafeFunction tsfn = tsfn_;
   loop_ = std::make_unique<SynLoop>(
       std::move(plan), o,
-      [tsfn](std::vector<ResultRecord>&& batch, const SynStats& stats, bool done) mutable {
-        auto* d = new SynDelivery{std::move(batch), stats, done, {}, {}};
+      [tsfn](std::vector<ResultRecord>&& batch, const SynStats& stats, bool done, uint32_t thread,
+             uint64_t mark, uint64_t max_position) mutable {
+        auto* d = new SynDelivery{std::move(batch), stats, done, thread, mark, max_position, {}, {}};
         if (tsfn.NonBlockingCall(d, CallJs) != napi_ok) delete d;
       },
       [tsfn](const std::string& code, const std::string& message) mutable {
-        auto* d = new SynDelivery{{}, {}, true, code, message};
+        auto* d = new SynDelivery{{}, {}, true, 0, 0, 0, code, message};
         if (tsfn.NonBlockingCall(d, CallJs) != napi_ok) delete d;
       });
   std::string code, message;

@@ -16,6 +16,7 @@ class OutstandingProbes {
  public:
   struct Entry {
     uint64_t j;        // plan index
+    uint64_t i;        // position in the permuted order (for the checkpoint's low-water mark)
     uint64_t sent_us;  // monotonic send time
     uint8_t attempt;   // 0 for the first try
     uint8_t answered;  // a reply was counted
@@ -29,7 +30,9 @@ class OutstandingProbes {
   uint64_t Size() const { return tail_ - head_; }
 
   /// Records a probe just sent. Must not be Full().
-  void Push(uint64_t j, uint64_t sent_us, uint8_t attempt);
+  void Push(uint64_t j, uint64_t i, uint64_t sent_us, uint8_t attempt);
+  /// The lowest position among the probes in flight, or `none` when there are none. O(size).
+  uint64_t LowestPosition(uint64_t none) const;
   /// The oldest probe in flight. Must not be Empty().
   const Entry& Front() const { return ring_[head_ & ring_mask_]; }
   /// Forgets the oldest probe.

@@ -91,7 +91,9 @@ void SynTx::Deliver(const SynReply* replies, size_t n) {
   inbox_.insert(inbox_.end(), replies, replies + n);
 }
 
-void SynTx::Emit(uint64_t j, uint8_t kind, int32_t err, uint64_t rtt_us, uint8_t attempt, uint8_t flags, uint8_t ttl) {
+void SynTx::Emit(uint64_t j, uint64_t i, uint8_t kind, int32_t err, uint64_t rtt_us, uint8_t attempt, uint8_t flags,
+                 uint8_t ttl) {
+  if (out_.empty() || i > out_max_position_) out_max_position_ = i;
   ResultRecord r{};
   shared_->plan.At(j, r.addr_n, &r.family, &r.port_h);
   r.kind = kind;
@@ -103,12 +105,27 @@ void SynTx::Emit(uint64_t j, uint8_t kind, int32_t err, uint64_t rtt_us, uint8_t
   out_.push_back(r);
 }
 
+// The lowest position of this thread that has no final result yet: every position below it
+// (of this thread) is done. Probes in flight, waiting for a retry, given up by a stop, and the
+// next new one all count. O(probes in flight), so it is refreshed at most every 200 ms.
+uint64_t SynTx::Mark() const {
+  uint64_t mark = std::min(next_i_, lowest_dropped_);
+  mark = table_.LowestPosition(mark);
+  for (const Retry& r : retries_) mark = std::min(mark, r.i);
+  return mark;
+}
+
 void SynTx::Flush(uint64_t now, bool done) {
   last_flush_us_ = now;
-  if (out_.empty() && !done) return;
+  const bool new_mark = now - last_mark_us_ >= 200000 || done;
+  if (new_mark) {
+    mark_ = Mark();
+    last_mark_us_ = now;
+  }
+  if (out_.empty() && !done && !new_mark) return;
   std::vector<ResultRecord> batch;
   batch.swap(out_);
-  shared_->sink(std::move(batch), shared_->Stats(), done);
+  shared_->sink(std::move(batch), shared_->Stats(), done, index_, mark_, out_max_position_);
 }
 
 void SynTx::Drain() {
@@ -127,7 +144,7 @@ void SynTx::Drain() {
       shared_->replies++;
       const int32_t err = r.kind == kIcmp ? (int32_t{r.icmp_type} << 8 | r.icmp_code) : 0;
       const uint64_t rtt = r.arrival_us > e->sent_us ? r.arrival_us - e->sent_us : 0;
-      Emit(r.j, r.kind, err, rtt, e->attempt, r.tcp_flags, r.ttl);
+      Emit(r.j, e->i, r.kind, err, rtt, e->attempt, r.tcp_flags, r.ttl);
     }
   }
   replies_.clear();
@@ -143,11 +160,14 @@ void SynTx::Expire(uint64_t now) {
     if (e.sent_us + (last_try ? wait_us : timeout_us) > now) break;
     table_.Pop();
     if (e.answered) continue;
-    if (shared_->draining.load(std::memory_order_relaxed)) continue;  // stopped: no retry, no verdict
+    if (shared_->draining.load(std::memory_order_relaxed)) {
+      lowest_dropped_ = std::min(lowest_dropped_, e.i);  // stopped: no retry, no verdict
+      continue;
+    }
     if (!last_try) {
-      retries_.emplace_back(e.j, static_cast<uint8_t>(e.attempt + 1));
+      retries_.push_back(Retry{e.j, e.i, static_cast<uint8_t>(e.attempt + 1)});
     } else {
-      Emit(e.j, kTimeout, 0, now - e.sent_us, e.attempt, 0, 0);
+      Emit(e.j, e.i, kTimeout, 0, now - e.sent_us, e.attempt, 0, 0);
     }
   }
   const uint64_t size = table_.Size();
@@ -155,7 +175,7 @@ void SynTx::Expire(uint64_t now) {
   in_flight_reported_ = size;
 }
 
-void SynTx::Add(uint64_t j, uint8_t attempt, uint64_t now) {
+void SynTx::Add(uint64_t j, uint64_t i, uint8_t attempt, uint64_t now) {
   uint8_t addr[16] = {};
   uint8_t family = 0;
   uint16_t port = 0;
@@ -183,7 +203,7 @@ void SynTx::Add(uint64_t j, uint8_t attempt, uint64_t now) {
     std::memcpy(&s4->sin_addr, addr, 4);
   }
   b.n++;
-  table_.Push(j, now, attempt);
+  table_.Push(j, i, now, attempt);
   if (b.n == kBatch) Send(&b, family);
 }
 
@@ -202,6 +222,7 @@ bool SynTx::Send(Batch* b, uint8_t family) {
 void SynTx::Run() {
   pthread_setname_np(pthread_self(), "portscan:syn-tx");
   const bool finished = Loop();
+  last_mark_us_ = 0;  // report the final mark with the last flush
   Flush(SynNowUs(), false);
   // The last thread to finish says the scan is done (after its own and every other flush).
   if (shared_->running.fetch_sub(1) == 1 && finished) Flush(SynNowUs(), true);
@@ -210,7 +231,7 @@ void SynTx::Run() {
 bool SynTx::Loop() {
   const SynLoopOptions& o = shared_->opts;
   const uint64_t step = std::max<uint32_t>(1, o.threads);
-  uint64_t next_i = o.start_index + index_;
+  next_i_ = o.start_index + index_;
   double tokens = 0;
   uint64_t last_us = SynNowUs();
   last_flush_us_ = last_us;
@@ -227,17 +248,19 @@ bool SynTx::Loop() {
     int sent_now = 0;
     if (shared_->draining.load(std::memory_order_relaxed)) {
       budget = 0;
+      for (const Retry& r : retries_) lowest_dropped_ = std::min(lowest_dropped_, r.i);
       retries_.clear();
-      next_i = o.end_index;
+      lowest_dropped_ = std::min(lowest_dropped_, next_i_);
+      next_i_ = o.end_index;
     }
     while (budget > 0 && !table_.Full()) {
       if (!retries_.empty()) {
-        const auto [j, attempt] = retries_.front();
+        const Retry r = retries_.front();
         retries_.pop_front();
-        Add(j, attempt, now);
-      } else if (next_i < o.end_index) {
-        Add(shared_->perm.Permute(next_i), 0, now);
-        next_i += step;
+        Add(r.j, r.i, r.attempt, now);
+      } else if (next_i_ < o.end_index) {
+        Add(shared_->perm.Permute(next_i_), next_i_, 0, now);
+        next_i_ += step;
       } else {
         break;
       }
@@ -247,7 +270,7 @@ bool SynTx::Loop() {
     if (!Send(&b4_, kFamilyV4) || !Send(&b6_, kFamilyV6)) return false;
     tokens -= sent_now;
     if (out_.size() >= o.max_batch || now - last_flush_us_ >= o.flush_interval_ms * 1000ull) Flush(now, false);
-    if (next_i >= o.end_index && retries_.empty() && table_.Empty()) return true;
+    if (next_i_ >= o.end_index && retries_.empty() && table_.Empty()) return true;
     if (sent_now == 0 || (rate != 0 && tokens < 1)) {
       // Nothing to send now: sleep until a token is due, or 1 ms, whichever is first.
       uint64_t wake = 1000;

@@ -70,7 +70,12 @@ struct SynReply {
 /// What every transmit thread shares with the loop: read-only plan and options, the live
 /// controls TypeScript sets, the counters, and where results go.
 struct SynShared {
-  using Sink = std::function<void(std::vector<ResultRecord>&& batch, const SynStats& stats, bool done)>;
+  /// `thread` sent the batch; every position of that thread below `mark` has its final result
+  /// in this batch or an earlier one (the resume point, see SynTx::Mark); `max_position` is the
+  /// highest position among the batch's results (so a resume knows where in the output the
+  /// results past a mark can start).
+  using Sink = std::function<void(std::vector<ResultRecord>&& batch, const SynStats& stats, bool done,
+                                  uint32_t thread, uint64_t mark, uint64_t max_position)>;
   using FailSink = std::function<void(const std::string& code, const std::string& message)>;
 
   SynShared(SynPlan p, const SynLoopOptions& o, Sink s, FailSink f);
@@ -114,9 +119,10 @@ class SynTx {
   bool Loop();
   void Drain();
   void Expire(uint64_t now);
-  void Add(uint64_t j, uint8_t attempt, uint64_t now);
+  void Add(uint64_t j, uint64_t i, uint8_t attempt, uint64_t now);
   bool Send(Batch* b, uint8_t family);
-  void Emit(uint64_t j, uint8_t kind, int32_t err, uint64_t rtt_us, uint8_t attempt, uint8_t flags, uint8_t ttl);
+  void Emit(uint64_t j, uint64_t i, uint8_t kind, int32_t err, uint64_t rtt_us, uint8_t attempt, uint8_t flags,
+            uint8_t ttl);
   void Flush(uint64_t now, bool done);
 
   SynShared* shared_;
@@ -125,7 +131,18 @@ class SynTx {
   RawSender tx6_;
   std::thread thread_;
   OutstandingProbes table_;
-  std::deque<std::pair<uint64_t, uint8_t>> retries_;  // (plan index, attempt)
+  struct Retry {
+    uint64_t j;
+    uint64_t i;
+    uint8_t attempt;
+  };
+  uint64_t Mark() const;
+  std::deque<Retry> retries_;
+  uint64_t next_i_ = 0;
+  uint64_t lowest_dropped_ = ~0ull;  // probes given up unanswered when the scan was stopped
+  uint64_t mark_ = 0;
+  uint64_t out_max_position_ = 0;  // highest position among the results in out_
+  uint64_t last_mark_us_ = 0;
   ProbeTemplate tmpl4_{};
   ProbeTemplate tmpl6_{};
   Batch b4_;

@@ -72,6 +72,11 @@ export type SynBatchCallback = (
   count: number,
   stats: SynStatsArray | null,
   done: boolean,
+  /** The transmit thread that sent this batch, and its resume point (see native/syn_tx.cc Mark). */
+  thread: number,
+  mark: number,
+  /** The highest scan-order position among this batch's results. */
+  maxPosition: number,
 ) => void;
 
 export interface NativeSynEngine {

@@ -28,13 +28,23 @@ export class OutputSession {
   private readonly t0 = performance.now();
   private ended = false;
 
+  /**
+   * @param skip keys (see checkpoint.ts lineKey) of results already in the file of a resumed
+   *   scan: they are not written again, and the file is appended to instead of truncated.
+   */
   constructor(
     private readonly format: FormatName,
     private readonly full: boolean,
     private readonly path: string | undefined,
     private readonly onWriteError: () => void,
+    private readonly skip?: Set<string>,
   ) {
     this.table = new HostTable(full);
+  }
+
+  /** Where the next result lands in the output file (0 for stdout). */
+  outputBytes(): number {
+    return this.out?.position ?? 0;
   }
 
   /** Do the per-host forms need every state? (The streaming forms skip that bookkeeping.) */
@@ -47,16 +57,17 @@ export class OutputSession {
     this.plan = plan;
     this.options = options;
     try {
-      this.out = Writer.open(this.path);
+      this.out = Writer.open(this.path, this.skip !== undefined);
     } catch (err) {
       throw new ScanError(`cannot write output file '${this.path}': ${(err as Error).message}`, 'EOUTPUT', 'choose a writable path with -o');
     }
     this.formatter = createFormatter(this.format, this.out, this.full);
-    this.guard(() => this.formatter?.begin());
+    if (!this.skip || this.outputBytes() === 0) this.guard(() => this.formatter?.begin()); // no second CSV header
     if (showProgress) this.progress = new Progress(plan.total);
   }
 
   result(r: PortResult): void {
+    if (this.skip?.has(this.format === 'ips' ? r.ip : `${r.ip} ${r.port}`)) return;
     this.guard(() => this.formatter?.result(r));
   }
 

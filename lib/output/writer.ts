@@ -2,25 +2,38 @@
 // writer.ts: buffered, synchronous output to a file or stdout. Synchronous on purpose: when a
 // scan is stopped with Ctrl-C, whatever was found is on disk before the process exits, and the
 // file is left valid because each formatter writes whole records and closes its own structure.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
 
 export class Writer {
   private chunks: string[] = [];
   private size = 0;
+  /** Bytes in the file including the buffer: where the next write lands. */
+  private offset = 0;
   private constructor(
     private fd: number,
     private readonly owned: boolean,
   ) {}
 
-  /** Opens (truncates) `path`, or stdout for undefined or "-". Throws on an unwritable path. */
-  static open(path: string | undefined): Writer {
+  /**
+   * Opens `path` (truncated, or appended to with `append`), or stdout for undefined or "-".
+   * Throws on an unwritable path.
+   */
+  static open(path: string | undefined, append = false): Writer {
     if (path === undefined || path === '-') return new Writer(1, false);
-    return new Writer(openSync(path, 'w'), true);
+    const w = new Writer(openSync(path, append ? 'a' : 'w'), true);
+    w.offset = fstatSync(w.fd).size;
+    return w;
+  }
+
+  /** Where the next write lands in the file (buffered bytes included). */
+  get position(): number {
+    return this.offset;
   }
 
   write(s: string): void {
     this.chunks.push(s);
     this.size += s.length;
+    if (this.owned) this.offset += Buffer.byteLength(s);
     if (this.size >= 1 << 16) this.flush();
   }
 

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+// range.ts: builds and removes the sealed bench range. Two network namespaces, <prefix>-scan and
+// <prefix>-tgt (default prefix "psb"), joined by a veth pair; the scanner side holds one /30
+// link address and one route, to the bench block 198.18.0.0/16 (RFC 2544's benchmarking range),
+// and nothing else, so whatever a scan inside it is told, it reaches nothing outside. The target
+// side answers for every address of the block (a local route on lo), runs listener.js for the
+// pattern's listening ports, and applies the pattern's silent and closed rules with nftables
+// (truth.ts holds the pattern; the rules are generated from it). Shaping: packet loss with an
+// nftables random drop each way (always available), a link rate cap with tc tbf, and delay with
+// tc netem where the kernel has it (this one may not: shape() then says delay is unavailable).
+// The range is removed by down(), which is idempotent and synchronous, so index.ts can call it
+// from signal handlers, error paths and process exit alike. A lock file in /run names the
+// process that owns the range: a second bench refuses to touch a live one and replaces a stale one.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { PATTERN, type Pattern } from './truth';
+
+export interface RangeOptions {
+  /** Namespace and device name prefix: namespaces <prefix>-scan and <prefix>-tgt. */
+  prefix?: string;
+  /** Called with each command that builds or changes the range (for the report). */
+  log?: (command: string) => void;
+}
+
+export interface Shaping {
+  /** Share of packets dropped each way, percent. */
+  lossPct?: number;
+  /** One-way delay added on each side, ms (needs netem). */
+  delayMs?: number;
+  /** Link rate cap for tc tbf, e.g. "100mbit". */
+  linkRate?: string;
+}
+
+export const SCAN_ADDR = '198.19.254.1';
+export const TGT_ADDR = '198.19.254.2';
+
+/** Why the bench range cannot be built here (not root, a tool missing), or null. */
+export function rangeUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return 'portscan bench needs root (it builds network namespaces); run it with sudo';
+  for (const tool of ['ip', 'nft']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0) {
+      return `portscan bench needs '${tool}' (apt-get install ${tool === 'ip' ? 'iproute2' : 'nftables'})`;
+    }
+  }
+  return null;
+}
+
+/** The names of the network namespaces that exist now. */
+export function listNamespaces(): string[] {
+  const r = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  return (r.stdout ?? '').split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter(Boolean);
+}
+
+function quote(args: string[]): string {
+  return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The nftables ruleset of the target side: the pattern's drop and reset rules. */
+export function patternRules(p: Pattern = PATTERN): string {
+  const lines = p.rules.map((r) => {
+    const ports = r.ports[0] === r.ports[1] ? `${r.ports[0]}` : `${r.ports[0]}-${r.ports[1]}`;
+    const m = r.mask;
+    const v = r.value;
+    const dotted = (x: number): string => `0.0.${(x >> 8) & 255}.${x & 255}`;
+    const hosts = m === 0 ? '' : ` ip daddr & ${dotted(m)} ${r.negate ? '!=' : '=='} ${dotted(v)}`;
+    return `    ip daddr ${p.network}${hosts} tcp dport ${ports} ${r.action === 'drop' ? 'drop' : 'reject with tcp reset'}`;
+  });
+  return `table ip psb_pattern {\n  chain input {\n    type filter hook input priority 0; policy accept;\n${lines.join('\n')}\n  }\n}\n`;
+}
+
+export class BenchRange {
+  readonly prefix: string;
+  readonly scanNs: string;
+  readonly tgtNs: string;
+  /** Veth ends: scanDev in the scanner namespace, tgtDev in the target one. */
+  readonly scanDev: string;
+  readonly tgtDev: string;
+  /** Every command run to build or change the range, in order. */
+  readonly commands: string[] = [];
+  /** Shaping in force, in words. */
+  shaping: string[] = [];
+  private listener: ChildProcess | undefined;
+  private readonly lockFile: string;
+  private readonly log: (command: string) => void;
+  private isUp = false;
+
+  constructor(opts: RangeOptions = {}) {
+    this.prefix = opts.prefix ?? 'psb';
+    if (!/^[a-z][a-z0-9]{0,9}$/.test(this.prefix)) throw new Error(`bench: namespace prefix '${this.prefix}' must be 1-10 lower-case letters and digits`);
+    this.scanNs = `${this.prefix}-scan`;
+    this.tgtNs = `${this.prefix}-tgt`;
+    this.scanDev = `${this.prefix}0`;
+    this.tgtDev = `${this.prefix}1`;
+    this.lockFile = join('/run', `portscan-bench-${this.prefix}.pid`);
+    this.log = opts.log ?? (() => undefined);
+  }
+
+  /** Runs a command (in namespace `ns` when given); throws with its stderr when it fails. */
+  private sh(args: string[], opts: { ns?: string; input?: string; check?: boolean } = {}): { status: number | null; stdout: string; stderr: string } {
+    const full = opts.ns ? ['ip', 'netns', 'exec', opts.ns, ...args] : args;
+    const text = quote(full) + (opts.input !== undefined ? ' <<EOF (ruleset below)' : '');
+    this.commands.push(opts.input !== undefined ? `${text}\n${opts.input}` : text);
+    this.log(text);
+    const r = spawnSync(full[0] as string, full.slice(1), { encoding: 'utf8', input: opts.input, stdio: ['pipe', 'pipe', 'pipe'], timeout: 30000 });
+    const out = { status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
+    if ((opts.check ?? true) && r.status !== 0) throw new Error(`bench: '${text}' failed: ${out.stderr.trim() || `exit ${String(r.status)}`}`);
+    return out;
+  }
+
+  /** The argv that runs `args` inside the scanner namespace. */
+  scanArgv(args: string[]): string[] {
+    return ['ip', 'netns', 'exec', this.scanNs, ...args];
+  }
+
+  /** Builds the range (replacing a stale one of the same prefix). Throws if another live bench owns it. */
+  async up(): Promise<void> {
+    this.claim();
+    this.removeNamespaces();
+    const S = this.scanNs;
+    const T = this.tgtNs;
+    this.isUp = true;
+    this.sh(['ip', 'netns', 'add', S]);
+    this.sh(['ip', 'netns', 'add', T]);
+    this.sh(['ip', 'link', 'add', this.scanDev, 'netns', S, 'type', 'veth', 'peer', 'name', this.tgtDev, 'netns', T]);
+    for (const [ns, dev, addr] of [[S, this.scanDev, SCAN_ADDR], [T, this.tgtDev, TGT_ADDR]] as const) {
+      // IPv4 only: no IPv6 on either side, so not even router solicitations leave the link.
+      this.sh(['sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'], { ns, check: false });
+      this.sh(['ip', 'link', 'set', 'lo', 'up'], { ns });
+      this.sh(['ip', 'addr', 'add', `${addr}/30`, 'dev', dev], { ns });
+      this.sh(['ip', 'link', 'set', dev, 'up'], { ns });
+    }
+    // Scanner: the one route, to the bench block; wide ephemeral range for connect scans.
+    this.sh(['ip', 'route', 'add', PATTERN.network, 'via', TGT_ADDR, 'dev', this.scanDev], { ns: S });
+    this.sh(['sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65535'], { ns: S, check: false });
+    // Target: every address of the block is local; deep accept queues; no ICMP rate limit.
+    this.sh(['ip', 'route', 'add', 'local', PATTERN.network, 'dev', 'lo'], { ns: T });
+    for (const kv of ['net.core.somaxconn=65535', 'net.ipv4.tcp_max_syn_backlog=65535', 'net.ipv4.tcp_syncookies=1', 'net.ipv4.icmp_ratelimit=0']) {
+      this.sh(['sysctl', '-qw', kv], { ns: T, check: false });
+    }
+    this.sh(['nft', '-f', '-'], { ns: T, input: patternRules() });
+    await this.startListener();
+  }
+
+  private claim(): void {
+    if (existsSync(this.lockFile)) {
+      const pid = Number(readFileSync(this.lockFile, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new Error(`bench: the range ${this.scanNs}/${this.tgtNs} belongs to a bench still running (pid ${pid}); wait for it or stop it`);
+      }
+    }
+    writeFileSync(this.lockFile, `${process.pid}\n`);
+  }
+
+  private startListener(): Promise<void> {
+    const script = join(__dirname, 'listener.js');
+    const argv = ['ip', 'netns', 'exec', this.tgtNs, process.execPath, script, ...PATTERN.listeners.map(String)];
+    this.commands.push(`${quote(argv.slice(0, 6))} PORT... (${PATTERN.listeners.length} ports)`);
+    this.log(`${quote(argv.slice(0, 6))} PORT...`);
+    // Its own process group: a Ctrl-C on the terminal reaches the bench, which decides.
+    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    this.listener = child;
+    return new Promise((resolve, reject) => {
+      let err = '';
+      const timer = setTimeout(() => reject(new Error('bench: the target listeners did not start within 10 s')), 10000);
+      child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+      child.stdout?.on('data', (d: Buffer) => {
+        if (d.toString().includes('ready')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`bench: the target listeners exited (${String(code)}): ${err.trim()}`));
+      });
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+    });
+  }
+
+  /** Packets received on the target side of the veth (every probe, retry and reply the scanner sent). */
+  packetsIn(): number {
+    const pid = this.listener?.pid;
+    if (!pid) return 0;
+    try {
+      const text = readFileSync(`/proc/${pid}/net/dev`, 'utf8');
+      const line = text.split('\n').find((l) => l.trim().startsWith(`${this.tgtDev}:`));
+      return Number(line?.split(':')[1]?.trim().split(/\s+/)[1] ?? 0);
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * Sets the shaping (replacing what was in force). Returns, per asked-for item, null when it
+   * was applied or why it is unavailable here.
+   */
+  shape(s: Shaping): { loss: string | null; delay: string | null; rate: string | null } {
+    const T = this.tgtNs;
+    const res = { loss: null as string | null, delay: null as string | null, rate: null as string | null };
+    this.sh(['nft', 'delete', 'table', 'inet', 'psb_shape'], { ns: T, check: false });
+    for (const [ns, dev] of [[this.scanNs, this.scanDev], [T, this.tgtDev]] as const) {
+      this.sh(['tc', 'qdisc', 'del', 'dev', dev, 'root'], { ns, check: false });
+    }
+    this.shaping = [];
+    const loss = s.lossPct ?? 0;
+    if (loss > 0) {
+      if (!(loss < 100)) throw new Error(`bench: loss must be below 100%, got ${loss}`);
+      const per10k = Math.round(loss * 100);
+      const drop = `meta l4proto { tcp, icmp } numgen random mod 10000 < ${per10k} drop`;
+      // Both directions, in the target namespace: what arrives from the scanner, and what leaves.
+      this.sh(['nft', '-f', '-'], {
+        ns: T,
+        input: `table inet psb_shape {\n  chain in { type filter hook prerouting priority -300; policy accept; ${drop}; }\n  chain out { type filter hook output priority -300; policy accept; ${drop}; }\n}\n`,
+      });
+      this.shaping.push(`loss ${loss}% each way`);
+    }
+    if (s.delayMs && s.linkRate) throw new Error('bench: delay and a link rate cannot be combined');
+    for (const [ns, dev] of [[this.scanNs, this.scanDev], [T, this.tgtDev]] as const) {
+      if (s.delayMs) {
+        const r = this.sh(['tc', 'qdisc', 'add', 'dev', dev, 'root', 'netem', 'limit', '100000', 'delay', `${s.delayMs}ms`], { ns, check: false });
+        if (r.status !== 0) res.delay = `unavailable: this kernel has no netem qdisc (${r.stderr.trim().split('\n')[0] ?? ''})`;
+      }
+      if (s.linkRate) {
+        const r = this.sh(['tc', 'qdisc', 'add', 'dev', dev, 'root', 'tbf', 'rate', s.linkRate, 'burst', '64kb', 'latency', '50ms'], { ns, check: false });
+        if (r.status !== 0) res.rate = `unavailable: tc tbf failed (${r.stderr.trim().split('\n')[0] ?? ''})`;
+      }
+    }
+    if (s.delayMs) {
+      if (res.delay) for (const [ns, dev] of [[this.scanNs, this.scanDev], [T, this.tgtDev]] as const) this.sh(['tc', 'qdisc', 'del', 'dev', dev, 'root'], { ns, check: false });
+      else this.shaping.push(`delay ${s.delayMs} ms each way`);
+    }
+    if (s.linkRate && !res.rate) this.shaping.push(`rate ${s.linkRate}`);
+    return res;
+  }
+
+  private removeNamespaces(): void {
+    const present = new Set(listNamespaces());
+    for (const ns of [this.scanNs, this.tgtNs]) if (present.has(ns)) this.sh(['ip', 'netns', 'del', ns], { check: false });
+  }
+
+  /** Removes everything up() made. Synchronous and idempotent; safe from signal and exit handlers. */
+  down(): void {
+    const child = this.listener;
+    this.listener = undefined;
+    if (child && child.exitCode === null && child.pid) {
+      try {
+        child.stdin?.destroy();
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    if (this.isUp || listNamespaces().some((n) => n === this.scanNs || n === this.tgtNs)) this.removeNamespaces();
+    this.isUp = false;
+    try {
+      if (existsSync(this.lockFile) && Number(readFileSync(this.lockFile, 'utf8').trim()) === process.pid) unlinkSync(this.lockFile);
+    } catch {
+      // not ours, or gone
+    }
+  }
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+// checkpoint.ts: a scan's resume point on disk. What it holds: the command line, a hash of the
+// plan (addresses, ports, mode, seed), the position in the scan order below which every result
+// is already in the output file, and the output file's size at that moment. Written atomically
+// (temporary file, fsync, rename) every few seconds and when the scan stops, so a kill -9 at
+// any moment leaves the last good one. Resuming appends to the output after cutting a half
+// written last line, and skips results that were written after the checkpoint (each (host,
+// port) once).
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
+
+import { UsageError } from './errors';
+
+export interface Checkpoint {
+  version: 1;
+  /** The scan's command-line arguments (without --resume). */
+  argv: string[];
+  planHash: string;
+  /** Every position of the scan order below this one is done and written (decimal). */
+  position: string;
+  /** End of this run's range (decimal): a position equal to it means the scan is complete. */
+  end: string;
+  /** The output file, and the offset in it past which results at or after `position` lie. */
+  output: string | null;
+  outputBytes: number;
+  updated: string;
+}
+
+/** Writes `cp` to `path` atomically. */
+export function writeCheckpoint(path: string, cp: Checkpoint): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, `${JSON.stringify(cp, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+/** Reads and checks a checkpoint; UsageError with the reason when it is not one. */
+export function readCheckpoint(path: string): Checkpoint {
+  let cp: Checkpoint;
+  try {
+    cp = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
+  } catch (err) {
+    throw new UsageError(`cannot read checkpoint '${path}': ${(err as Error).message}`);
+  }
+  if (cp.version !== 1 || !Array.isArray(cp.argv) || typeof cp.planHash !== 'string' || !/^\d+$/.test(cp.position)) {
+    throw new UsageError(`'${path}' is not a portscan checkpoint`);
+  }
+  return cp;
+}
+
+/**
+ * Prepares the output file of a resumed scan: cuts a half-written last line, and returns the
+ * keys ("ip port") of the results written after the checkpoint, which the resumed scan must
+ * not write again. Only line formats can be resumed.
+ */
+export function prepareResumedOutput(path: string, checkpointBytes: number, format: string): Set<string> {
+  if (!['ndjson', 'csv', 'list', 'ips'].includes(format)) {
+    throw new UsageError(`a scan written as ${format} cannot be resumed: use -f ndjson, csv, list or ips`);
+  }
+  const seen = new Set<string>();
+  if (!existsSync(path)) return seen;
+  const text = readFileSync(path);
+  const lastNewline = text.lastIndexOf(0x0a);
+  const keep = lastNewline + 1;
+  if (keep < statSync(path).size) truncateSync(path, keep);
+  const tail = text.subarray(Math.min(checkpointBytes, keep), keep).toString('utf8');
+  for (const line of tail.split('\n')) {
+    const key = lineKey(line, format);
+    if (key) seen.add(key);
+  }
+  return seen;
+}
+
+/** The "ip port" key of one output line (for ips: the ip), or null for headers and blanks. */
+export function lineKey(line: string, format: string): string | null {
+  if (line.length === 0) return null;
+  switch (format) {
+    case 'ndjson': {
+      try {
+        const o = JSON.parse(line) as { ip?: string; port?: number };
+        return o.ip !== undefined && o.port !== undefined ? `${o.ip} ${o.port}` : null;
+      } catch {
+        return null;
+      }
+    }
+    case 'csv': {
+      const [ip, port] = line.split(',');
+      return ip && port && /^\d+$/.test(port) ? `${ip} ${port}` : null;
+    }
+    case 'list': {
+      const [ip, port] = line.split(' ');
+      return ip && port ? `${ip} ${port}` : null;
+    }
+    default:
+      return line.trim();
+  }
+}
+
+/**
+ * Keeps a scan's checkpoint file current: at most every `intervalMs`, and at the end. Results
+ * arrive out of order, so beside the mark it tracks where in the output file the first batch
+ * holding a result at or past the mark began: a resume dedups from there on.
+ */
+export class CheckpointWriter {
+  private position = 0n;
+  private lastWriteMs = 0;
+  private written = '';
+  private batches: { offset: number; maxPosition: bigint }[] = [];
+
+  constructor(
+    readonly path: string,
+    private readonly argv: string[],
+    private readonly planHash: string,
+    private readonly end: bigint,
+    private readonly output: string | null,
+    private readonly outputBytes: () => number,
+    private readonly intervalMs = 2000,
+  ) {}
+
+  /** A batch of results up to `maxPosition` is about to be written at output offset `offset`. */
+  noteBatch(offset: number, maxPosition: bigint): void {
+    if (maxPosition >= this.position) this.batches.push({ offset, maxPosition });
+  }
+
+  /** Every position below `position` is written to the output: record it (throttled). */
+  update(position: bigint): void {
+    this.position = position;
+    if (Date.now() - this.lastWriteMs >= this.intervalMs) this.write();
+  }
+
+  /** Output offset from which every result at or past the mark lies. */
+  private resumeOffset(): number {
+    this.batches = this.batches.filter((b) => b.maxPosition >= this.position);
+    let offset = this.outputBytes();
+    for (const b of this.batches) if (b.offset < offset) offset = b.offset;
+    return offset;
+  }
+
+  /** Writes the last position now (end of scan, stop, failure). */
+  flush(): void {
+    this.write();
+  }
+
+  private write(): void {
+    const position = this.position.toString();
+    this.lastWriteMs = Date.now();
+    if (position === this.written) return;
+    writeCheckpoint(this.path, {
+      version: 1,
+      argv: this.argv,
+      planHash: this.planHash,
+      position,
+      end: this.end.toString(),
+      output: this.output,
+      outputBytes: this.resumeOffset(),
+      updated: new Date().toISOString(),
+    });
+    this.written = position;
+  }
+}
