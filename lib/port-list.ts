@@ -2,7 +2,8 @@
 // port-list.ts: the seed's port syntax. Single ports and ranges separated by commas, spaces
 // allowed ("21, 22, 25, 80-88, 1000-1024, 6666"); "-" or "all" for 1-65535; nmap's open ends
 // ("-1024", "60000-"). The default is the seed's Standard list. Output is sorted and unique,
-// so no port is probed twice however the list overlaps.
+// so no port is probed twice however the list overlaps, and parsing costs time linear in the
+// text however many of its ranges span all 65535 ports.
 import { ParseError } from './errors';
 
 /** The seed's Standard list of 32 ports (portscan-help.txt). */
@@ -17,7 +18,9 @@ export const MAX_PORT = 65535;
 export function parsePortList(input: string): Uint16Array {
   const text = input.trim();
   if (text === '-' || text.toLowerCase() === 'all') return allPorts();
-  const seen = new Uint8Array(MAX_PORT + 1);
+  // ends[p]: the furthest end of the ranges that start at p (0 for none). One sweep then lists
+  // every port up to the furthest end reached so far, instead of filling each range in turn.
+  const ends = new Uint16Array(MAX_PORT + 1);
   let any = false;
   const re = /[^,]+/g;
   let m: RegExpExecArray | null;
@@ -35,16 +38,16 @@ export function parsePortList(input: string): Uint16Array {
     const token = raw.trim();
     const column = m.index + lead + 1;
     const [lo, hi] = parsePortToken(token, input, column);
-    seen.fill(1, lo, hi + 1);
+    if (hi > (ends[lo] as number)) ends[lo] = hi;
     any = true;
   }
   if (!any) throw new ParseError('empty port list', input, 1);
-  let n = 0;
-  for (let p = 1; p <= MAX_PORT; p++) n += seen[p] as number;
-  const out = new Uint16Array(n);
-  let k = 0;
-  for (let p = 1; p <= MAX_PORT; p++) if (seen[p]) out[k++] = p;
-  return out;
+  const listed: number[] = [];
+  for (let p = 1, reach = 0; p <= MAX_PORT; p++) {
+    reach = Math.max(reach, ends[p] as number);
+    if (p <= reach) listed.push(p);
+  }
+  return Uint16Array.from(listed);
 }
 
 function parsePortToken(token: string, input: string, column: number): [number, number] {

@@ -2,7 +2,8 @@
 # Everything a fresh machine needs before portscan runs or its tests pass: the system packages
 # (libpcap for Stealth mode, nftables for the testbed, nmap for the benchmark) when missing and
 # we are root, the npm dependencies, the native addon and the compiled TypeScript. Idempotent
-# and quick when nothing changed.
+# and quick when nothing changed. Optional: clang with libFuzzer, for the packet-parser fuzzer
+# (scripts/fuzz.sh; test/native/fuzz.test.ts is skipped without it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,17 @@ if [ "${#need[@]}" -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
     echo "setup: missing ${need[*]} (install them as root: apt-get install ${need[*]})" >&2
+  fi
+fi
+# clang and its libFuzzer runtime (Debian 12: a 14 MB download). Only the fuzzer needs them, so
+# a failed install is reported and setup goes on.
+if ! command -v clang++ >/dev/null 2>&1 || ! ls "$(clang++ -print-runtime-dir 2>/dev/null)"/libclang_rt.fuzzer*.a >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing clang libclang-rt-dev (for scripts/fuzz.sh)" >&2
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libclang-rt-dev; } >/dev/null 2>&1 ||
+      echo "setup: could not install clang; the fuzz test will be skipped" >&2
+  else
+    echo "setup: no clang with libFuzzer; the fuzz test will be skipped (apt-get install clang libclang-rt-dev)" >&2
   fi
 fi
 
