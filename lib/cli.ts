@@ -25,7 +25,9 @@ after --retries, or an ICMP unreachable: the seed's "silent").
 
 Exit codes: 0 done, 1 runtime failure (cannot write output, engine error),
 2 bad usage (malformed target, port or option; nothing was sent), 130 stopped by Ctrl-C
-(what was found is kept and the output file is valid).`;
+(what was found is kept and the output file is valid).
+
+portscan bench: measure scan throughput in a sealed range on this machine (root; see --help there).`;
 
 function wholeNumber(flag: string, text: string | undefined, suffixes = false): number | undefined {
   if (text === undefined) return undefined;
@@ -71,6 +73,7 @@ function parser(argv: string[]) {
     .option('output', { alias: 'o', type: 'string', describe: 'write results to FILE instead of stdout' })
     .option('full', { type: 'boolean', default: false, describe: 'list every port: the full port list per host; every probed port in ndjson/json/csv/list' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress line or notices on stderr' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: "print the engine's counters at the end (probes sent, replies, capture drops)" })
     .option('shard', { type: 'string', describe: 'K/N: scan only the K-th of N disjoint parts of the plan (same targets, ports and --seed in every part)' })
     .option('checkpoint', { type: 'string', describe: 'syn: keep a resume point in FILE (default: OUTPUT.checkpoint for scans of over a million probes with -o)' })
     .option('resume', { type: 'string', describe: 'continue the scan recorded in checkpoint FILE (its own options are used)' })
@@ -134,6 +137,7 @@ function say(quiet: boolean, msg: string): void {
 
 /** Runs the command; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'bench') return (await import('./bench')).benchMain(argv.slice(1));
   if (argv[0] === 'merge') return mergeMain(argv.slice(1));
   let args: Record<string, unknown>;
   let resumed: Checkpoint | undefined;
@@ -208,9 +212,11 @@ export async function main(argv: string[]): Promise<number> {
     session.end(summary);
     checkpoint?.flush();
     if (session.writeError) throw session.writeError;
-    if (format !== 'table' && !quiet) {
-      const c = summary.counters;
-      say(quiet, `${c.open} open of ${c.done} probed (${summary.plan.total} planned) in ${(summary.elapsedMs / 1000).toFixed(2)} s`);
+    const c = summary.counters;
+    if (format !== 'table') say(quiet, `${c.open} open of ${c.done} probed (${summary.plan.total} planned) in ${(summary.elapsedMs / 1000).toFixed(2)} s`);
+    const e = summary.engine;
+    if (e && (args.verbose || e.pcapDrops > 0)) {
+      say(quiet && !args.verbose, `syn engine: ${e.sent} probes sent, ${e.replies} replies, ${e.duplicates} duplicates, ${e.late} late, ${e.pcapDrops} capture drops`);
     }
     return summary.aborted ? EXIT.interrupted : EXIT.ok;
   } catch (err) {

@@ -19,6 +19,8 @@ export interface ScanSummary {
   counters: ScanCounters;
   aborted: boolean;
   elapsedMs: number;
+  /** SYN mode: the engine's counters (probes sent, replies, duplicates, late, capture drops). */
+  engine?: { sent: number; replies: number; duplicates: number; late: number; pcapDrops: number };
 }
 
 /** Where in the plan a run goes, and how to recognise the plan again (checkpoints, shards). */
@@ -89,7 +91,12 @@ export async function runScan(options: ScanOptions, hooks: RunHooks): Promise<Sc
     onBatch: () => hooks.onBatch?.(scanner.counters),
   });
   const aborted = await scanner.run(options.signal);
-  return { plan, options: resolved, counters: scanner.counters, aborted, elapsedMs: performance.now() - t0 };
+  const summary: ScanSummary = { plan, options: resolved, counters: scanner.counters, aborted, elapsedMs: performance.now() - t0 };
+  if (scanner instanceof SynScanner) {
+    const [sent = 0, replies = 0, duplicates = 0, late = 0, pcapDrops = 0] = scanner.stats;
+    summary.engine = { sent, replies, duplicates, late, pcapDrops };
+  }
+  return summary;
 }
 
 /**

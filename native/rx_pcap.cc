@@ -161,6 +161,11 @@ int PcapCapture::Dispatch(int max, const FrameFn& fn) {
                         reinterpret_cast<unsigned char*>(const_cast<FrameFn*>(&fn)));
 }
 
+std::string PcapCapture::LastError() {
+  if (handle_ == nullptr || !api_) return "capture closed";
+  return api_->geterr(handle_);
+}
+
 uint64_t PcapCapture::Drops() {
   if (handle_ == nullptr) return 0;
   PcapStat st{};

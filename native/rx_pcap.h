@@ -36,6 +36,8 @@ class PcapCapture {
   int LinkType() const { return link_type_; }
   /// Hands every waiting frame (at most `max`) to `fn`; returns how many, or -1 on error.
   int Dispatch(int max, const FrameFn& fn);
+  /// libpcap's text for the last error (after Dispatch returned -1).
+  std::string LastError();
   /// Frames dropped by the kernel or the interface so far (pcap_stats ps_drop + ps_ifdrop).
   uint64_t Drops();
   void Close();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "pkt_parse.h"
 
@@ -33,9 +34,10 @@ bool SynLoop::Start(std::string* code, std::string* message) {
                              std::to_string(last_port) +
                              " or icmp[icmptype] == icmp-unreach or (icmp6 and ip6[40] == 1)";
   if (!rx_.Open(shared_.opts.device, filter, 256, 32 << 20, false, code, message)) return false;
-  // The capture is open before the first probe leaves, so no early reply is missed.
-  rx_thread_ = std::thread([this] { RunRx(); });
+  // The capture is open before the first probe leaves, so no early reply is missed. `running`
+  // is set before the receive thread starts: it runs while any transmit thread does.
   shared_.running.store(threads);
+  rx_thread_ = std::thread([this] { RunRx(); });
   for (auto& tx : tx_) tx->Start();
   return true;
 }
@@ -49,8 +51,16 @@ void SynLoop::RunRx() {
   };
   // Keep capturing until every transmit thread has finished (their last waits are over).
   while (!shared_.stop.load(std::memory_order_relaxed) && shared_.running.load() > 0) {
-    if (poll(&pfd, 1, 20) < 0 && errno != EINTR) break;
-    while (rx_.Dispatch(-1, on_frame) > 0) {
+    if (poll(&pfd, 1, 20) < 0 && errno != EINTR) {
+      shared_.fail("EPCAP", std::string("poll on the capture: ") + std::strerror(errno));
+      break;
+    }
+    int got = 0;
+    while ((got = rx_.Dispatch(-1, on_frame)) > 0) {
+    }
+    if (got < 0) {
+      shared_.fail("EPCAP", "capture failed: " + rx_.LastError());
+      break;
     }
     for (size_t k = 0; k < local.size(); ++k) {
       if (local[k].empty()) continue;

@@ -4,9 +4,14 @@
 // address (the target namespace routes the whole bench block to itself), accepts each connection
 // and closes it at once, prints "ready" when every port listens, and exits when its standard
 // input closes: when the bench that started it ends, however it ends, so no listener outlives it.
+// A line "poke" on its standard input makes it send one UDP datagram to the scanner side's link
+// address: a packet for a capture-based scanner that only notices its end when a packet arrives
+// (masscan 1.3.2 blocks in a pcap read after its wait).
+import { createSocket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 
 function main(args: string[]): void {
+  const scanSide = args.shift() ?? '';
   const ports = args.map(Number).filter((p) => Number.isInteger(p) && p > 0 && p < 65536);
   if (ports.length === 0) {
     process.stderr.write('listener: no ports given\n');
@@ -28,7 +33,11 @@ function main(args: string[]): void {
     });
     servers.push(server);
   }
-  process.stdin.on('data', () => undefined);
+  const udp = createSocket('udp4');
+  udp.on('error', () => undefined);
+  process.stdin.on('data', (d: Buffer) => {
+    if (d.toString().includes('poke')) udp.send('poke', 9, scanSide);
+  });
   process.stdin.on('end', () => process.exit(0));
   process.stdin.on('error', () => process.exit(0));
   process.on('SIGTERM', () => process.exit(0));

@@ -76,8 +76,11 @@ export function patternRules(p: Pattern = PATTERN): string {
     const hosts = m === 0 ? '' : ` ip daddr & ${dotted(m)} ${r.negate ? '!=' : '=='} ${dotted(v)}`;
     return `    ip daddr ${p.network}${hosts} tcp dport ${ports} ${r.action === 'drop' ? 'drop' : 'reject with tcp reset'}`;
   });
-  return `table ip psb_pattern {\n  chain input {\n    type filter hook input priority 0; policy accept;\n${lines.join('\n')}\n  }\n}\n`;
+  return `table ip psb_pattern {\n  chain input {\n    type filter hook input priority 0; policy accept;\n${lines.join('\n')}\n  }\n}\n${COUNT_RULES}`;
 }
+
+/** Counts every SYN (without ACK) that reaches the target side, before any loss is injected. */
+const COUNT_RULES = `table ip psb_count {\n  counter syns { }\n  chain pre {\n    type filter hook prerouting priority -400; policy accept;\n    tcp flags & (syn | ack) == syn counter name "syns"\n  }\n}\n`;
 
 export class BenchRange {
   readonly prefix: string;
@@ -107,11 +110,13 @@ export class BenchRange {
   }
 
   /** Runs a command (in namespace `ns` when given); throws with its stderr when it fails. */
-  private sh(args: string[], opts: { ns?: string; input?: string; check?: boolean } = {}): { status: number | null; stdout: string; stderr: string } {
+  private sh(args: string[], opts: { ns?: string; input?: string; check?: boolean; quiet?: boolean } = {}): { status: number | null; stdout: string; stderr: string } {
     const full = opts.ns ? ['ip', 'netns', 'exec', opts.ns, ...args] : args;
     const text = quote(full) + (opts.input !== undefined ? ' <<EOF (ruleset below)' : '');
-    this.commands.push(opts.input !== undefined ? `${text}\n${opts.input}` : text);
-    this.log(text);
+    if (!opts.quiet) {
+      this.commands.push(opts.input !== undefined ? `${text}\n${opts.input}` : text);
+      this.log(text);
+    }
     const r = spawnSync(full[0] as string, full.slice(1), { encoding: 'utf8', input: opts.input, stdio: ['pipe', 'pipe', 'pipe'], timeout: 30000 });
     const out = { status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
     if ((opts.check ?? true) && r.status !== 0) throw new Error(`bench: '${text}' failed: ${out.stderr.trim() || `exit ${String(r.status)}`}`);
@@ -164,9 +169,9 @@ export class BenchRange {
 
   private startListener(): Promise<void> {
     const script = join(__dirname, 'listener.js');
-    const argv = ['ip', 'netns', 'exec', this.tgtNs, process.execPath, script, ...PATTERN.listeners.map(String)];
-    this.commands.push(`${quote(argv.slice(0, 6))} PORT... (${PATTERN.listeners.length} ports)`);
-    this.log(`${quote(argv.slice(0, 6))} PORT...`);
+    const argv = ['ip', 'netns', 'exec', this.tgtNs, process.execPath, script, SCAN_ADDR, ...PATTERN.listeners.map(String)];
+    this.commands.push(`${quote(argv.slice(0, 7))} PORT... (${PATTERN.listeners.length} ports)`);
+    this.log(`${quote(argv.slice(0, 7))} PORT...`);
     // Its own process group: a Ctrl-C on the terminal reaches the bench, which decides.
     const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     this.listener = child;
@@ -202,6 +207,25 @@ export class BenchRange {
     } catch {
       return 0;
     }
+  }
+
+  /** SYNs (probes, and the kernel's SYN retransmits in connect mode) the target side has received so far. */
+  synCount(): number {
+    const r = this.sh(['nft', 'list', 'counter', 'ip', 'psb_count', 'syns'], { ns: this.tgtNs, check: false, quiet: true });
+    return Number(/packets (\d+)/.exec(r.stdout)?.[1] ?? NaN);
+  }
+
+  /** Makes one packet arrive on the scanner side (a UDP datagram from the target side). */
+  poke(): void {
+    this.listener?.stdin?.write('poke\n');
+  }
+
+  /** The MAC address of the target side's veth end: the scanner side's gateway. */
+  gatewayMac(): string {
+    const r = this.sh(['ip', '-br', 'link', 'show', 'dev', this.tgtDev], { ns: this.tgtNs, quiet: true });
+    const mac = /\b([0-9a-f]{2}(?::[0-9a-f]{2}){5})\b/i.exec(r.stdout)?.[1];
+    if (!mac) throw new Error(`bench: no MAC address for ${this.tgtDev}: ${r.stdout.trim()}`);
+    return mac.toLowerCase();
   }
 
   /**

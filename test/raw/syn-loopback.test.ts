@@ -4,6 +4,9 @@
 // agree with the kernel's own list of listening sockets (`ss -ltn`). Needs CAP_NET_RAW and
 // libpcap; skipped with the reason otherwise.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 
 import { loadBinding } from '../../lib/native/binding';
@@ -30,16 +33,13 @@ function listening(target: '127.0.0.1' | '::1'): Set<number> {
   return ports;
 }
 
-function scanOpen(target: string): Set<number> {
-  const r = runCli(['-q', '--mode', 'syn', '-p-', '-f', 'list', target]);
-  expect(r.stderr).toBe('');
+function scanOpen(target: string): { open: Set<number>; lines: string[]; stderr: string } {
+  const out = join(mkdtempSync(join(tmpdir(), 'portscan-lo-')), 'out.txt');
+  const r = runCli(['-v', '--mode', 'syn', '-p-', '--full', '-f', 'list', '-o', out, target]);
   expect(r.status).toBe(0);
-  return new Set(
-    r.stdout
-      .split('\n')
-      .filter((l) => l.endsWith(' open'))
-      .map((l) => Number(l.split(' ')[1])),
-  );
+  const lines = readFileSync(out, 'utf8').split('\n');
+  const open = new Set(lines.filter((l) => l.endsWith(' open')).map((l) => Number(l.split(' ')[1])));
+  return { open, lines, stderr: r.stderr };
 }
 
 describeRaw('syn mode on loopback', () => {
@@ -58,10 +58,14 @@ describeRaw('syn mode on loopback', () => {
 
   test.each(['127.0.0.1', '::1'] as const)('%s, all 65535 ports, agrees with ss -ltn', (target) => {
     const before = listening(target);
-    const found = scanOpen(target);
+    const scan = scanOpen(target);
+    const found = scan.open;
     const after = listening(target);
     const own = ((target === '127.0.0.1' ? v4 : v6).address() as { port: number }).port;
-    expect(found.has(own)).toBe(true);
+    expect({ own: scan.lines.find((l) => l.split(' ')[1] === String(own)), stderr: scan.stderr }).toEqual({
+      own: `${target} ${own} open`,
+      stderr: expect.stringContaining('of 65535 probed (65535 planned)'),
+    });
     // Every port listening throughout was found; nothing was found that never listened.
     for (const p of before) if (after.has(p)) expect(found).toContain(p);
     for (const p of found) expect(before.has(p) || after.has(p)).toBe(true);
