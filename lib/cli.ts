@@ -74,6 +74,7 @@ function parser(argv: string[]) {
     .option('full', { type: 'boolean', default: false, describe: 'list every port: the full port list per host; every probed port in ndjson/json/csv/list' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress line or notices on stderr' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: "print the engine's counters at the end (probes sent, replies, capture drops)" })
+    .option('tarpit-limit', { type: 'string', describe: 'open ports after which a host answering on (nearly) every port is reported once as a tarpit instead of port by port; 0 = never (default 200)' })
     .option('shard', { type: 'string', describe: 'K/N: scan only the K-th of N disjoint parts of the plan (same targets, ports and --seed in every part)' })
     .option('checkpoint', { type: 'string', describe: 'syn: keep a resume point in FILE (default: OUTPUT.checkpoint for scans of over a million probes with -o)' })
     .option('resume', { type: 'string', describe: 'continue the scan recorded in checkpoint FILE (its own options are used)' })
@@ -109,6 +110,7 @@ function toOptions(a: Record<string, unknown>): ScanOptions {
   set('retries', wholeNumber('retries', last(a.retries)));
   set('ratePps', wholeNumber('rate', last(a.rate)));
   set('waitMs', wholeNumber('wait', last(a.wait), true));
+  set('tarpitLimit', wholeNumber('tarpit-limit', last(a['tarpit-limit'])));
   set('sourcePort', wholeNumber('source-port', last(a['source-port'])));
   set('sourceIp', last(a['source-ip']));
   set('device', last(a.interface));
@@ -214,6 +216,7 @@ export async function main(argv: string[]): Promise<number> {
     if (session.writeError) throw session.writeError;
     const c = summary.counters;
     if (format !== 'table') say(quiet, `${c.open} open of ${c.done} probed (${summary.plan.total} planned) in ${(summary.elapsedMs / 1000).toFixed(2)} s`);
+    for (const t of summary.tarpits ?? []) say(quiet, `${t.ip} answered on ${t.open} of ${t.answered} ports: flagged as a tarpit, its open ports are not listed`);
     const e = summary.engine;
     if (e && (args.verbose || e.pcapDrops > 0)) {
       say(quiet && !args.verbose, `syn engine: ${e.sent} probes sent, ${e.replies} replies, ${e.duplicates} duplicates, ${e.late} late, ${e.pcapDrops} capture drops`);

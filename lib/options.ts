@@ -49,6 +49,8 @@ export interface ScanOptions {
   seed?: bigint;
   /** Scan only part `index` (1-based) of `count` disjoint parts of the plan (same seed in all). */
   shard?: { index: number; count: number };
+  /** Open ports a host may show before it can be flagged as a tarpit (0 = never; default 200). */
+  tarpitLimit?: number;
   /** Continue a scan from a checkpoint: every position below `position` is done. */
   resume?: { position: bigint; planHash: string };
   /** Stops the scan; results found so far are kept. */
@@ -74,6 +76,7 @@ export interface ResolvedOptions {
   device?: string;
   seed?: bigint;
   shard?: { index: number; count: number };
+  tarpitLimit: number;
 }
 
 /** Descriptors kept back from the window for node itself, the output file and libuv. */
@@ -146,6 +149,7 @@ export function resolveOptions(o: ScanOptions, fdLimit: number, synBlocker: stri
     full: o.full ?? false,
     threads: Math.max(1, Math.min(4, availableParallelism(), tasks)),
     waitMs: wholeNumber('wait', o.waitMs ?? 0, 0, 600000),
+    tarpitLimit: wholeNumber('tarpit-limit', o.tarpitLimit ?? 200, 0, 65535),
     ...(o.sourcePort !== undefined ? { sourcePort: wholeNumber('source-port', o.sourcePort, 1, 65535) } : {}),
     ...(o.sourceIp !== undefined ? { sourceIp: o.sourceIp } : {}),
     ...(o.device !== undefined ? { device: o.device } : {}),

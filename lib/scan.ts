@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { UsageError } from './errors';
 import { buildPlan, planHash, shardRange, type ScanPlan } from './plan';
 import { synUnavailable } from './privileges';
+import { TarpitFilter, type TarpitReport } from './tarpit';
 import { SynScanner } from './syn-scanner';
 
 export interface ScanSummary {
@@ -19,6 +20,8 @@ export interface ScanSummary {
   counters: ScanCounters;
   aborted: boolean;
   elapsedMs: number;
+  /** Hosts that answered on (nearly) every port; their open ports past the limit were not listed. */
+  tarpits?: TarpitReport[];
   /** SYN mode: the engine's counters (probes sent, replies, duplicates, late, capture drops). */
   engine?: { sent: number; replies: number; duplicates: number; late: number; pcapDrops: number };
 }
@@ -83,15 +86,25 @@ export async function runScan(options: ScanOptions, hooks: RunHooks): Promise<Sc
   hooks.onStart?.(plan, resolved, range);
   const t0 = performance.now();
   const Scanner = resolved.mode === 'syn' ? SynScanner : ConnectScanner;
+  const tarpits = new TarpitFilter(resolved.tarpitLimit);
   const scanner: ConnectScanner | SynScanner = new Scanner(plan, resolved, range, {
-    onResult: (r) => hooks.onResult(r),
+    onResult: (r) => {
+      if (tarpits.admit(r.ip, r.state === 'open')) hooks.onResult(r);
+    },
     ...(hooks.onCheckpoint ? { onCheckpoint: hooks.onCheckpoint } : {}),
     ...(hooks.onPositions ? { onPositions: hooks.onPositions } : {}),
     ...(hooks.onState ? { onState: hooks.onState } : {}),
     onBatch: () => hooks.onBatch?.(scanner.counters),
   });
   const aborted = await scanner.run(options.signal);
-  const summary: ScanSummary = { plan, options: resolved, counters: scanner.counters, aborted, elapsedMs: performance.now() - t0 };
+  const summary: ScanSummary = {
+    plan,
+    options: resolved,
+    counters: scanner.counters,
+    aborted,
+    elapsedMs: performance.now() - t0,
+    tarpits: tarpits.flagged(),
+  };
   if (scanner instanceof SynScanner) {
     const [sent = 0, replies = 0, duplicates = 0, late = 0, pcapDrops = 0] = scanner.stats;
     summary.engine = { sent, replies, duplicates, late, pcapDrops };

@@ -5,6 +5,7 @@
 import type { PortResult } from '../connect-scanner';
 import type { HostRow } from '../host-table';
 import type { ScanSummary } from '../scan';
+import type { TarpitReport } from '../tarpit';
 import { renderTable } from './table';
 import type { Writer } from './writer';
 
@@ -23,6 +24,11 @@ export function resultRecord(r: PortResult): Record<string, string | number> {
   return { ip: r.ip, port: r.port, state: r.state, reason: r.reason, rtt_ms: r.rttMs, service: r.service, tries: r.tries };
 }
 
+/** One line for a host flagged as a tarpit: its open ports past the limit were not listed. */
+export function tarpitRecord(t: TarpitReport): Record<string, string | number | boolean> {
+  return { ip: t.ip, tarpit: true, open_ports: t.open, answered_ports: t.answered };
+}
+
 function csvField(s: string | number): string {
   const t = String(s);
   return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
@@ -31,7 +37,13 @@ function csvField(s: string | number): string {
 export function createFormatter(name: FormatName, out: Writer, full: boolean): Formatter {
   switch (name) {
     case 'ndjson':
-      return { begin() {}, result: (r) => out.write(`${JSON.stringify(resultRecord(r))}\n`), end() {} };
+      return {
+        begin() {},
+        result: (r) => out.write(`${JSON.stringify(resultRecord(r))}\n`),
+        end: (summary) => {
+          for (const t of summary.tarpits ?? []) out.write(`${JSON.stringify(tarpitRecord(t))}\n`);
+        },
+      };
     case 'json': {
       let first = true;
       return {
@@ -40,7 +52,13 @@ export function createFormatter(name: FormatName, out: Writer, full: boolean): F
           out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(resultRecord(r))}`);
           first = false;
         },
-        end: () => out.write(first ? ']\n' : '\n]\n'),
+        end: (summary) => {
+          for (const t of summary.tarpits ?? []) {
+            out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(tarpitRecord(t))}`);
+            first = false;
+          }
+          out.write(first ? ']\n' : '\n]\n');
+        },
       };
     }
     case 'csv':
@@ -74,6 +92,11 @@ export function createFormatter(name: FormatName, out: Writer, full: boolean): F
             if (full) {
               for (const p of h.closedPorts ?? []) ports.push(`${p}/closed/tcp`);
               for (const p of h.filteredPorts ?? []) ports.push(`${p}/filtered/tcp`);
+            }
+            const tarpit = summary.tarpits?.find((t) => t.ip === h.ip);
+            if (tarpit) {
+              out.write(`Host: ${h.ip}\tTarpit: answers on ${tarpit.open} of ${tarpit.answered} ports\tClosed: ${h.closed}\tSilent: ${h.filtered}\n`);
+              continue;
             }
             out.write(`Host: ${h.ip}\tPorts: ${ports.join(', ')}\tClosed: ${h.closed}\tSilent: ${h.filtered}\n`);
           }

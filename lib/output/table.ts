@@ -17,7 +17,12 @@ export function renderTable(summary: ScanSummary, hosts: HostRow[], full: boolea
   const shown = full ? hosts : hosts.filter((h) => h.open.length > 0 || h.closed > 0);
   const silentHosts = hosts.length - shown.length;
   const header = ['IP', 'Open ports', 'Closed', 'Silent'];
-  const rows = shown.map((h) => [h.ip, openCell(h.open), String(h.closed), String(h.filtered)]);
+  const tarpits = new Map((summary.tarpits ?? []).map((t) => [t.ip, t]));
+  const rows = shown.map((h) => {
+    const t = tarpits.get(h.ip);
+    const open = t ? `tarpit? answers on ${t.open} of ${t.answered} ports` : openCell(h.open);
+    return [h.ip, open, String(h.closed), String(h.filtered)];
+  });
   const width = header.map((t, c) => Math.max(t.length, ...rows.map((r) => (r[c] as string).length)));
   const line = (cells: string[]): string =>
     cells.map((cell, c) => (c >= 2 ? cell.padStart(width[c] as number) : cell.padEnd(width[c] as number))).join('  ').trimEnd();
@@ -25,7 +30,7 @@ export function renderTable(summary: ScanSummary, hosts: HostRow[], full: boolea
   shown.forEach((h, i) => {
     out.push(line(rows[i] as string[]));
     if (full) {
-      if (h.open.length) out.push(`    open:   ${compressPorts(h.open)}`);
+      if (h.open.length && !tarpits.has(h.ip)) out.push(`    open:   ${compressPorts(h.open)}`);
       if (h.closedPorts?.length) out.push(`    closed: ${compressPorts(h.closedPorts)}`);
       if (h.filteredPorts?.length) out.push(`    silent: ${compressPorts(h.filteredPorts)}`);
     }
