@@ -74,6 +74,7 @@ function parser(argv: string[]) {
     .option('full', { type: 'boolean', default: false, describe: 'list every port: the full port list per host; every probed port in ndjson/json/csv/list' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress line or notices on stderr' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: "print the engine's counters at the end (probes sent, replies, capture drops)" })
+    .option('adaptive', { type: 'boolean', default: false, describe: 'syn: lower the rate when answers show packet loss, raise it again when the network is clean' })
     .option('tarpit-limit', { type: 'string', describe: 'open ports after which a host answering on (nearly) every port is reported once as a tarpit instead of port by port; 0 = never (default 200)' })
     .option('shard', { type: 'string', describe: 'K/N: scan only the K-th of N disjoint parts of the plan (same targets, ports and --seed in every part)' })
     .option('checkpoint', { type: 'string', describe: 'syn: keep a resume point in FILE (default: OUTPUT.checkpoint for scans of over a million probes with -o)' })
@@ -98,6 +99,7 @@ function toOptions(a: Record<string, unknown>): ScanOptions {
     targets: [...(list(a.targets) ?? []), ...(list(a._) ?? [])].filter((t) => t.length > 0),
     mode: last(a.mode) as ScanOptions['mode'],
     full: Boolean(a.full),
+    adaptive: Boolean(a.adaptive),
   };
   const ports = last(a.ports);
   if (ports !== undefined) opts.ports = ports;
@@ -208,6 +210,10 @@ export async function main(argv: string[]): Promise<number> {
       onResult: (r) => session.result(r),
       ...(session.wantsStates ? { onState: (ip: string, port: number, state: PortState) => session.state(ip, port, state) } : {}),
       onBatch: (c) => session.batch(c),
+      onNotice: (message) => {
+        session.clearProgress();
+        say(quiet, message);
+      },
       onCheckpoint: (position) => checkpoint?.update(position),
       onPositions: (maxPosition) => checkpoint?.noteBatch(session.outputBytes(), maxPosition),
     });

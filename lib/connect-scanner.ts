@@ -46,6 +46,8 @@ export interface ScannerHooks {
   onBatch?(): void;
   /** SYN mode: every position below `position` is reported (see RunHooks.onCheckpoint). */
   onCheckpoint?(position: bigint): void;
+  /** Something the user should know while the scan runs (e.g. packet loss). */
+  onNotice?(message: string): void;
   /** SYN mode: the results about to be reported are at positions up to `maxPosition`. */
   onPositions?(maxPosition: bigint): void;
 }

@@ -49,6 +49,8 @@ export interface ScanOptions {
   seed?: bigint;
   /** Scan only part `index` (1-based) of `count` disjoint parts of the plan (same seed in all). */
   shard?: { index: number; count: number };
+  /** SYN mode: lower the rate when answers show packet loss, raise it again when clean. */
+  adaptive?: boolean;
   /** Open ports a host may show before it can be flagged as a tarpit (0 = never; default 200). */
   tarpitLimit?: number;
   /** Continue a scan from a checkpoint: every position below `position` is done. */
@@ -77,6 +79,7 @@ export interface ResolvedOptions {
   seed?: bigint;
   shard?: { index: number; count: number };
   tarpitLimit: number;
+  adaptive: boolean;
 }
 
 /** Descriptors kept back from the window for node itself, the output file and libuv. */
@@ -150,6 +153,7 @@ export function resolveOptions(o: ScanOptions, fdLimit: number, synBlocker: stri
     threads: Math.max(1, Math.min(4, availableParallelism(), tasks)),
     waitMs: wholeNumber('wait', o.waitMs ?? 0, 0, 600000),
     tarpitLimit: wholeNumber('tarpit-limit', o.tarpitLimit ?? 200, 0, 65535),
+    adaptive: o.adaptive ?? false,
     ...(o.sourcePort !== undefined ? { sourcePort: wholeNumber('source-port', o.sourcePort, 1, 65535) } : {}),
     ...(o.sourceIp !== undefined ? { sourceIp: o.sourceIp } : {}),
     ...(o.device !== undefined ? { device: o.device } : {}),

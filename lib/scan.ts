@@ -46,6 +46,8 @@ export interface RunHooks {
   onCheckpoint?(position: bigint): void;
   /** SYN mode: the results about to be reported lie at positions up to `maxPosition`. */
   onPositions?(maxPosition: bigint): void;
+  /** Something the user should know while the scan runs (e.g. packet loss). */
+  onNotice?(message: string): void;
   /** Each reported result: open ports, or every probed port with `full`. */
   onResult(r: PortResult): void;
   /** Every final state, reported or not (for per-host counts). */
@@ -93,6 +95,7 @@ export async function runScan(options: ScanOptions, hooks: RunHooks): Promise<Sc
     },
     ...(hooks.onCheckpoint ? { onCheckpoint: hooks.onCheckpoint } : {}),
     ...(hooks.onPositions ? { onPositions: hooks.onPositions } : {}),
+    ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
     ...(hooks.onState ? { onState: hooks.onState } : {}),
     onBatch: () => hooks.onBatch?.(scanner.counters),
   });

@@ -15,6 +15,7 @@ import type { NativeError, NativeSynEngine } from './native/types';
 import { findRoute, type Route } from './netif';
 import type { ResolvedOptions } from './options';
 import type { ScanPlan } from './plan';
+import { LossMonitor } from './loss-monitor';
 import { RttEstimator } from './rtt';
 import { serviceName } from './services';
 
@@ -73,6 +74,7 @@ export class SynScanner {
   route: { v4?: Route; v6?: Route; device: string } | undefined;
   private engine: NativeSynEngine | undefined;
   private readonly rtt: RttEstimator;
+  private readonly loss: LossMonitor;
   private lastTimeoutMs: number;
   private finished = false;
   private aborted = false;
@@ -89,6 +91,7 @@ export class SynScanner {
     private readonly hooks: ScannerHooks,
   ) {
     this.rtt = new RttEstimator(opts.minTimeoutMs, opts.timeoutMs);
+    this.loss = new LossMonitor(opts.ratePps, opts.adaptive);
     this.lastTimeoutMs = opts.timeoutMs;
   }
 
@@ -169,6 +172,9 @@ export class SynScanner {
       this.lastTimeoutMs = timeoutMs;
       this.engine?.setTimeout(timeoutMs);
     }
+    const decision = this.loss.tick(done ? Infinity : performance.now()); // the last window closes at the end
+    if (decision?.ratePps !== undefined) this.engine?.setRate(decision.ratePps);
+    if (decision?.notice) this.hooks.onNotice?.(decision.notice);
     this.hooks.onBatch?.();
     if (stats) this.advanceMark(thread, mark);
     if (done) this.finish(this.aborted);
@@ -176,7 +182,10 @@ export class SynScanner {
 
   private handle(batch: ResultBatch, i: number): void {
     const kind = batch.kind(i);
-    if (kind === Kind.Connected || kind === Kind.Refused) this.rtt.sample(batch.rttUs(i));
+    if (kind === Kind.Connected || kind === Kind.Refused) {
+      this.rtt.sample(batch.rttUs(i));
+      this.loss.answer(batch.attempt(i));
+    }
     this.counters.done++;
     if (kind === Kind.Connected) this.counters.open++;
     const reported = this.opts.full || kind === Kind.Connected;

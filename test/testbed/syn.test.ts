@@ -52,6 +52,30 @@ describeTestbed('syn mode on the testbed', () => {
     expect(status).toBe(0);
   });
 
+  describe('through a link that drops 5% of packets each way (no netem here: loss only, no delay)', () => {
+    const prefix = 'ptbloss5';
+    beforeAll(() => up(prefix, ['--loss', '5%']));
+    afterAll(() => down(prefix));
+
+    test.each([
+      ['syn', '198.18.0.0/16'],
+      ['connect', '198.18.0.0/18'],
+    ])('%s mode with --retries 5 finds every open port of %s', (mode, hosts) => {
+      const out = join(dir, `loss5-${mode}.ndjson`);
+      const r = runScan(['-q', '--mode', mode, '--retries', '5', '-p', PORTS, '-f', 'ndjson', '-o', out, hosts], prefix);
+      expect(r.status).toBe(0);
+      const { status, verdict } = verify(hosts, PORTS, out, { prefix });
+      expect(verdict).toMatchObject({ missed_open: 0, false_open: 0, recall: 1 });
+      expect(status).toBe(0);
+    });
+
+    test('syn mode says the network is losing packets', () => {
+      const r = runScan(['--mode', 'syn', '-p', PORTS, '-f', 'ndjson', '-o', join(dir, 'loss5-notice.ndjson'), '198.18.0.0/20'], prefix);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toMatch(/% of answers needed a retry: packets are being lost/);
+    });
+  });
+
   describe('through a link that drops 1% of packets each way', () => {
     const prefix = 'ptbloss';
     beforeAll(() => up(prefix, ['--loss', '1%']));
