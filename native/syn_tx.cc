@@ -215,7 +215,9 @@ bool SynTx::Send(Batch* b, uint8_t family) {
   shared_->sent += static_cast<uint64_t>(sent);
   b->n = 0;
   if (err == 0) return true;
-  shared_->fail(strerrorname_np(err) ? strerrorname_np(err) : "EIO", std::string("sendmmsg: ") + std::strerror(err));
+  const std::string what = err == ENETDOWN ? "sending failed: no route to the targets any more (did the interface go down?)"
+                                           : std::string("sendmmsg: ") + std::strerror(err);
+  shared_->fail(strerrorname_np(err) ? strerrorname_np(err) : "EIO", what);
   return false;
 }
 

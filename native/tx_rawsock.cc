@@ -45,6 +45,7 @@ int RawSender::SendBatch(const uint8_t* packets, size_t stride, const uint16_t* 
   }
   int sent = 0;
   int stalls = 0;
+  int unroutable = 0;
   while (sent < n) {
     const int rc = sendmmsg(fd_, msgs + sent, static_cast<unsigned>(n - sent), 0);
     if (rc > 0) {
@@ -56,14 +57,17 @@ int RawSender::SendBatch(const uint8_t* packets, size_t stride, const uint16_t* 
       sched_yield();  // the qdisc or socket buffer is full: let the kernel drain it
       continue;
     }
-    if (e == EHOSTUNREACH || e == ENETUNREACH || e == EINVAL || e == EACCES || e == EPERM) {
+    if (e == EHOSTUNREACH || e == ENETUNREACH || e == ENETDOWN || e == EINVAL || e == EACCES || e == EPERM) {
       // One undeliverable destination must not stop the batch: skip it (it stays silent).
+      if (e == ENETUNREACH || e == ENETDOWN) unroutable++;
       sent++;
       continue;
     }
     *err = e;
     break;
   }
+  // A whole batch with no route is not a few bad targets: the interface or route went away.
+  if (n > 1 && unroutable == n) *err = ENETDOWN;
   return sent;
 }
 

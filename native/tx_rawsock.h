@@ -28,7 +28,9 @@ class RawSender {
   bool Open(uint8_t family, int* err);
   /// Sends `n` (<= kMaxBatch) packets: packet k is `sizes[k]` bytes at `packets + k * stride`,
   /// to `dsts[k]`. Retries briefly when the kernel queue is full (ENOBUFS, EAGAIN). Returns the
-  /// number sent; fewer than `n` only on a hard error, left in `err`.
+  /// number sent; fewer than `n` only on a hard error, left in `err`. A destination without a
+  /// route is skipped, but a whole batch without one sets `err` to ENETDOWN (the interface or
+  /// the route went away).
   int SendBatch(const uint8_t* packets, size_t stride, const uint16_t* sizes,
                 const sockaddr_storage* dsts, int n, int* err);
   void Close();

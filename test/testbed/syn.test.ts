@@ -2,11 +2,12 @@
 // syn.test.ts: Stealth (SYN) mode against the testbed's ground truth: the /16 workload of the
 // issue (exact: no open port missed, none invented), every port of a /28 with closed and silent
 // told apart, IPv6, and the /16 again through a lossy link with retries.
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { describeTestbed, down, isUp, runScan, up, verify } from '../helpers/testbed';
+import { CLI, describeTestbed, down, isUp, runScan, TESTBED, up, verify } from '../helpers/testbed';
 
 const dir = mkdtempSync(join(tmpdir(), 'portscan-syn-'));
 const PORTS = '22,80,443,8080,31337';
@@ -73,6 +74,30 @@ describeTestbed('syn mode on the testbed', () => {
       const r = runScan(['--mode', 'syn', '-p', PORTS, '-f', 'ndjson', '-o', join(dir, 'loss5-notice.ndjson'), '198.18.0.0/20'], prefix);
       expect(r.status).toBe(0);
       expect(r.stderr).toMatch(/% of answers needed a retry: packets are being lost/);
+    });
+  });
+
+  describe('when the interface goes down mid-scan', () => {
+    const prefix = 'ptbdown';
+    beforeAll(() => up(prefix));
+    afterAll(() => down(prefix));
+
+    test('exit 1 with the reason, and what was found is kept', async () => {
+      const out = join(dir, 'down.ndjson');
+      const child = spawn(TESTBED, ['run', process.execPath, CLI, '--mode', 'syn', '--rate', '20000', '-p', '22,80', '-f', 'ndjson', '-o', out, '198.18.0.0/16'], {
+        env: { ...process.env, TESTBED_PREFIX: prefix },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      await new Promise((r) => setTimeout(r, 1500));
+      execFileSync('ip', ['-n', `${prefix}-scan`, 'link', 'set', 's0', 'down']);
+      const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/no route to the targets any more \(did the interface go down\?\)/);
+      const lines = readFileSync(out, 'utf8').trim().split('\n');
+      expect(lines.length).toBeGreaterThan(1000);
+      for (const l of lines) expect(JSON.parse(l)).toMatchObject({ state: 'open' });
     });
   });
 
