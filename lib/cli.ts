@@ -59,7 +59,7 @@ function parser(argv: string[]) {
     .option('min-timeout', { type: 'string', describe: 'shortest wait, once round trips are measured, ms (default: connect 100, syn 20)' })
     .option('retries', { alias: 'r', type: 'string', describe: 'times a silent port is probed again (default 2)' })
     .option('rate', { type: 'string', describe: 'most probes per second (default: connect no limit, syn 100000)' })
-    .option('wait', { type: 'string', describe: 'syn: wait after the last try for late replies, ms (default: the timeout)' })
+    .option('wait', { type: 'string', describe: 'syn: wait after the last try for late replies, ms (default 250, at least the timeout)' })
     .option('source-port', { type: 'string', describe: 'syn: source port of the probes (default: random 40000-59999)' })
     .option('source-ip', { type: 'string', describe: 'syn: source address (default: from the routing table)' })
     .option('interface', { alias: 'e', type: 'string', describe: "syn: capture interface (default: from the route; 'lo' for loopback)" })
@@ -77,7 +77,7 @@ function parser(argv: string[]) {
     .option('adaptive', { type: 'boolean', default: false, describe: 'syn: lower the rate when answers show packet loss, raise it again when the network is clean' })
     .option('tarpit-limit', { type: 'string', describe: 'open ports after which a host answering on (nearly) every port is reported once as a tarpit instead of port by port; 0 = never (default 200)' })
     .option('shard', { type: 'string', describe: 'K/N: scan only the K-th of N disjoint parts of the plan (same targets, ports and --seed in every part)' })
-    .option('checkpoint', { type: 'string', describe: 'syn: keep a resume point in FILE (default: OUTPUT.checkpoint for scans of over a million probes with -o)' })
+    .option('checkpoint', { type: 'string', describe: 'keep a resume point in FILE (default: OUTPUT.checkpoint for scans of over a million probes with -o)' })
     .option('resume', { type: 'string', describe: 'continue the scan recorded in checkpoint FILE (its own options are used)' })
     .example('portscan 127.0.0.1', 'the Standard list of 32 ports on this machine')
     .example("portscan -p '21, 22, 80-88, 6666' 127.0.0.1", 'a custom port list')
@@ -202,7 +202,7 @@ export async function main(argv: string[]): Promise<number> {
       onStart: (plan, resolved, range) => {
         for (const r of plan.resolutions) say(quiet, `${r.name} resolved to ${r.address}; scanning ${r.address}`);
         session.begin(plan, resolved, !quiet && process.stderr.isTTY === true);
-        checkpoint = startCheckpoint(args, resolved.mode, range, outputPath, scanArgv, () => session.outputBytes());
+        checkpoint = startCheckpoint(args, range, outputPath, scanArgv, () => session.outputBytes());
         if (resolved.requestedMode === 'auto') {
           say(quiet, resolved.mode === 'syn' ? 'mode auto: using syn mode (raw sockets and libpcap are available)' : 'mode auto: using connect mode (SYN mode needs root or CAP_NET_RAW and libpcap)');
         }
@@ -254,15 +254,13 @@ const CHECKPOINT_ABOVE = 1_000_000n;
 /** The checkpoint of this run, if it has one (asked for, resumed, or a large SYN scan with -o). */
 function startCheckpoint(
   args: Record<string, unknown>,
-  mode: 'connect' | 'syn',
   range: RunRange,
   outputPath: string | undefined,
   argv: string[],
   outputBytes: () => number,
 ): CheckpointWriter | undefined {
   let path = typeof args.checkpoint === 'string' ? args.checkpoint : undefined;
-  if (path !== undefined && mode !== 'syn') throw new UsageError('checkpoints and --resume need SYN mode (--mode syn)');
-  if (path === undefined && mode === 'syn' && outputPath !== undefined && range.end - range.start > CHECKPOINT_ABOVE) {
+  if (path === undefined && outputPath !== undefined && range.end - range.start > CHECKPOINT_ABOVE) {
     path = `${outputPath}.checkpoint`;
   }
   if (path === undefined) return undefined;

@@ -10,6 +10,7 @@ import { ResultBatch, RetryQueue, TargetPacker } from './native/records';
 import type { NativeEngine, NativeError } from './native/types';
 import type { ResolvedOptions } from './options';
 import { PlanCursor, type ScanPlan } from './plan';
+import { PositionTracker } from './position-tracker';
 import { RttEstimator } from './rtt';
 import { serviceName } from './services';
 
@@ -61,6 +62,7 @@ export class ConnectScanner {
   private readonly rtt: RttEstimator;
   private readonly packer = new TargetPacker(MAX_CHUNK);
   private readonly retries = new RetryQueue();
+  private readonly tracker: PositionTracker | undefined;
   private engine: NativeEngine | undefined;
   private outstanding = 0;
   private chunk = FIRST_CHUNK;
@@ -78,6 +80,8 @@ export class ConnectScanner {
     private readonly hooks: ScannerHooks,
   ) {
     this.cursor = new PlanCursor(plan, range.start, range.end);
+    // Checkpoints need each result's plan position: only tracked when someone listens.
+    if (hooks.onCheckpoint) this.tracker = new PositionTracker(plan, range.start);
     this.rtt = new RttEstimator(opts.minTimeoutMs, opts.timeoutMs);
   }
 
@@ -112,12 +116,28 @@ export class ConnectScanner {
     }
     const batch = new ResultBatch(records, count);
     this.outstanding -= count;
-    for (let i = 0; i < count; i++) this.handle(batch, i);
+    const positions = this.tracker ? this.positionsOf(batch) : undefined;
+    for (let i = 0; i < count; i++) this.handle(batch, i, positions?.[i]);
     this.hooks.onBatch?.();
+    if (this.tracker) this.hooks.onCheckpoint?.(this.tracker.low);
     this.feed();
   }
 
-  private handle(batch: ResultBatch, i: number): void {
+  /** The plan position of each record (for checkpoints), and the batch's highest final one. */
+  private positionsOf(batch: ResultBatch): bigint[] {
+    const tracker = this.tracker as PositionTracker;
+    const out = new Array<bigint>(batch.count);
+    let max = -1n;
+    for (let i = 0; i < batch.count; i++) {
+      const pos = tracker.positionOf(batch.address(i), batch.port(i));
+      out[i] = pos;
+      if (pos > max) max = pos;
+    }
+    if (max >= 0n) this.hooks.onPositions?.(max);
+    return out;
+  }
+
+  private handle(batch: ResultBatch, i: number, position?: bigint): void {
     const kind = batch.kind(i);
     const attempt = batch.attempt(i);
     const rttUs = batch.rttUs(i);
@@ -127,6 +147,7 @@ export class ConnectScanner {
       if (!this.draining) this.retries.push(batch, i, attempt + 1);
       return; // while draining, a probe that still needs a try gets no result (resume re-probes it)
     }
+    if (position !== undefined && position >= 0n) this.tracker?.done(position);
     const port = batch.port(i);
     const ip = batch.ip(i);
     this.counters.done++;

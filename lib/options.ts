@@ -91,7 +91,21 @@ const DEFAULT_TASKS_CAP = 10000;
  * round trips are measured from the capture, with no socket set-up in them, and a reply that
  * misses it only costs a re-send until the last try.
  */
-export const DEFAULTS = Object.freeze({ timeoutMs: 1000, minTimeoutMs: 100, synMinTimeoutMs: 20, retries: 2, ratePps: 0, synRatePps: 100000 });
+export const DEFAULTS = Object.freeze({
+  timeoutMs: 1000,
+  minTimeoutMs: 100,
+  synMinTimeoutMs: 20,
+  /**
+   * SYN mode's wait after the last try. The tries before it may time out early (a retry is
+   * cheap), but a reply that misses the last wait is a wrong "silent", so it gets slack for a
+   * busy machine: measured on the 2-core test machine, replies of a scan sharing the CPUs with
+   * three others came up to ~100 ms late.
+   */
+  synWaitMs: 250,
+  retries: 2,
+  ratePps: 0,
+  synRatePps: 100000,
+});
 
 /** The largest window --tasks accepts: the descriptor limit less the reserve, at least 16. */
 export function maxTasks(fdLimit: number): number {
@@ -151,7 +165,7 @@ export function resolveOptions(o: ScanOptions, fdLimit: number, synBlocker: stri
     ratePps: wholeNumber('rate', o.ratePps ?? (mode === 'syn' ? DEFAULTS.synRatePps : DEFAULTS.ratePps), 0, 100000000),
     full: o.full ?? false,
     threads: Math.max(1, Math.min(4, availableParallelism(), tasks)),
-    waitMs: wholeNumber('wait', o.waitMs ?? 0, 0, 600000),
+    waitMs: wholeNumber('wait', o.waitMs ?? DEFAULTS.synWaitMs, 0, 600000),
     tarpitLimit: wholeNumber('tarpit-limit', o.tarpitLimit ?? 200, 0, 65535),
     adaptive: o.adaptive ?? false,
     ...(o.sourcePort !== undefined ? { sourcePort: wholeNumber('source-port', o.sourcePort, 1, 65535) } : {}),

@@ -92,6 +92,21 @@ export class RangeList {
     return false;
   }
 
+  /** The index of `value` in ascending order (the inverse of pick), or -1n when absent. O(log n). */
+  indexOf(value: bigint): bigint {
+    this.normalize();
+    let lo = 0;
+    let hi = this.items.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const iv = this.items[mid] as Interval;
+      if (value < iv.start) hi = mid - 1;
+      else if (value > iv.end) lo = mid + 1;
+      else return (this.prefix[mid] as bigint) + (value - iv.start);
+    }
+    return -1n;
+  }
+
   /** The i-th address (0-based) in ascending order. O(log n). Throws when i is out of range. */
   pick(i: bigint): bigint {
     this.normalize();

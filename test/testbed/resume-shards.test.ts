@@ -63,6 +63,21 @@ describeTestbed('resume after kill -9, and shards', () => {
     expect(status).toBe(0);
   });
 
+  test('connect mode: killed at a random moment, then resumed: exact, each (host, port) once', async () => {
+    const ms = 800 + Math.floor(Math.random() * 2500);
+    const out = join(dir, `resume-connect-${ms}.ndjson`);
+    const cp = join(dir, `resume-connect-${ms}.checkpoint`);
+    await killAfter(['-q', '--mode', 'connect', '--rate', '30000', '-p', PORTS, '--full', '-f', 'ndjson', '-o', out, '--checkpoint', cp, HOSTS], ms);
+    expect(existsSync(cp)).toBe(true);
+    const r = runScan(['--resume', cp]);
+    expect(r.status).toBe(0);
+    const keys = keysOf(out);
+    expect(new Set(keys).size).toBe(keys.length);
+    const { status, verdict } = verify(HOSTS, PORTS, out, { strictClosed: true });
+    expect(verdict).toMatchObject({ missed_open: 0, false_open: 0, wrong_state: 0, recall: 1 });
+    expect(status).toBe(0);
+  });
+
   test('a checkpoint of another plan is refused', () => {
     const out = join(dir, 'other.ndjson');
     const cp = join(dir, 'other.checkpoint');

@@ -30,7 +30,7 @@ describe('defaults', () => {
       ratePps: 0,
       full: false,
     });
-    expect(DEFAULTS).toEqual({ timeoutMs: 1000, minTimeoutMs: 100, synMinTimeoutMs: 20, retries: 2, ratePps: 0, synRatePps: 100000 });
+    expect(DEFAULTS).toEqual({ timeoutMs: 1000, minTimeoutMs: 100, synMinTimeoutMs: 20, synWaitMs: 250, retries: 2, ratePps: 0, synRatePps: 100000 });
   });
 
   it('the default ports are a fresh Uint16Array of the Standard list', () => {
