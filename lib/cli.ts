@@ -224,6 +224,9 @@ export async function main(argv: string[]): Promise<number> {
     if (format !== 'table') say(quiet, `${c.open} open of ${c.done} probed (${summary.plan.total} planned) in ${(summary.elapsedMs / 1000).toFixed(2)} s`);
     for (const t of summary.tarpits ?? []) say(quiet, `${t.ip} answered on ${t.open} of ${t.answered} ports: flagged as a tarpit, its open ports are not listed`);
     const e = summary.engine;
+    if (e && e.sent >= 100 && e.replies === 0 && !summary.aborted) {
+      say(false, `warning: ${e.sent} probes sent and not one reply captured: if the targets are up, check the capture interface (-e/--interface) and the route`);
+    }
     if (e && (args.verbose || e.pcapDrops > 0)) {
       say(quiet && !args.verbose, `syn engine: ${e.sent} probes sent, ${e.replies} replies, ${e.duplicates} duplicates, ${e.late} late, ${e.pcapDrops} capture drops`);
     }
