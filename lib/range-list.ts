@@ -79,17 +79,7 @@ export class RangeList {
 
   /** Is `value` in the list? O(log n). */
   has(value: bigint): boolean {
-    this.normalize();
-    let lo = 0;
-    let hi = this.items.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const iv = this.items[mid] as Interval;
-      if (value < iv.start) hi = mid - 1;
-      else if (value > iv.end) lo = mid + 1;
-      else return true;
-    }
-    return false;
+    return this.indexOf(value) >= 0n;
   }
 
   /** The index of `value` in ascending order (the inverse of pick), or -1n when absent. O(log n). */
