@@ -6,16 +6,16 @@
 // time limit, and exit codes follow the CLI's: 0 done, 1 failure, 2 usage or not root,
 // 130 interrupted. The parts: range.ts (the sealed range), truth.ts (the pattern and scoring),
 // sweep.ts (what is measured), peers.ts (nmap, masscan, zmap), report.ts (table, JSON, HTML).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import yargs from 'yargs';
 
 import { findPeers } from './peers';
 import { BenchRange, rangeUnavailable } from './range';
 import { machineInfo, renderHtml, renderJson, renderRateSvg, renderText, type BenchReport } from './report';
-import { haveTime } from './run';
+import { haveTime, killAll } from './run';
 import { DEFAULT_RATES, MODES, portscanScanner, shapingRate, sweep, workload, type Mode, type Scanner } from './sweep';
 import { describePattern } from './truth';
 
@@ -44,9 +44,9 @@ function parser(argv: string[]) {
     .option('delay', { type: 'string', default: '20', describe: 'added delay to test, ms each way (needs tc netem; 0 for none)' })
     .option('time-limit', { type: 'string', default: '540', describe: 'seconds: no step starts that could end later' })
     .option('prefix', { type: 'string', default: 'psb', describe: 'namespace name prefix: PREFIX-scan and PREFIX-tgt' })
-    .example('sudo portscan bench', 'connect and syn modes, about 2 minutes')
-    .example('sudo portscan bench --peers --report bench.html', 'with nmap, masscan and zmap, and a page with the chart')
-    .epilog('Exit codes: 0 done (whatever the recall), 1 the range or a scanner could not run, 2 bad usage or not root, 130 interrupted. The range is removed in every case.')
+    .example('sudo portscan bench', 'connect and syn modes, 1-2 minutes')
+    .example('sudo portscan bench --peers --report bench.html', 'with nmap, masscan and zmap (about 4 minutes), and a page with the charts')
+    .epilog('Exit codes: 0 done (whatever the recall), 1 the range could not be built or a portscan run failed, 2 bad usage or not root, 130 interrupted. The range is removed in every case.')
     .strict()
     .help('help')
     .alias('help', 'h')
@@ -60,11 +60,14 @@ function say(line: string): void {
 }
 
 function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+  for (const up of [['..', '..', '..'], ['..', '..']]) {
+    try {
+      return (JSON.parse(readFileSync(join(__dirname, ...up, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next
+    }
   }
+  return 'unknown';
 }
 
 /** Runs `portscan bench ARGV...`; resolves to the exit code. */
@@ -96,6 +99,16 @@ export async function benchMain(argv: string[]): Promise<number> {
     process.stderr.write(`portscan bench: ${why}\n`);
     return EXIT.usage;
   }
+  const reportPath = typeof a.report === 'string' && a.report !== '' ? a.report : undefined;
+  if (reportPath) {
+    // Find out now, not after minutes of scanning, that the page cannot be written.
+    try {
+      accessSync(existsSync(reportPath) ? reportPath : dirname(resolve(reportPath)), constants.W_OK);
+    } catch {
+      process.stderr.write(`portscan bench: cannot write the report '${reportPath}'\n`);
+      return EXIT.usage;
+    }
+  }
 
   const t0 = performance.now();
   const date = new Date().toISOString();
@@ -125,11 +138,15 @@ export async function benchMain(argv: string[]): Promise<number> {
       say(`${sig}: stopping the current scan and removing the range (again to quit at once)`);
       stop.abort();
     } else {
+      killAll();
       range.down();
       process.exit(EXIT.interrupted);
     }
   };
-  const onExit = (): void => range.down();
+  const onExit = (): void => {
+    killAll();
+    range.down();
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('exit', onExit);
@@ -183,15 +200,17 @@ export async function benchMain(argv: string[]): Promise<number> {
     process.stdout.write(renderJson(report));
     process.stderr.write(`${text}\n`);
   } else process.stdout.write(`${text}\n`);
-  if (typeof a.report === 'string' && a.report !== '') {
+  if (reportPath) {
     try {
-      writeFileSync(a.report, a.report.toLowerCase().endsWith('.svg') ? `${renderRateSvg(report.steps)}\n` : renderHtml(report));
-      say(`report written: ${a.report}`);
+      writeFileSync(reportPath, reportPath.toLowerCase().endsWith('.svg') ? `${renderRateSvg(report.steps)}\n` : renderHtml(report));
+      say(`report written: ${reportPath}`);
     } catch (err) {
-      say(`cannot write the report '${a.report}': ${(err as Error).message}`);
+      say(`cannot write the report '${reportPath}': ${(err as Error).message}`);
       return EXIT.failure;
     }
   }
-  const ours = report.steps.filter((s) => s.scanner === 'portscan' && !s.skipped);
-  return ours.length > 0 && ours.every((s) => s.error && /exit|stopped/.test(s.error)) ? EXIT.failure : EXIT.ok;
+  // Peers may fail (that is their result); portscan failing to run is this command failing.
+  const failed = report.steps.filter((s) => s.scanner === 'portscan' && !s.skipped && s.error);
+  for (const s of failed) say(`portscan ${s.mode} at ${s.rate}/s failed: ${s.error ?? ''}`);
+  return failed.length > 0 ? EXIT.failure : EXIT.ok;
 }

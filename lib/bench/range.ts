@@ -38,10 +38,10 @@ export const TGT_ADDR = '198.19.254.2';
 
 /** Why the bench range cannot be built here (not root, a tool missing), or null. */
 export function rangeUnavailable(): string | null {
-  if (process.getuid?.() !== 0) return 'portscan bench needs root (it builds network namespaces); run it with sudo';
+  if (process.getuid?.() !== 0) return 'needs root (it builds network namespaces); run it with sudo';
   for (const tool of ['ip', 'nft']) {
     if (spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0) {
-      return `portscan bench needs '${tool}' (apt-get install ${tool === 'ip' ? 'iproute2' : 'nftables'})`;
+      return `needs '${tool}' (apt-get install ${tool === 'ip' ? 'iproute2' : 'nftables'})`;
     }
   }
   return null;
@@ -168,7 +168,9 @@ export class BenchRange {
   }
 
   private startListener(): Promise<void> {
-    const script = join(__dirname, 'listener.js');
+    // Compiled next to this file; when this file runs as TypeScript (jest), the build's copy.
+    const here = join(__dirname, 'listener.js');
+    const script = existsSync(here) ? here : join(__dirname, '..', '..', 'dist', 'lib', 'bench', 'listener.js');
     const argv = ['ip', 'netns', 'exec', this.tgtNs, process.execPath, script, SCAN_ADDR, ...PATTERN.listeners.map(String)];
     this.commands.push(`${quote(argv.slice(0, 7))} PORT... (${PATTERN.listeners.length} ports)`);
     this.log(`${quote(argv.slice(0, 7))} PORT...`);

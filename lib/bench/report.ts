@@ -46,7 +46,7 @@ export interface BenchReport {
 export interface SummaryRow {
   scanner: string;
   mode: Mode;
-  /** The highest swept step with exact results: the rate asked for and the rate achieved (null: none was exact). */
+  /** The exact swept step with the highest achieved rate: that rate, and the rate asked for (null: none was exact). */
   maxExactAsked: number | null;
   maxExactAchieved: number | null;
   /** The lowest swept rate asked for that lost a port or reported a false open (null: none). */
@@ -79,7 +79,8 @@ export function summarise(steps: StepResult[]): SummaryRow[] {
     const [scanner, mode] = key.split('\t') as [string, Mode];
     const mine = steps.filter((s) => s.scanner === scanner && s.mode === mode && ran(s));
     const sw = mine.filter((s) => s.phase === 'sweep');
-    const exact = sw.filter((s) => s.exact).sort((x, y) => x.rate - y.rate);
+    // The exact step that went fastest (asking for more than a scanner can do adds nothing).
+    const exact = sw.filter((s) => s.exact).sort((x, y) => x.achievedPps - y.achievedPps || x.rate - y.rate);
     const best = exact[exact.length - 1];
     const lost = sw.filter((s) => !s.exact).map((s) => s.rate);
     const lossRecall: Record<string, number> = {};
@@ -101,7 +102,7 @@ export function summarise(steps: StepResult[]): SummaryRow[] {
 
 export const fmtRate = (x: number): string => Math.round(x).toLocaleString('en-US');
 /** Recall, rounded down: 1 only when every open port was found. */
-export const fmtRecall = (x: number): string => (x >= 1 ? '1' : (Math.floor(x * 1e5) / 1e5).toFixed(5));
+export const fmtRecall = (x: number): string => (x >= 1 ? '1' : (Math.floor(x * 1e5 + 1e-6) / 1e5).toFixed(5));
 const fmtNum = (x: number | null, digits: number): string => (x === null ? '-' : x.toFixed(digits));
 
 function textTable(header: string[], rows: string[][], right: number[]): string {
@@ -155,58 +156,83 @@ export function renderJson(rep: BenchReport): string {
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
+/** One colour per scanner in every chart; connect mode drawn solid, SYN mode dashed. */
+const COLORS: Record<string, string> = { portscan: '#1f77b4', nmap: '#d62728', masscan: '#ff7f0e', zmap: '#9467bd' };
+const colorOf = (s: StepResult): string => COLORS[s.scanner] ?? '#2ca02c';
+const dashOf = (s: StepResult): string => (s.mode === 'syn' ? ' stroke-dasharray="7 4"' : '');
 
 interface Series {
   name: string;
   points: { x: number; s: StepResult }[];
 }
 
-/** One chart: recall (y) against x, a line and a dot per step, a legend. */
-function chart(title: string, xLabel: string, series: Series[], logX: boolean, xTicks: number[], xFmt: (x: number) => string): string {
+/** Recall on a "nines" scale: 0.9 -> 1, 0.99 -> 2, ... up to 5; every port found sits above, at TOP. */
+const MAX_NINES = 5;
+const TOP = MAX_NINES + 1;
+const nines = (r: number): number => (r >= 1 ? TOP : Math.min(MAX_NINES, -Math.log10(1 - Math.max(0, r))));
+
+/**
+ * One chart, drawn at (0, top) of an enclosing SVG: recall (y, nines scale, so that one missed
+ * port in 60,000 shows) against x, a line and a dot per step, a legend.
+ */
+function chart(top: number, title: string, xLabel: string, series: Series[], logX: boolean, xTicks: number[], xFmt: (x: number) => string): string {
   const W = 860;
-  const H = 420;
+  const H = 400;
   const L = 70;
   const R = 190;
   const T = 40;
-  const B = 60;
+  const B = 56;
   const all = series.flatMap((s) => s.points);
   const xs = all.map((p) => p.x).concat(xTicks);
   const tx = (x: number): number => (logX ? Math.log10(Math.max(x, 1)) : x);
   const x0 = Math.min(...xs.map(tx));
   const x1 = Math.max(...xs.map(tx));
   const pad = (x1 - x0 || 1) * 0.05;
-  const minRecall = Math.min(1, ...all.map((p) => p.s.recall));
-  const y0 = Math.max(0, Math.min(0.9, Math.floor(minRecall * 10) / 10));
+  const y0 = Math.max(0, Math.min(MAX_NINES - 1, Math.floor(Math.min(TOP, ...all.map((p) => nines(p.s.recall))))));
   const px = (x: number): number => L + ((tx(x) - (x0 - pad)) / (x1 - x0 + 2 * pad)) * (W - L - R);
-  const py = (y: number): number => T + ((1 - y) / (1 - y0)) * (H - T - B);
-  const out: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`];
+  const py = (n: number): number => T + 8 + ((TOP - n) / (TOP - y0)) * (H - T - B - 8);
+  const out: string[] = [`<svg x="0" y="${top}" width="${W}" height="${H}">`];
   out.push(`<text x="${L}" y="22" font-size="15" font-weight="bold">${esc(title)}</text>`);
   out.push(`<rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}" fill="#fafafa" stroke="#999"/>`);
-  for (let i = 0; i <= 5; i++) {
-    const y = y0 + ((1 - y0) * i) / 5;
-    out.push(`<line x1="${L}" x2="${W - R}" y1="${py(y)}" y2="${py(y)}" stroke="#e3e3e3"/><text x="${L - 6}" y="${py(y) + 4}" text-anchor="end">${y.toFixed(2)}</text>`);
+  for (let k = y0; k <= MAX_NINES; k++) {
+    const label = k === 0 ? '0' : (1 - 10 ** -k).toFixed(k);
+    out.push(`<line x1="${L}" x2="${W - R}" y1="${py(k)}" y2="${py(k)}" stroke="#e3e3e3"/><text x="${L - 6}" y="${py(k) + 4}" text-anchor="end">${label}</text>`);
   }
+  out.push(`<line x1="${L}" x2="${W - R}" y1="${py(TOP)}" y2="${py(TOP)}" stroke="#bbb" stroke-dasharray="4 3"/><text x="${L - 6}" y="${py(TOP) + 4}" text-anchor="end" font-weight="bold">1</text>`);
   for (const x of xTicks) out.push(`<line x1="${px(x)}" x2="${px(x)}" y1="${T}" y2="${H - B}" stroke="#e3e3e3"/><text x="${px(x)}" y="${H - B + 16}" text-anchor="middle">${esc(xFmt(x))}</text>`);
-  out.push(`<text x="${(L + W - R) / 2}" y="${H - 18}" text-anchor="middle">${esc(xLabel)}</text>`);
-  out.push(`<text transform="translate(18 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">recall (open ports found / open ports there)</text>`);
+  out.push(`<text x="${(L + W - R) / 2}" y="${H - 16}" text-anchor="middle">${esc(xLabel)}</text>`);
+  out.push(`<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">recall: open ports found / there (nines scale)</text>`);
   series.forEach((s, i) => {
-    const color = COLORS[i % COLORS.length] as string;
+    const first = s.points[0]?.s;
+    const color = first ? colorOf(first) : '#555';
+    const dash = first ? dashOf(first) : '';
+    // Lines that all found every port would hide each other on the top line: each sits a little lower.
+    const y = (r: number): number => py(nines(r)) + (r >= 1 ? i * 3 : 0);
     const pts = [...s.points].sort((a, b) => a.s.rate - b.s.rate || a.x - b.x);
-    if (pts.length > 1) out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((p) => `${px(p.x).toFixed(1)},${py(p.s.recall).toFixed(1)}`).join(' ')}"/>`);
+    if (pts.length > 1) out.push(`<polyline fill="none" stroke="${color}"${dash} stroke-width="2" points="${pts.map((p) => `${px(p.x).toFixed(1)},${y(p.s.recall).toFixed(1)}`).join(' ')}"/>`);
     for (const p of pts) {
       const tip = `${s.name}, asked ${fmtRate(p.s.rate)}/s, achieved ${fmtRate(p.s.achievedPps)}/s${p.s.lossPct ? `, loss ${p.s.lossPct}%` : ''}: recall ${fmtRecall(p.s.recall)} (${p.s.foundOpen}/${p.s.expectedOpen}), ${p.s.falseOpen} false open${p.s.error ? `; ${p.s.error}` : ''}`;
       out.push(
-        `<circle class="pt" data-series="${esc(s.name)}" data-rate="${p.s.rate}" data-achieved="${p.s.achievedPps}" data-loss="${p.s.lossPct}" data-recall="${p.s.recall}" cx="${px(p.x).toFixed(1)}" cy="${py(p.s.recall).toFixed(1)}" r="5" fill="${p.s.exact ? color : '#fff'}" stroke="${color}" stroke-width="2"><title>${esc(tip)}</title></circle>`,
+        `<circle class="pt" data-series="${esc(s.name)}" data-rate="${p.s.rate}" data-achieved="${p.s.achievedPps}" data-loss="${p.s.lossPct}" data-recall="${p.s.recall}" cx="${px(p.x).toFixed(1)}" cy="${y(p.s.recall).toFixed(1)}" r="5" fill="${p.s.exact ? color : '#fff'}" stroke="${color}" stroke-width="2"><title>${esc(tip)}</title></circle>`,
       );
     }
     const ly = T + 10 + i * 20;
-    out.push(`<line x1="${W - R + 14}" x2="${W - R + 38}" y1="${ly}" y2="${ly}" stroke="${color}" stroke-width="2"/><circle cx="${W - R + 26}" cy="${ly}" r="4" fill="${color}"/><text x="${W - R + 44}" y="${ly + 4}">${esc(s.name)}</text>`);
+    out.push(`<line x1="${W - R + 10}" x2="${W - R + 42}" y1="${ly}" y2="${ly}" stroke="${color}"${dash} stroke-width="2"/><circle cx="${W - R + 26}" cy="${ly}" r="4" fill="${color}"/><text x="${W - R + 44}" y="${ly + 4}">${esc(s.name)}</text>`);
   });
   const ly = T + 20 + series.length * 20;
   out.push(`<circle cx="${W - R + 26}" cy="${ly}" r="4" fill="#fff" stroke="#555" stroke-width="2"/><text x="${W - R + 44}" y="${ly + 4}">not exact (missed or</text><text x="${W - R + 44}" y="${ly + 18}">false opens, or failed)</text>`);
   out.push('</svg>');
   return out.join('\n');
+}
+
+/** Charts stacked in one SVG. */
+function svgOf(charts: ((top: number) => string)[]): string {
+  const H = 400;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 860 ${H * charts.length}" width="860" height="${H * charts.length}" font-family="sans-serif" font-size="12">`,
+    ...charts.map((c, i) => c(i * H)),
+    '</svg>',
+  ].join('\n');
 }
 
 function seriesOf(steps: StepResult[], phase: 'sweep' | 'loss', x: (s: StepResult) => number): Series[] {
@@ -219,22 +245,28 @@ function seriesOf(steps: StepResult[], phase: 'sweep' | 'loss', x: (s: StepResul
   return [...map.values()];
 }
 
-/** The rate chart alone (also what `--report FILE.svg` writes). */
+const fmtK = (x: number): string => (x >= 1e6 ? `${x / 1e6}M` : x >= 1e3 ? `${x / 1e3}k` : String(x));
+
+/** The rate charts, one per mode, in one SVG (also what `--report FILE.svg` writes). */
 export function renderRateSvg(steps: StepResult[]): string {
-  const series = seriesOf(steps, 'sweep', (s) => Math.max(1, s.achievedPps));
-  const xs = series.flatMap((s) => s.points.map((p) => p.x));
-  const lo = xs.length ? Math.min(...xs) : 1e3;
-  const hi = xs.length ? Math.max(...xs) : 1e4;
-  const ticks: number[] = [];
-  for (let d = 10 ** Math.floor(Math.log10(lo)); d <= hi * 10; d *= 10) for (const m of [1, 2, 5]) if (d * m >= lo / 1.5 && d * m <= hi * 1.5) ticks.push(d * m);
-  const fmt = (x: number): string => (x >= 1e6 ? `${x / 1e6}M` : x >= 1e3 ? `${x / 1e3}k` : String(x));
-  return chart('Recall against probe rate (each scanner and mode)', 'probes per second achieved, measured at the target (log scale)', series, true, ticks, fmt);
+  const modes = [...new Set(steps.filter((s) => s.phase === 'sweep' && ran(s)).map((s) => s.mode))];
+  return svgOf(
+    modes.map((mode) => (top: number) => {
+      const series = seriesOf(steps.filter((s) => s.mode === mode), 'sweep', (s) => Math.max(1, s.achievedPps));
+      const xs = series.flatMap((s) => s.points.map((p) => p.x));
+      const lo = xs.length ? Math.min(...xs) : 1e3;
+      const hi = xs.length ? Math.max(...xs) : 1e4;
+      const ticks: number[] = [];
+      for (let d = 10 ** Math.floor(Math.log10(lo)); d <= hi * 10; d *= 10) for (const m of [1, 2, 5]) if (d * m >= lo / 1.5 && d * m <= hi * 1.5) ticks.push(d * m);
+      return chart(top, `${mode} mode: recall against probe rate`, 'probes per second achieved, measured at the target (log scale)', series, true, ticks, fmtK);
+    }),
+  );
 }
 
 export function renderLossSvg(steps: StepResult[]): string {
   const series = seriesOf(steps, 'loss', (s) => s.lossPct);
   const losses = [...new Set(series.flatMap((s) => s.points.map((p) => p.s.lossPct)))].sort((a, b) => a - b);
-  return chart('Recall under injected packet loss (each way), default retries', 'packet loss, % each way', series, false, losses.length ? losses : [0], (x) => `${x}%`);
+  return svgOf([(top) => chart(top, 'Recall under injected packet loss (each way), default retries', 'packet loss, % each way', series, false, losses.length ? losses : [0], (x) => `${x}%`)]);
 }
 
 export function renderHtml(rep: BenchReport): string {

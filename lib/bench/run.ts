@@ -58,6 +58,21 @@ export interface RunOutcome {
 
 const STDERR_CAP = 64 * 1024;
 
+/** Process groups of the commands running now. */
+const active = new Set<number>();
+
+/** Kills every command still running (the bench is quitting at once). */
+export function killAll(): void {
+  for (const pid of active) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+  active.clear();
+}
+
 /** Is GNU time here? */
 export function haveTime(): boolean {
   return existsSync(TIME);
@@ -77,6 +92,8 @@ export function runInRange(range: BenchRange, spec: RunSpec, abort: AbortSignal)
     let stopped: RunOutcome['stopped'];
     let killTimer: NodeJS.Timeout | undefined;
     const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const pid = child.pid;
+    if (pid !== undefined) active.add(pid);
     const ended = (): boolean => child.exitCode !== null || child.signalCode !== null;
     const signalGroup = (sig: NodeJS.Signals): void => {
       if (child.pid === undefined || ended()) return;
@@ -118,6 +135,7 @@ export function runInRange(range: BenchRange, spec: RunSpec, abort: AbortSignal)
     const finish = (code: number | null, sig: string | null): void => {
       if (finished) return;
       finished = true;
+      if (pid !== undefined) active.delete(pid);
       clearInterval(sampler);
       clearTimeout(limit);
       if (killTimer) clearTimeout(killTimer);

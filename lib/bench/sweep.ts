@@ -9,7 +9,7 @@
 // its achieved probe rate measured at the target (SYNs received / time packets were arriving).
 // Every step has a time limit and a packet budget, and no step starts when the bench's deadline
 // would not leave it time to finish.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { BenchRange } from './range';
@@ -122,8 +122,8 @@ export interface SweepOutput {
   unavailable: string[];
 }
 
-/** The portscan CLI next to this build (dist/lib/bench -> bin/portscan.js). */
-export const CLI = join(__dirname, '..', '..', '..', 'bin', 'portscan.js');
+/** The portscan CLI of this package (from dist/lib/bench, or lib/bench under jest). */
+export const CLI = [join(__dirname, '..', '..', '..', 'bin', 'portscan.js'), join(__dirname, '..', '..', 'bin', 'portscan.js')].find((p) => existsSync(p)) ?? 'bin/portscan.js';
 
 export function quote(args: string[]): string {
   return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
