@@ -130,7 +130,8 @@ class SynTx {
   RawSender tx4_;
   RawSender tx6_;
   std::thread thread_;
-  OutstandingProbes table_;
+  OutstandingProbes table_;  // probes with another try to come (timeout)
+  OutstandingProbes final_;  // last tries (wait)
   struct Retry {
     uint64_t j;
     uint64_t i;
