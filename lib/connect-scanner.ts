@@ -53,6 +53,21 @@ export interface ScannerHooks {
   onPositions?(maxPosition: bigint): void;
 }
 
+/** The reported result for record `i` of `batch`, with its classified state and reason. */
+export function portResult(batch: ResultBatch, i: number, ip: string, state: PortState, reason: string): PortResult {
+  const port = batch.port(i);
+  return {
+    ip,
+    family: batch.family(i) === 6 ? 6 : 4,
+    port,
+    state,
+    reason,
+    rttMs: Math.round(batch.rttUs(i) / 10) / 100,
+    tries: batch.attempt(i) + 1,
+    service: serviceName(port),
+  };
+}
+
 const MAX_CHUNK = 4096;
 const FIRST_CHUNK = 64; // small, so round-trip samples arrive before most timeouts are chosen
 
@@ -154,16 +169,7 @@ export class ConnectScanner {
     if (verdict.state === 'open') this.counters.open++;
     this.hooks.onState?.(ip, port, verdict.state);
     if (!this.opts.full && verdict.state !== 'open') return;
-    this.hooks.onResult({
-      ip,
-      family: batch.family(i) === 6 ? 6 : 4,
-      port,
-      state: verdict.state,
-      reason: verdict.reason,
-      rttMs: Math.round(rttUs / 10) / 100,
-      tries: attempt + 1,
-      service: serviceName(port),
-    });
+    this.hooks.onResult(portResult(batch, i, ip, verdict.state, verdict.reason));
   }
 
   /** Tops up the engine's queue: retries first, then new probes, within --rate. */

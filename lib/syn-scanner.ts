@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { classifySyn } from './classify';
-import type { PortResult, ScanCounters, ScannerHooks } from './connect-scanner';
+import { portResult, type ScanCounters, type ScannerHooks } from './connect-scanner';
 import { ScanError, UsageError, withJsStack } from './errors';
 import { familyOf, parseAddress, V4_BASE, V4_LAST, writeAddressBytes } from './ip';
 import { loadBinding } from './native/binding';
@@ -17,7 +17,6 @@ import type { ResolvedOptions } from './options';
 import type { ScanPlan } from './plan';
 import { LossMonitor } from './loss-monitor';
 import { RttEstimator } from './rtt';
-import { serviceName } from './services';
 
 const INTERVAL_SIZE = 32;
 const MAX_PLAN = 2n ** 53n; // indices cross as JS numbers
@@ -197,17 +196,7 @@ export class SynScanner {
     const port = batch.port(i);
     this.hooks.onState?.(ip, port, state);
     if (!reported) return;
-    const r: PortResult = {
-      ip,
-      family: family === 6 ? 6 : 4,
-      port,
-      state,
-      reason: verdict.reason,
-      rttMs: Math.round(batch.rttUs(i) / 10) / 100,
-      tries: batch.attempt(i) + 1,
-      service: serviceName(port),
-    };
-    this.hooks.onResult(r);
+    this.hooks.onResult(portResult(batch, i, ip, state, verdict.reason));
   }
 
   /** Every position below the lowest thread mark is reported: tell the checkpoint. */

@@ -1,4 +1,6 @@
 // Helpers for target tests: addresses as text, and the ParseError a call throws.
+import { promises as dnsPromises } from 'node:dns';
+
 import { ParseError } from '../../lib/errors';
 import { formatAddress, parseAddress } from '../../lib/ip';
 import type { RangeList } from '../../lib/range-list';
@@ -50,4 +52,21 @@ export async function asyncParseErrorOf(p: Promise<unknown>): Promise<ParseError
     throw new Error(`expected a ParseError, got ${thrown === undefined ? 'no error' : String(thrown)}`);
   }
   return thrown;
+}
+
+/**
+ * Makes every DNS lookup in the calling test file fail at once, and fails any test that tried
+ * one: parsing tests must never send a query (the resolver is not an address we may reach).
+ */
+export function forbidDns(): void {
+  let lookup: jest.SpyInstance;
+  beforeEach(() => {
+    lookup = jest.spyOn(dnsPromises, 'lookup').mockImplementation(() => {
+      throw new Error('test bug: a DNS query was attempted');
+    });
+  });
+  afterEach(() => {
+    expect(lookup).not.toHaveBeenCalled();
+    lookup.mockRestore();
+  });
 }

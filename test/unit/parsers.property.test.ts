@@ -8,7 +8,6 @@
 // No network and no DNS: parsing never resolves names, the CLI runs in-process with runScan
 // replaced by a stub that validates options and builds the plan but never scans, and any DNS
 // lookup fails the test. Target text names only addresses, localhost and names under .invalid.
-import { promises as dnsPromises } from 'node:dns';
 
 import * as fc from 'fast-check';
 
@@ -20,6 +19,7 @@ import { compressPorts, parsePortList } from '../../lib/port-list';
 import { RangeList } from '../../lib/range-list';
 import { runScan } from '../../lib/scan';
 import { parseTargets, type TargetSpec } from '../../lib/targets';
+import { forbidDns } from '../helpers/targets';
 
 jest.mock('../../lib/scan', () => ({ runScan: jest.fn() }));
 
@@ -32,16 +32,7 @@ const V4 = 0xffff00000000n; // ::ffff:0.0.0.0, where IPv4 sits on the common num
 const V4_END = V4 + 0xffffffffn;
 const ALL = (1n << 128n) - 1n;
 
-let lookup: jest.SpyInstance;
-beforeEach(() => {
-  lookup = jest.spyOn(dnsPromises, 'lookup').mockImplementation(() => {
-    throw new Error('test bug: a DNS query was attempted');
-  });
-});
-afterEach(() => {
-  expect(lookup).not.toHaveBeenCalled();
-  lookup.mockRestore();
-});
+forbidDns();
 
 // ---------------------------------------------------------------------------------------------
 // Shared checks

@@ -1,7 +1,6 @@
 // targets.ts and plan.ts: every target form onto one RangeList, errors with their column, files,
 // exclusions. Pure parsing: nothing here sends a packet, and DNS is stubbed to fail the test if
 // anything asks it (only localhost, *.localhost and *.invalid names are used; those never query).
-import { promises as dnsPromises } from 'node:dns';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,18 +9,9 @@ import { ParseError, UsageError } from '../../lib/errors';
 import { V4_BASE } from '../../lib/ip';
 import { buildPlan, PlanCursor } from '../../lib/plan';
 import { parseTargetFile, parseTargets, resolveHostnames, tokenize } from '../../lib/targets';
-import { addr, asyncParseErrorOf, listAll, parseErrorOf, spans } from '../helpers/targets';
+import { addr, asyncParseErrorOf, forbidDns, listAll, parseErrorOf, spans } from '../helpers/targets';
 
-let lookup: jest.SpyInstance;
-beforeEach(() => {
-  lookup = jest.spyOn(dnsPromises, 'lookup').mockImplementation(() => {
-    throw new Error('test bug: a DNS query was attempted');
-  });
-});
-afterEach(() => {
-  expect(lookup).not.toHaveBeenCalled();
-  lookup.mockRestore();
-});
+forbidDns();
 
 function only(text: string) {
   const spec = parseTargets(text);
