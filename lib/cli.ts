@@ -59,7 +59,7 @@ function parser(argv: string[]) {
     .option('min-timeout', { type: 'string', describe: 'shortest wait, once round trips are measured, ms (default: connect 100, syn 20)' })
     .option('retries', { alias: 'r', type: 'string', describe: 'times a silent port is probed again (default 2)' })
     .option('rate', { type: 'string', describe: 'most probes per second (default: connect no limit, syn 100000)' })
-    .option('wait', { type: 'string', describe: 'syn: wait after the last try for late replies, ms (default 250, at least the timeout)' })
+    .option('wait', { type: 'string', describe: 'syn: wait after the last try for late replies, ms (default: adaptive, over once a sentinel probe shows the replies in flight are in, 250 at most)' })
     .option('source-port', { type: 'string', describe: 'syn: source port of the probes (default: random 40000-59999)' })
     .option('source-ip', { type: 'string', describe: 'syn: source address (default: from the routing table)' })
     .option('interface', { alias: 'e', type: 'string', describe: "syn: capture interface (default: from the route; 'lo' for loopback)" })
@@ -228,7 +228,7 @@ export async function main(argv: string[]): Promise<number> {
       say(false, `warning: ${e.sent} probes sent and not one reply captured: if the targets are up, check the capture interface (-e/--interface) and the route`);
     }
     if (e && (args.verbose || e.pcapDrops > 0)) {
-      say(quiet && !args.verbose, `syn engine: ${e.sent} probes sent, ${e.replies} replies, ${e.duplicates} duplicates, ${e.late} late, ${e.pcapDrops} capture drops`);
+      say(quiet && !args.verbose, `syn engine: ${e.sent} probes sent, ${e.replies} replies, ${e.duplicates} duplicates, ${e.late} late, ${e.pcapDrops} capture drops, ${e.sentinels} sentinels`);
     }
     return summary.aborted ? EXIT.interrupted : EXIT.ok;
   } catch (err) {

@@ -37,7 +37,11 @@ export interface ScanOptions {
   ratePps?: number;
   /** Report every probed port's final state, not only open ones. */
   full?: boolean;
-  /** SYN mode: extra wait after the last try for late replies, ms (default: the timeout). */
+  /**
+   * SYN mode: wait after the last try for late replies, ms. Given, it is waited in full; left
+   * out, the wait is adaptive: it ends once a sentinel probe shows the replies in flight are in
+   * (at least one timeout), and lasts at most 250 ms.
+   */
   waitMs?: number;
   /** SYN mode: source port of every probe (default: random in 40000-59999). */
   sourcePort?: number;
@@ -72,7 +76,10 @@ export interface ResolvedOptions {
   full: boolean;
   /** Native connect threads: one per core, at most 4 (each runs its own share of the window). */
   threads: number;
+  /** SYN mode: the wait after the last try, ms; with waitAdaptive, the longest it lasts. */
   waitMs: number;
+  /** SYN mode: end the wait early once a sentinel shows the replies in flight are in. */
+  waitAdaptive: boolean;
   sourcePort?: number;
   sourceIp?: string;
   device?: string;
@@ -96,10 +103,11 @@ export const DEFAULTS = Object.freeze({
   minTimeoutMs: 100,
   synMinTimeoutMs: 20,
   /**
-   * SYN mode's wait after the last try. The tries before it may time out early (a retry is
-   * cheap), but a reply that misses the last wait is a wrong "silent", so it gets slack for a
+   * SYN mode's longest wait after the last try. The tries before it may time out early (a retry
+   * is cheap), but a reply that misses the last wait is a wrong "silent", so it gets slack for a
    * busy machine: measured on the 2-core test machine, replies of a scan sharing the CPUs with
-   * three others came up to ~100 ms late.
+   * three others came up to ~100 ms late. By default the wait is adaptive and usually ends much
+   * sooner: when a sentinel probe sent after the last tries has come back (native/syn_tx_sentinel.cc).
    */
   synWaitMs: 250,
   retries: 2,
@@ -144,8 +152,9 @@ export function resolveOptions(o: ScanOptions, fdLimit: number, synBlocker: stri
   const mode = requested === 'connect' || synBlocker !== null ? 'connect' : 'syn';
   const retries = wholeNumber('retries', o.retries ?? DEFAULTS.retries, 0, 50);
   // SYN mode sends try k from source port + k (see native/syn_tx.cc), so they must all fit.
-  if (o.sourcePort !== undefined && o.sourcePort + retries > 65535) {
-    throw new UsageError(`option '--source-port' ${o.sourcePort} leaves no room for ${retries} retries (each try uses the next port): use at most ${65535 - retries}`);
+  // Try k is sent from source port + k, and the adaptive wait's sentinels from the port after the last try's.
+  if (o.sourcePort !== undefined && o.sourcePort + retries + 1 > 65535) {
+    throw new UsageError(`option '--source-port' ${o.sourcePort} leaves no room for ${retries} retries (each try uses the next port, and the port after them is the sentinels'): use at most ${65534 - retries}`);
   }
   let ports: Uint16Array;
   if (o.ports === undefined) ports = Uint16Array.from(STANDARD_PORTS);
@@ -166,6 +175,7 @@ export function resolveOptions(o: ScanOptions, fdLimit: number, synBlocker: stri
     full: o.full ?? false,
     threads: Math.max(1, Math.min(4, availableParallelism(), tasks)),
     waitMs: wholeNumber('wait', o.waitMs ?? DEFAULTS.synWaitMs, 0, 600000),
+    waitAdaptive: o.waitMs === undefined,
     tarpitLimit: wholeNumber('tarpit-limit', o.tarpitLimit ?? 200, 0, 65535),
     adaptive: o.adaptive ?? false,
     ...(o.sourcePort !== undefined ? { sourcePort: wholeNumber('source-port', o.sourcePort, 1, 65535) } : {}),

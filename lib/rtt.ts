@@ -2,12 +2,17 @@
 // rtt.ts: the probe timeout, learned from the answers (RFC 6298's estimator, as nmap uses it).
 // Until the first answer the timeout is the user's maximum; then srtt + 4 * rttvar, kept between
 // the minimum and the maximum, so a fast network is not waited on for a whole second per silent
-// port and a slow one still gets the time it needs.
+// port and a slow one still gets the time it needs. SYN mode's adaptive wait after a last try
+// also keeps the longest recent round trip in mind: srtt describes the typical target, and a far
+// host among near ones must not have its last try given up after the near ones' timeout.
 
 export class RttEstimator {
   private srttUs = 0;
   private rttvarUs = 0;
   private samples = 0;
+  /** The longest round trip of the current and the previous second, us. */
+  private maxUs: [number, number] = [0, 0];
+  private bucketStartMs = -Infinity;
 
   constructor(
     private readonly minTimeoutMs: number,
@@ -29,6 +34,7 @@ export class RttEstimator {
       this.srttUs = 0.875 * this.srttUs + 0.125 * rttUs;
     }
     this.samples++;
+    if (rttUs > this.maxUs[1]) this.maxUs[1] = rttUs;
   }
 
   /** The timeout to give the next probe, in whole milliseconds. */
@@ -36,5 +42,18 @@ export class RttEstimator {
     if (this.samples === 0) return this.maxTimeoutMs;
     const ms = Math.ceil((this.srttUs + 4 * this.rttvarUs) / 1000);
     return Math.min(this.maxTimeoutMs, Math.max(this.minTimeoutMs, ms));
+  }
+
+  /**
+   * The shortest wait after a last try, ms: the timeout, or 1.5 times the longest round trip of
+   * the last one to two seconds when that is more (at most the maximum timeout).
+   */
+  lastTryTimeoutMs(nowMs: number): number {
+    if (nowMs - this.bucketStartMs >= 1000) {
+      this.maxUs = [this.maxUs[1], 0];
+      this.bucketStartMs = nowMs;
+    }
+    const longest = Math.ceil((1.5 * Math.max(this.maxUs[0], this.maxUs[1])) / 1000);
+    return Math.min(this.maxTimeoutMs, Math.max(this.timeoutMs(), longest));
   }
 }

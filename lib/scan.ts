@@ -23,7 +23,7 @@ export interface ScanSummary {
   /** Hosts that answered on (nearly) every port; their open ports past the limit were not listed. */
   tarpits?: TarpitReport[];
   /** SYN mode: the engine's counters (probes sent, replies, duplicates, late, capture drops). */
-  engine?: { sent: number; replies: number; duplicates: number; late: number; pcapDrops: number };
+  engine?: { sent: number; replies: number; duplicates: number; late: number; pcapDrops: number; sentinels: number };
 }
 
 /** Where in the plan a run goes, and how to recognise the plan again (checkpoints, shards). */
@@ -109,8 +109,8 @@ export async function runScan(options: ScanOptions, hooks: RunHooks): Promise<Sc
     tarpits: tarpits.flagged(),
   };
   if (scanner instanceof SynScanner) {
-    const [sent = 0, replies = 0, duplicates = 0, late = 0, pcapDrops = 0] = scanner.stats;
-    summary.engine = { sent, replies, duplicates, late, pcapDrops };
+    const [sent = 0, replies = 0, duplicates = 0, late = 0, pcapDrops = 0, , sentinels = 0] = scanner.stats;
+    summary.engine = { sent, replies, duplicates, late, pcapDrops, sentinels };
   }
   return summary;
 }

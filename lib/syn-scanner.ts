@@ -68,13 +68,14 @@ function addressBytes(text: string, family: 4 | 6): Uint8Array {
 
 export class SynScanner {
   readonly counters: ScanCounters = { sent: 0, done: 0, open: 0 };
-  /** [sent, replies, duplicates, late, pcapDrops, inFlight] from the last batch. */
-  stats: number[] = [0, 0, 0, 0, 0, 0];
+  /** [sent, replies, duplicates, late, pcapDrops, inFlight, sentinels] from the last batch. */
+  stats: number[] = [0, 0, 0, 0, 0, 0, 0];
   route: { v4?: Route; v6?: Route; device: string } | undefined;
   private engine: NativeSynEngine | undefined;
   private readonly rtt: RttEstimator;
   private readonly loss: LossMonitor;
   private lastTimeoutMs: number;
+  private lastTryMs: number;
   private finished = false;
   private aborted = false;
   private settle: ((aborted: boolean) => void) | undefined;
@@ -92,6 +93,7 @@ export class SynScanner {
     this.rtt = new RttEstimator(opts.minTimeoutMs, opts.timeoutMs);
     this.loss = new LossMonitor(opts.ratePps, opts.adaptive);
     this.lastTimeoutMs = opts.timeoutMs;
+    this.lastTryMs = opts.timeoutMs;
   }
 
   /** Runs the plan; resolves to true when aborted. */
@@ -118,6 +120,7 @@ export class SynScanner {
             ratePps: this.opts.ratePps,
             timeoutMs: this.opts.timeoutMs,
             waitMs: this.opts.waitMs,
+            adaptiveWait: this.opts.waitAdaptive,
             retries: this.opts.retries,
             flushIntervalMs: 20,
             maxBatch: 4096,
@@ -167,9 +170,11 @@ export class SynScanner {
       for (let i = 0; i < count; i++) this.handle(batch, i);
     }
     const timeoutMs = this.rtt.timeoutMs();
-    if (timeoutMs !== this.lastTimeoutMs) {
+    const lastTryMs = this.rtt.lastTryTimeoutMs(performance.now());
+    if (timeoutMs !== this.lastTimeoutMs || lastTryMs !== this.lastTryMs) {
       this.lastTimeoutMs = timeoutMs;
-      this.engine?.setTimeout(timeoutMs);
+      this.lastTryMs = lastTryMs;
+      this.engine?.setTimeout(timeoutMs, lastTryMs);
     }
     const decision = this.loss.tick(done ? Infinity : performance.now()); // the last window closes at the end
     if (decision?.ratePps !== undefined) this.engine?.setRate(decision.ratePps);

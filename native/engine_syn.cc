@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // engine_syn.cc: SynEngine glue (see engine_syn.h). Callback: (err, records, count, stats, done,
 // thread, mark)
-// where stats is a Float64Array [sent, replies, duplicates, late, pcapDrops, inFlight], then
+// where stats is a Float64Array [sent, replies, duplicates, late, pcapDrops, inFlight, sentinels], then
 // (thread, mark, maxPosition): the resume point of that transmit thread (SynTx::Mark) and the
 // highest position among the batch's results.
 #include "engine_syn.h"
@@ -35,11 +35,13 @@ void CallJs(Napi::Env env, Napi::Function callback, SynDelivery* d) {
     } else {
       const size_t bytes = d->batch.size() * sizeof(ResultRecord);
       auto buf = Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t*>(d->batch.data()), bytes);
-      auto stats = Napi::Float64Array::New(env, 6);
+      constexpr size_t kStats = 7;
+      auto stats = Napi::Float64Array::New(env, kStats);
       const SynStats& s = d->stats;
-      const double values[6] = {double(s.sent), double(s.replies), double(s.duplicates),
-                                double(s.late), double(s.pcap_drops), double(s.in_flight)};
-      for (size_t k = 0; k < 6; ++k) stats[k] = values[k];
+      const double values[kStats] = {double(s.sent),       double(s.replies),   double(s.duplicates),
+                                     double(s.late),       double(s.pcap_drops), double(s.in_flight),
+                                     double(s.sentinels)};
+      for (size_t k = 0; k < kStats; ++k) stats[k] = values[k];
       callback.Call({env.Null(), buf, Napi::Number::New(env, double(d->batch.size())), stats,
                      Napi::Boolean::New(env, d->done), Napi::Number::New(env, d->thread),
                      Napi::Number::New(env, double(d->mark)), Napi::Number::New(env, double(d->max_position))});
@@ -117,9 +119,10 @@ SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngin
       !CopyBytes(opts, "srcV4", o.src_v4_n, 4, &o.has_v4) || !CopyBytes(opts, "srcV6", o.src_v6_n, 16, &o.has_v6)) {
     return;
   }
-  if (!have_key || src_port == 0 || src_port + retries > 65535 || retries > 255 || !opts.Get("device").IsString() ||
+  // Try k comes from srcPort + k, sentinels from srcPort + retries + 1.
+  if (!have_key || src_port == 0 || src_port + retries + 1 > 65535 || retries > 255 || !opts.Get("device").IsString() ||
       !opts.Get("seed").IsBigInt() || !opts.Get("startIndex").IsNumber() || !opts.Get("endIndex").IsNumber()) {
-    Napi::TypeError::New(env, "SynEngine needs cookieKey, srcPort 1-65535 (srcPort + retries <= 65535), retries <= 255, device, seed (bigint), "
+    Napi::TypeError::New(env, "SynEngine needs cookieKey, srcPort 1-65535 (srcPort + retries < 65535), retries <= 255, device, seed (bigint), "
                               "startIndex and endIndex")
         .ThrowAsJavaScriptException();
     return;
@@ -132,6 +135,7 @@ SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngin
   o.src_port_h = static_cast<uint16_t>(src_port);
   o.retries = static_cast<uint8_t>(retries);
   o.device = opts.Get("device").As<Napi::String>().Utf8Value();
+  o.adaptive_wait = opts.Get("adaptiveWait").ToBoolean().Value();
   if ((plan.HasFamily(kFamilyV4) && !o.has_v4) || (plan.HasFamily(kFamilyV6) && !o.has_v6)) {
     Napi::TypeError::New(env, "the plan has a family with no source address (srcV4 / srcV6)").ThrowAsJavaScriptException();
     return;
@@ -185,7 +189,10 @@ Napi::Value SynEngine::SetRate(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SynEngine::SetTimeout(const Napi::CallbackInfo& info) {
-  if (!closed_ && info.Length() > 0 && info[0].IsNumber()) loop_->SetTimeout(info[0].As<Napi::Number>().Uint32Value());
+  if (closed_ || info.Length() == 0 || !info[0].IsNumber()) return info.Env().Undefined();
+  const uint32_t timeout_ms = info[0].As<Napi::Number>().Uint32Value();
+  const uint32_t last_try_ms = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : timeout_ms;
+  loop_->SetTimeout(timeout_ms, last_try_ms);
   return info.Env().Undefined();
 }
 

@@ -4,6 +4,8 @@
 
 #include <poll.h>
 #include <pthread.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -14,6 +16,15 @@
 namespace portscan {
 namespace {
 constexpr uint8_t kTcpSyn = 0x02, kTcpRst = 0x04, kTcpAck = 0x10;
+
+// A captured reply takes about 128 bytes of the ring (TPACKET_V3 packs frames), so 32 MB holds
+// over a second of replies at full speed while the receive thread is held up. A small scan gets
+// a ring that holds all of its replies (at least 4 MB), since the kernel takes ~15 ms to set up
+// a 32 MB ring and more to free it at the end.
+int CaptureBufferBytes(const SynLoopOptions& o) {
+  const uint64_t probes = o.end_index - o.start_index;
+  return static_cast<int>(std::clamp<uint64_t>(probes * 128, 4u << 20, 32u << 20));
+}
 }
 
 SynLoop::SynLoop(SynPlan plan, const SynLoopOptions& opts, Sink sink, FailSink fail)
@@ -27,15 +38,18 @@ bool SynLoop::Start(std::string* code, std::string* message) {
     tx_.push_back(std::make_unique<SynTx>(&shared_, k));
     if (!tx_.back()->Open(code, message)) return false;
   }
-  // Our source ports (one per try), and ICMP unreachables (which quote our probe); compiled into the kernel.
-  // snaplen 256: the parser wants whole packets, and an ICMPv6 error quoting a probe is 112 bytes.
-  const uint32_t last_port = uint32_t{shared_.opts.src_port_h} + shared_.opts.retries;
+  // Our source ports (one per try, then the sentinels'), and ICMP unreachables (which quote our
+  // probe); compiled into the kernel. snaplen 256: the parser wants whole packets, and an ICMPv6
+  // error quoting a probe is 112 bytes.
+  const uint32_t last_port = uint32_t{shared_.opts.src_port_h} + shared_.SentinelTry();
   const std::string filter = "tcp dst portrange " + std::to_string(shared_.opts.src_port_h) + "-" +
                              std::to_string(last_port) +
                              " or icmp[icmptype] == icmp-unreach or (icmp6 and ip6[40] == 1)";
-  if (!rx_.Open(shared_.opts.device, filter, 256, 32 << 20, false, code, message)) return false;
+  if (!rx_.Open(shared_.opts.device, filter, 256, CaptureBufferBytes(shared_.opts), false, code, message)) return false;
   // The capture is open before the first probe leaves, so no early reply is missed. `running`
   // is set before the receive thread starts: it runs while any transmit thread does.
+  wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  shared_.rx_wake_fd = wake_fd_;
   shared_.running.store(threads);
   rx_thread_ = std::thread([this] { RunRx(); });
   for (auto& tx : tx_) tx->Start();
@@ -45,13 +59,13 @@ bool SynLoop::Start(std::string* code, std::string* message) {
 void SynLoop::RunRx() {
   pthread_setname_np(pthread_self(), "portscan:syn-rx");
   std::vector<std::vector<SynReply>> local(tx_.size());
-  pollfd pfd{rx_.Fd(), POLLIN, 0};
+  pollfd pfds[2] = {{rx_.Fd(), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
   const PcapCapture::FrameFn on_frame = [this, &local](const uint8_t* frame, size_t caplen) {
     OnFrame(frame, caplen, &local);
   };
   // Keep capturing until every transmit thread has finished (their last waits are over).
   while (!shared_.stop.load(std::memory_order_relaxed) && shared_.running.load() > 0) {
-    if (poll(&pfd, 1, 20) < 0 && errno != EINTR) {
+    if (poll(pfds, wake_fd_ >= 0 ? 2 : 1, 20) < 0 && errno != EINTR) {
       shared_.fail("EPCAP", std::string("poll on the capture: ") + std::strerror(errno));
       break;
     }
@@ -72,7 +86,7 @@ void SynLoop::RunRx() {
 }
 
 bool SynLoop::OurPort(uint16_t port_h) const {
-  return port_h >= shared_.opts.src_port_h && port_h - shared_.opts.src_port_h <= shared_.opts.retries;
+  return port_h >= shared_.opts.src_port_h && uint32_t{port_h} - shared_.opts.src_port_h <= shared_.SentinelTry();
 }
 
 void SynLoop::OnFrame(const uint8_t* frame, size_t caplen, std::vector<std::vector<SynReply>>* out) {
@@ -95,6 +109,7 @@ void SynLoop::OnFrame(const uint8_t* frame, size_t caplen, std::vector<std::vect
     if (!CookieMatches(shared_.key, p.family, p.src_addr_n, p.dst_addr_n, p.src_port_h, p.dst_port_h, p.ack_h)) return;
     if (!shared_.plan.IndexOf(p.family, p.src_addr_n, p.src_port_h, &r.j)) return;
     r.tcp_flags = p.tcp_flags;
+    r.try_index = static_cast<uint16_t>(p.dst_port_h - o.src_port_h);
   } else {
     if (!OurPort(p.orig_src_port_h)) return;
     if (!ProbeSeqMatches(shared_.key, p.family, p.orig_src_addr_n, p.orig_dst_addr_n, p.orig_src_port_h,
@@ -103,6 +118,7 @@ void SynLoop::OnFrame(const uint8_t* frame, size_t caplen, std::vector<std::vect
     }
     if (!shared_.plan.IndexOf(p.family, p.orig_dst_addr_n, p.orig_dst_port_h, &r.j)) return;
     r.kind = kIcmp;
+    r.try_index = static_cast<uint16_t>(p.orig_src_port_h - o.src_port_h);
     r.icmp_type = p.icmp_type;
     r.icmp_code = p.icmp_code;
   }
@@ -115,8 +131,12 @@ void SynLoop::OnFrame(const uint8_t* frame, size_t caplen, std::vector<std::vect
 void SynLoop::Stop() {
   shared_.stop.store(true);
   for (auto& tx : tx_) tx->Join();
+  shared_.WakeRx();
   if (rx_thread_.joinable()) rx_thread_.join();
   rx_.Close();
+  if (wake_fd_ >= 0) close(wake_fd_);
+  wake_fd_ = -1;
+  shared_.rx_wake_fd = -1;
 }
 
 }  // namespace portscan

@@ -34,8 +34,12 @@ class SynLoop {
   bool Start(std::string* code, std::string* message);
   /// New rate, probes per second (0 = unlimited); takes effect within a batch.
   void SetRate(uint32_t rate_pps) { shared_.rate_pps.store(rate_pps); }
-  /// New per-try timeout, ms (the last try waits at least wait_ms).
-  void SetTimeout(uint32_t timeout_ms) { shared_.timeout_us.store(uint64_t{timeout_ms} * 1000); }
+  /// New per-try timeout, ms, and the shortest adaptive wait after a last try (see
+  /// SynTx::Expire); a fixed wait_ms ignores the second.
+  void SetTimeout(uint32_t timeout_ms, uint32_t last_try_ms) {
+    shared_.timeout_us.store(uint64_t{timeout_ms} * 1000);
+    shared_.last_try_timeout_us.store(uint64_t{last_try_ms} * 1000);
+  }
   /// Stops sending; the probes in flight finish their wait, then the scan reports done.
   void Drain() { shared_.draining.store(true); }
   /// Idempotent: stops every thread and joins them. Probes in flight get no result.
@@ -51,6 +55,7 @@ class SynLoop {
   SynShared shared_;
   std::vector<std::unique_ptr<SynTx>> tx_;
   PcapCapture rx_;
+  int wake_fd_ = -1;  // eventfd the receive thread polls besides the capture
   std::thread rx_thread_;
 };
 

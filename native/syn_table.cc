@@ -26,9 +26,9 @@ size_t OutstandingProbes::Home(uint64_t j) const {
   return static_cast<size_t>((h ^ (h >> 29)) & index_mask_);
 }
 
-void OutstandingProbes::Push(uint64_t j, uint64_t i, uint64_t sent_us, uint8_t attempt) {
+void OutstandingProbes::Push(uint64_t j, uint64_t i, uint64_t sent_us, uint8_t attempt, uint8_t family) {
   const uint64_t pos = tail_++;
-  ring_[pos & ring_mask_] = Entry{j, i, sent_us, attempt, 0};
+  ring_[pos & ring_mask_] = Entry{j, i, sent_us, attempt, 0, family};
   size_t slot = Home(j);
   while (keys_[slot] != 0 && keys_[slot] != j + 1) slot = (slot + 1) & index_mask_;
   keys_[slot] = j + 1;

@@ -20,6 +20,7 @@ class OutstandingProbes {
     uint64_t sent_us;  // monotonic send time
     uint8_t attempt;   // 0 for the first try
     uint8_t answered;  // a reply was counted
+    uint8_t family;    // kFamilyV4 or kFamilyV6 (each has its own send path, see SynTx's sentinels)
   };
 
   /// Room for `capacity` probes in flight (rounded up to a power of two).
@@ -28,9 +29,12 @@ class OutstandingProbes {
   bool Full() const { return tail_ - head_ >= ring_.size(); }
   bool Empty() const { return tail_ == head_; }
   uint64_t Size() const { return tail_ - head_; }
+  /// Push order: the oldest probe's number, and the number the next Push gets.
+  uint64_t HeadNumber() const { return head_; }
+  uint64_t TailNumber() const { return tail_; }
 
   /// Records a probe just sent. Must not be Full().
-  void Push(uint64_t j, uint64_t i, uint64_t sent_us, uint8_t attempt);
+  void Push(uint64_t j, uint64_t i, uint64_t sent_us, uint8_t attempt, uint8_t family);
   /// The lowest position among the probes in flight, or `none` when there are none. O(size).
   uint64_t LowestPosition(uint64_t none) const;
   /// The oldest probe in flight. Must not be Empty().

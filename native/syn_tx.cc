@@ -3,6 +3,7 @@
 #include "syn_tx.h"
 
 #include <pthread.h>
+#include <sys/eventfd.h>
 #include <time.h>
 
 #include <algorithm>
@@ -18,16 +19,23 @@ void SleepUs(uint64_t us) {
 
 // Room for every probe that can be in flight at the rate over the longest wait, plus slack;
 // when it is full the thread waits (back-pressure), so this bounds memory, not correctness.
+// A probe is in a table at most once, so a thread never needs more room than its share of the
+// plan: a small scan does not pay for (allocate and clear) tables sized for a large one.
+uint64_t ThreadShare(const SynLoopOptions& o) {
+  const uint64_t threads = std::max<uint32_t>(1, o.threads);
+  return (o.end_index - o.start_index + threads - 1) / threads + 16;
+}
+
 uint64_t TableCapacity(const SynLoopOptions& o) {
   const uint64_t per_thread_rate = (o.rate_pps == 0 ? 400000 : o.rate_pps) / std::max<uint32_t>(1, o.threads);
   const uint64_t wait_ms = std::max(o.timeout_ms, o.wait_ms);
-  return std::clamp<uint64_t>(per_thread_rate * wait_ms / 1000 * 5 / 4 + 4096, 4096, 1u << 20);
+  return std::min(ThreadShare(o), std::clamp<uint64_t>(per_thread_rate * wait_ms / 1000 * 5 / 4 + 4096, 4096, 1u << 20));
 }
 
 // Last tries wait `wait_ms` (at least the timeout): their own FIFO, sized for that wait.
 uint64_t FinalCapacity(const SynLoopOptions& o) {
   const uint64_t per_thread_rate = (o.rate_pps == 0 ? 400000 : o.rate_pps) / std::max<uint32_t>(1, o.threads);
-  return std::clamp<uint64_t>(per_thread_rate * o.wait_ms / 1000 * 5 / 4 + 4096, 4096, 1u << 20);
+  return std::min(ThreadShare(o), std::clamp<uint64_t>(per_thread_rate * o.wait_ms / 1000 * 5 / 4 + 4096, 4096, 1u << 20));
 }
 
 }  // namespace
@@ -43,11 +51,17 @@ SynShared::SynShared(SynPlan p, const SynLoopOptions& o, Sink s, FailSink f)
       sink(std::move(s)), fail(std::move(f)) {
   rate_pps.store(o.rate_pps);
   timeout_us.store(uint64_t{o.timeout_ms} * 1000);
+  last_try_timeout_us.store(uint64_t{o.timeout_ms} * 1000);
+}
+
+void SynShared::WakeRx() const {
+  if (rx_wake_fd >= 0) eventfd_write(rx_wake_fd, 1);
 }
 
 SynStats SynShared::Stats() const {
   SynStats s;
-  s.sent = sent.load();
+  s.sentinels = sentinels.load();
+  s.sent = sent.load() - s.sentinels;  // Send counts every packet
   s.replies = replies.load();
   s.duplicates = duplicates.load();
   s.late = late.load();
@@ -141,6 +155,10 @@ void SynTx::Drain() {
     replies_.swap(inbox_);
   }
   for (const SynReply& r : replies_) {
+    if (r.try_index == shared_->SentinelTry()) {
+      OnSentinelReply(r);
+      continue;
+    }
     OutstandingProbes::Entry* e = table_.Find(r.j);
     if (e == nullptr) e = final_.Find(r.j);
     if (e == nullptr) {
@@ -152,6 +170,7 @@ void SynTx::Drain() {
       shared_->replies++;
       const int32_t err = r.kind == kIcmp ? (int32_t{r.icmp_type} << 8 | r.icmp_code) : 0;
       const uint64_t rtt = r.arrival_us > e->sent_us ? r.arrival_us - e->sent_us : 0;
+      NoteAnswered(r, e->family);
       Emit(r.j, e->i, r.kind, err, rtt, e->attempt, r.tcp_flags, r.ttl);
     }
   }
@@ -174,8 +193,16 @@ void SynTx::Expire(uint64_t now) {
     }
     retries_.push_back(Retry{e.j, e.i, static_cast<uint8_t>(e.attempt + 1)});
   }
-  while (!final_.Empty() && final_.Front().sent_us + wait_us <= now) {
+  // A last try is over after the wait; with an adaptive wait, already once it has had its
+  // shortest wait (the timeout, or more after long round trips: see lib/rtt.ts) and a sentinel
+  // sent after it has come back.
+  const bool adaptive = shared_->opts.adaptive_wait;
+  const uint64_t last_try_us = std::max(timeout_us, shared_->last_try_timeout_us.load(std::memory_order_relaxed));
+  while (!final_.Empty()) {
     const OutstandingProbes::Entry e = final_.Front();
+    const bool vouched = adaptive && e.sent_us + last_try_us <= now &&
+                         final_.HeadNumber() < sentinel_[e.family == kFamilyV6 ? 1 : 0].drained;
+    if (e.sent_us + wait_us > now && !vouched) break;
     final_.Pop();
     if (e.answered) continue;
     if (draining) {
@@ -190,17 +217,29 @@ void SynTx::Expire(uint64_t now) {
 }
 
 void SynTx::Add(uint64_t j, uint64_t i, uint8_t attempt, uint64_t now) {
-  uint8_t addr[16] = {};
-  uint8_t family = 0;
-  uint16_t port = 0;
-  shared_->plan.At(j, addr, &family, &port);
-  const SynLoopOptions& o = shared_->opts;
-  const bool v6 = family == kFamilyV6;
   // Each try comes from its own source port, so it is a new connection to the target: a repeat
   // of the same 4-tuple and seq is a "retransmitted SYN", which Linux answers at most once per
   // 500 ms (tcp_invalid_ratelimit), so a second lost SYN-ACK would go unrepaired.
-  const uint16_t sport = static_cast<uint16_t>(o.src_port_h + attempt);
-  const uint32_t seq = SynCookie(shared_->key, family, v6 ? o.src_v6_n : o.src_v4_n, addr, sport, port);
+  const SynLoopOptions& o = shared_->opts;
+  uint8_t family = 0;
+  Build(j, static_cast<uint16_t>(o.src_port_h + attempt), &family);
+  if (attempt < o.retries) {
+    table_.Push(j, i, now, attempt, family);
+    return;
+  }
+  final_.Push(j, i, now, attempt, family);
+  sentinel_[family == kFamilyV6 ? 1 : 0].need = final_.TailNumber();
+}
+
+// Writes the SYN for plan index j from source port `sport` into its family's batch; sends the
+// batch when it is full.
+void SynTx::Build(uint64_t j, uint16_t sport, uint8_t* family) {
+  uint8_t addr[16] = {};
+  uint16_t port = 0;
+  shared_->plan.At(j, addr, family, &port);
+  const SynLoopOptions& o = shared_->opts;
+  const bool v6 = *family == kFamilyV6;
+  const uint32_t seq = SynCookie(shared_->key, *family, v6 ? o.src_v6_n : o.src_v4_n, addr, sport, port);
   Batch& b = v6 ? b6_ : b4_;
   const ProbeTemplate& t = v6 ? tmpl6_ : tmpl4_;
   PatchProbe(t, b.packets[b.n], addr, port, sport, seq);
@@ -217,8 +256,7 @@ void SynTx::Add(uint64_t j, uint64_t i, uint8_t attempt, uint64_t now) {
     std::memcpy(&s4->sin_addr, addr, 4);
   }
   b.n++;
-  (attempt >= o.retries ? final_ : table_).Push(j, i, now, attempt);
-  if (b.n == kBatch) Send(&b, family);
+  if (b.n == kBatch) Send(&b, *family);
 }
 
 bool SynTx::Send(Batch* b, uint8_t family) {
@@ -241,7 +279,10 @@ void SynTx::Run() {
   last_mark_us_ = 0;  // report the final mark with the last flush
   Flush(SynNowUs(), false);
   // The last thread to finish says the scan is done (after its own and every other flush).
-  if (shared_->running.fetch_sub(1) == 1 && finished) Flush(SynNowUs(), true);
+  if (shared_->running.fetch_sub(1) == 1) {
+    if (finished) Flush(SynNowUs(), true);
+    shared_->WakeRx();  // at once, not at its next poll timeout: closing the engine joins it
+  }
 }
 
 bool SynTx::Loop() {
@@ -283,6 +324,7 @@ bool SynTx::Loop() {
       budget--;
       sent_now++;
     }
+    SendSentinels(now);
     if (!Send(&b4_, kFamilyV4) || !Send(&b6_, kFamilyV6)) return false;
     tokens -= sent_now;
     if (out_.size() >= o.max_batch || now - last_flush_us_ >= o.flush_interval_ms * 1000ull) Flush(now, false);

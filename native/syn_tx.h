@@ -39,7 +39,10 @@ struct SynLoopOptions {
   std::string device;          // capture device ("lo", "s0", "any")
   uint32_t rate_pps = 0;       // 0: as fast as the kernel takes them
   uint32_t timeout_ms = 1000;  // wait after each try but the last
-  uint32_t wait_ms = 1000;     // wait after the last try
+  uint32_t wait_ms = 1000;     // wait after the last try (with adaptive_wait: the longest)
+  // The wait after the last try ends once a sentinel sent after it has come back (and at least
+  // one timeout has passed): see SynTx::SendSentinels.
+  bool adaptive_wait = false;
   uint8_t retries = 0;         // extra tries for a silent probe
   uint32_t threads = 1;        // transmit threads
   uint32_t flush_interval_ms = 20;
@@ -54,6 +57,7 @@ struct SynStats {
   uint64_t late = 0;        // answers to a probe no longer in flight
   uint64_t pcap_drops = 0;  // frames the capture lost
   uint64_t in_flight = 0;
+  uint64_t sentinels = 0;   // sentinel probes sent (not counted in `sent`)
 };
 
 /// A reply that passed the cookie check, for the thread that sent its probe.
@@ -65,6 +69,7 @@ struct SynReply {
   uint8_t ttl;
   uint8_t icmp_type;
   uint8_t icmp_code;
+  uint16_t try_index;  // destination port - source port base: the try, or SentinelTry()
 };
 
 /// What every transmit thread shares with the loop: read-only plan and options, the live
@@ -91,8 +96,13 @@ struct SynShared {
   std::atomic<bool> draining{false};  // send nothing more; let the probes in flight finish
   std::atomic<uint32_t> rate_pps{0};
   std::atomic<uint64_t> timeout_us{0};
+  std::atomic<uint64_t> last_try_timeout_us{0};  // adaptive wait: the least a last try waits
   std::atomic<uint32_t> running{0};  // transmit threads not yet finished
-  std::atomic<uint64_t> sent{0}, replies{0}, duplicates{0}, late{0}, drops{0}, in_flight{0};
+  int rx_wake_fd = -1;                // eventfd: wakes the receive thread when they all have
+  void WakeRx() const;
+  std::atomic<uint64_t> sent{0}, replies{0}, duplicates{0}, late{0}, drops{0}, in_flight{0}, sentinels{0};
+  /// The source port offset of sentinels: one past the last try's.
+  uint32_t SentinelTry() const { return uint32_t{opts.retries} + 1; }
 };
 
 class SynTx {
@@ -120,6 +130,9 @@ class SynTx {
   void Drain();
   void Expire(uint64_t now);
   void Add(uint64_t j, uint64_t i, uint8_t attempt, uint64_t now);
+  void Build(uint64_t j, uint16_t sport, uint8_t* family);
+  void SendSentinels(uint64_t now);
+  void NoteAnswered(const SynReply& r, uint8_t family);
   bool Send(Batch* b, uint8_t family);
   void Emit(uint64_t j, uint64_t i, uint8_t kind, int32_t err, uint64_t rtt_us, uint8_t attempt, uint8_t flags,
             uint8_t ttl);
@@ -154,6 +167,31 @@ class SynTx {
   std::vector<ResultRecord> out_;
   uint64_t last_flush_us_ = 0;
   uint64_t in_flight_reported_ = 0;
+
+  // Sentinels, per family (0 IPv4, 1 IPv6: each has its own socket and path). A sentinel is one
+  // more SYN to a (host, port) of this thread that has already answered, from the sentinel
+  // source port, sent after the last tries it vouches for (final_ numbers below `covers`): on
+  // the same path its answer comes after theirs, so once it is back, every reply to them that
+  // was going to come has been seen.
+  struct Sentinel {
+    uint64_t j;
+    uint64_t covers;
+    uint64_t sent_us;
+  };
+  struct SentinelState {
+    uint64_t refused[8] = {};    // plan indices that answered with RST lately (preferred targets)
+    uint32_t refused_count = 0;
+    uint64_t open_j = 0;         // one that answered SYN-ACK (the fallback target)
+    bool have_open = false;
+    uint64_t need = 0;           // final_ numbers below this are last tries of this family
+    uint64_t drained = 0;        // final_ numbers below this are vouched for
+    Sentinel out[4] = {};        // in flight (distinct targets), oldest first
+    uint32_t out_count = 0;
+    uint64_t last_sent_us = 0;
+  };
+  bool PickSentinelTarget(const SentinelState& s, uint64_t* j) const;
+  void OnSentinelReply(const SynReply& r);
+  SentinelState sentinel_[2];
 };
 
 /// Monotonic microseconds.

@@ -67,12 +67,25 @@ export class ResultBatch {
   ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
-  /** The address as text; IPv4 without any bigint work, since this runs once per result. */
+  /**
+   * The address as text; IPv4 without any bigint work, since this runs once per result. The last
+   * IPv4 text is kept: a scan of many ports on few hosts asks for the same one again and again.
+   */
   ip(i: number): string {
     const o = i * RECORD_SIZE;
-    if (this.bytes[o + 18] === 4) return `${this.bytes[o]}.${this.bytes[o + 1]}.${this.bytes[o + 2]}.${this.bytes[o + 3]}`;
+    const b = this.bytes;
+    if (b[o + 18] === 4) {
+      const key = ((b[o] as number) << 24 | (b[o + 1] as number) << 16 | (b[o + 2] as number) << 8 | (b[o + 3] as number)) >>> 0;
+      if (key !== this.lastV4Key) {
+        this.lastV4Key = key;
+        this.lastV4Text = `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+      }
+      return this.lastV4Text;
+    }
     return formatAddress(this.address(i));
   }
+  private lastV4Key = -1;
+  private lastV4Text = '';
   address(i: number): bigint {
     return readAddressBytes(this.view, i * RECORD_SIZE, this.family(i));
   }

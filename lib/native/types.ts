@@ -54,8 +54,10 @@ export interface SynEngineOptions {
   /** Probes per second; 0 = unlimited. */
   ratePps: number;
   timeoutMs: number;
-  /** Wait after the last try, ms (at least timeoutMs is waited). */
+  /** Wait after the last try, ms (at least timeoutMs is waited); with adaptiveWait, the longest. */
   waitMs: number;
+  /** End the wait after the last try once a sentinel probe sent after it has come back. */
+  adaptiveWait?: boolean;
   retries: number;
   flushIntervalMs: number;
   maxBatch: number;
@@ -81,7 +83,8 @@ export type SynBatchCallback = (
 
 export interface NativeSynEngine {
   setRate(ratePps: number): void;
-  setTimeout(timeoutMs: number): void;
+  /** The per-try timeout; and the shortest adaptive wait after a last try (default: the timeout). */
+  setTimeout(timeoutMs: number, lastTryTimeoutMs?: number): void;
   /**
    * Stops sending (no new probes, no retries); the probes in flight still get their wait, then
    * the last batch arrives with done = true. Probes that would have needed another try get no

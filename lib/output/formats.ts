@@ -24,6 +24,15 @@ export function resultRecord(r: PortResult): Record<string, string | number> {
   return { ip: r.ip, port: r.port, state: r.state, reason: r.reason, rtt_ms: r.rttMs, service: r.service, tries: r.tries };
 }
 
+/**
+ * resultRecord(r) as one JSON line, written out by hand: a --full scan writes one per port, and
+ * this is several times cheaper than building the object and calling JSON.stringify. Only the
+ * service name comes from outside this program, so only it goes through the JSON encoder.
+ */
+export function ndjsonLine(r: PortResult): string {
+  return `{"ip":"${r.ip}","port":${r.port},"state":"${r.state}","reason":"${r.reason}","rtt_ms":${r.rttMs},"service":${JSON.stringify(r.service)},"tries":${r.tries}}\n`;
+}
+
 /** One line for a host flagged as a tarpit: its open ports past the limit were not listed. */
 export function tarpitRecord(t: TarpitReport): Record<string, string | number | boolean> {
   return { ip: t.ip, tarpit: true, open_ports: t.open, answered_ports: t.answered };
@@ -39,7 +48,7 @@ export function createFormatter(name: FormatName, out: Writer, full: boolean): F
     case 'ndjson':
       return {
         begin() {},
-        result: (r) => out.write(`${JSON.stringify(resultRecord(r))}\n`),
+        result: (r) => out.write(ndjsonLine(r)),
         end: (summary) => {
           for (const t of summary.tarpits ?? []) out.write(`${JSON.stringify(tarpitRecord(t))}\n`);
         },

@@ -25,15 +25,18 @@ export class Writer {
     return w;
   }
 
-  /** Where the next write lands in the file (buffered bytes included). */
+  /**
+   * Where the next write lands in the file. Flushes first, so the bytes are counted once per
+   * flush rather than once per result (asked once per batch, and only by checkpoints).
+   */
   get position(): number {
+    this.flush();
     return this.offset;
   }
 
   write(s: string): void {
     this.chunks.push(s);
     this.size += s.length;
-    if (this.owned) this.offset += Buffer.byteLength(s);
     if (this.size >= 1 << 16) this.flush();
   }
 
@@ -42,6 +45,7 @@ export class Writer {
     const buf = Buffer.from(this.chunks.join(''), 'utf8');
     this.chunks = [];
     this.size = 0;
+    if (this.owned) this.offset += buf.length;
     let off = 0;
     while (off < buf.length) {
       try {

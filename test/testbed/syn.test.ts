@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CLI, describeTestbed, down, isUp, runScan, TESTBED, up, verify } from '../helpers/testbed';
+import { CLI, describeTestbed, down, isUp, model, runScan, TESTBED, up, verify } from '../helpers/testbed';
 
 const dir = mkdtempSync(join(tmpdir(), 'portscan-syn-'));
 const PORTS = '22,80,443,8080,31337';
@@ -53,17 +53,53 @@ describeTestbed('syn mode on the testbed', () => {
     expect(status).toBe(0);
   });
 
+  describe('the wait after the last try', () => {
+    // 100 ports below the silent range and 100 in it, on one host: the silent ones are declared
+    // after their last try's wait, and a silent result's rtt_ms is how long that wait lasted.
+    const silentWaits = (args: string[], name: string): { waits: number[]; stderr: string } => {
+      const [first] = model().silent;
+      const ports = `${first - 100}-${first + 99}`;
+      const out = join(dir, `${name}.ndjson`);
+      const r = runScan(['-v', '--mode', 'syn', ...args, '-p', ports, '--full', '-f', 'ndjson', '-o', out, '198.18.0.1']);
+      expect(r.status).toBe(0);
+      const { verdict } = verify('198.18.0.1', ports, out, { strictClosed: true });
+      expect(verdict).toMatchObject({ missed_open: 0, false_open: 0, wrong_state: 0 });
+      const waits = readFileSync(out, 'utf8').trim().split('\n')
+        .map((l) => JSON.parse(l) as { state: string; reason: string; rtt_ms: number })
+        .filter((o) => o.reason === 'no-response').map((o) => o.rtt_ms);
+      expect(waits).toHaveLength(100);
+      return { waits: waits.sort((a, b) => a - b), stderr: r.stderr };
+    };
+
+    test('by default ends when a sentinel probe has come back, before the 250 ms bound', () => {
+      const { waits, stderr } = silentWaits([], 'wait-adaptive');
+      const sentinels = Number(/(\d+) sentinels/.exec(stderr)?.[1]);
+      expect(sentinels).toBeGreaterThan(0);
+      expect(waits[50]).toBeLessThan(250); // the median; on an idle link it is about one timeout
+    });
+
+    test('a given --wait is waited in full', () => {
+      const { waits, stderr } = silentWaits(['--wait', '250'], 'wait-fixed');
+      expect(stderr).toMatch(/ 0 sentinels/);
+      expect(waits[0]).toBeGreaterThanOrEqual(250);
+    });
+  });
+
   describe('through a link that drops 5% of packets each way (no netem here: loss only, no delay)', () => {
     const prefix = 'ptbloss5';
     beforeAll(() => up(prefix, ['--loss', '5%']));
     afterAll(() => down(prefix));
 
+    // A try fails when its SYN or the answer is dropped: 1 - 0.95^2 = 9.75%. With 5 retries an
+    // open port is missed when all 6 tries fail, 0.0975^6 = 8.6e-7: about 0.13 misses expected in
+    // the /16's 147,713 open ports, so such a test fails one run in eight by chance alone (it
+    // did). With 8 retries: 0.0975^9 x 147,713 = 1.2e-4 misses expected.
     test.each([
       ['syn', '198.18.0.0/16'],
       ['connect', '198.18.0.0/18'],
-    ])('%s mode with --retries 5 finds every open port of %s', (mode, hosts) => {
+    ])('%s mode with --retries 8 finds every open port of %s', (mode, hosts) => {
       const out = join(dir, `loss5-${mode}.ndjson`);
-      const r = runScan(['-q', '--mode', mode, '--retries', '5', '-p', PORTS, '-f', 'ndjson', '-o', out, hosts], prefix);
+      const r = runScan(['-q', '--mode', mode, '--retries', '8', '-p', PORTS, '-f', 'ndjson', '-o', out, hosts], prefix);
       expect(r.status).toBe(0);
       const { status, verdict } = verify(hosts, PORTS, out, { prefix });
       expect(verdict).toMatchObject({ missed_open: 0, false_open: 0, recall: 1 });
@@ -106,6 +142,8 @@ describeTestbed('syn mode on the testbed', () => {
     beforeAll(() => up(prefix, ['--loss', '1%']));
     afterAll(() => down(prefix));
 
+    // The issue's acceptance, as it stands. By chance alone (a try fails 1 - 0.99^2 = 1.99% of the
+    // time; all 4 fail 1.6e-7 of the time, for 147,713 open ports) about one run in 40 misses one.
     test('198.18.0.0/16 x 5 ports with --retries 3: exact', () => {
       const out = join(dir, 'loss.ndjson');
       const r = runScan(['-q', '--mode', 'syn', '--retries', '3', '-p', PORTS, '-f', 'ndjson', '-o', out, '198.18.0.0/16'], prefix);

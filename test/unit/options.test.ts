@@ -161,8 +161,13 @@ describe('mode selection', () => {
   it('connect stays connect even when syn could run', () => {
     expect(resolveOptions({ mode: 'connect' }, 20000, null).mode).toBe('connect');
   });
-  it('a source port must leave room for one port per try', () => {
+  it('a source port must leave room for one port per try, and one for the sentinels', () => {
     expect(() => resolveOptions({ mode: 'syn', sourcePort: 65535, retries: 2 }, 20000, null)).toThrow(/leaves no room for 2 retries/);
-    expect(resolveOptions({ mode: 'syn', sourcePort: 65533, retries: 2 }, 20000, null).sourcePort).toBe(65533);
+    expect(() => resolveOptions({ mode: 'syn', sourcePort: 65533, retries: 2 }, 20000, null)).toThrow(/use at most 65532/);
+    expect(resolveOptions({ mode: 'syn', sourcePort: 65532, retries: 2 }, 20000, null).sourcePort).toBe(65532);
+  });
+  it('the wait after the last try is adaptive unless given', () => {
+    expect(resolveOptions({ mode: 'syn' }, 20000, null)).toMatchObject({ waitMs: 250, waitAdaptive: true });
+    expect(resolveOptions({ mode: 'syn', waitMs: 40 }, 20000, null)).toMatchObject({ waitMs: 40, waitAdaptive: false });
   });
 });

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// syn_tx_sentinel.cc: the adaptive wait after the last try (SynTx's sentinels, see syn_tx.h).
+//
+// A fixed wait after the last try must cover the worst delay a reply can meet: on a busy
+// machine the target's answers (and our capture of them) can run ~100 ms behind, so a fixed
+// wait is long, and it is paid at the end of every scan. A sentinel measures instead: one more
+// SYN, sent after the last tries it vouches for, to a (host, port) of this scan that has already
+// answered (a closed one when there is one: it leaves no half-open connection behind), from a
+// source port of its own (so its answer is told apart from the probes' and never counted as a
+// result). Packets of one thread and family leave through one socket in order, and the answers
+// come back the same way, so when the sentinel's answer has been seen, the answers to the
+// probes sent before it that were going to come have been seen too. A last try is then over
+// after one timeout (the round-trip estimate) instead of the full wait; the wait stays the
+// upper bound, for when no sentinel comes back (a lost one is replaced after a timeout, to
+// another target, so a late answer is never credited to the wrong sentinel). No Node-API.
+#include <algorithm>
+
+#include "syn_tx.h"
+
+namespace portscan {
+namespace {
+constexpr uint64_t kSentinelGapUs = 2000;  // at most one new sentinel per family per 2 ms
+}  // namespace
+
+void SynTx::NoteAnswered(const SynReply& r, uint8_t family) {
+  SentinelState& s = sentinel_[family == kFamilyV6 ? 1 : 0];
+  if (r.kind == kRefused) {
+    s.refused[s.refused_count % 8] = r.j;
+    s.refused_count++;
+  } else if (r.kind == kConnected) {
+    s.open_j = r.j;
+    s.have_open = true;
+  }
+}
+
+// The most recent answered target that no sentinel in flight uses: closed ones first.
+bool SynTx::PickSentinelTarget(const SentinelState& s, uint64_t* j) const {
+  const auto in_flight = [&s](uint64_t candidate) {
+    for (uint32_t k = 0; k < s.out_count; ++k) {
+      if (s.out[k].j == candidate) return true;
+    }
+    return false;
+  };
+  const uint32_t n = std::min<uint32_t>(s.refused_count, 8);
+  for (uint32_t k = 0; k < n; ++k) {
+    const uint64_t candidate = s.refused[(s.refused_count - 1 - k) % 8];
+    if (!in_flight(candidate)) {
+      *j = candidate;
+      return true;
+    }
+  }
+  if (s.have_open && !in_flight(s.open_j)) {
+    *j = s.open_j;
+    return true;
+  }
+  return false;
+}
+
+// Called once per loop, after the loop's probes are batched and before the batches are sent,
+// so a sentinel leaves after every last try it covers.
+void SynTx::SendSentinels(uint64_t now) {
+  if (!shared_->opts.adaptive_wait) return;
+  const uint64_t timeout_us = shared_->timeout_us.load(std::memory_order_relaxed);
+  const uint16_t sport = static_cast<uint16_t>(shared_->opts.src_port_h + shared_->SentinelTry());
+  for (SentinelState& s : sentinel_) {
+    if (s.need <= s.drained) continue;  // nothing waits for one
+    // One in flight and not yet overdue: wait for it. Overdue ones stay listed (their answer
+    // still counts) until four newer ones push them out.
+    if (s.out_count > 0 && s.out[s.out_count - 1].sent_us + timeout_us > now) continue;
+    if (now - s.last_sent_us < kSentinelGapUs) continue;
+    uint64_t j = 0;
+    if (!PickSentinelTarget(s, &j)) continue;  // nothing has answered: the full wait applies
+    if (s.out_count == 4) {
+      std::copy(s.out + 1, s.out + 4, s.out);
+      s.out_count--;
+    }
+    s.out[s.out_count++] = Sentinel{j, final_.TailNumber(), now};
+    s.last_sent_us = now;
+    uint8_t family = 0;
+    Build(j, sport, &family);
+    shared_->sentinels++;
+  }
+}
+
+void SynTx::OnSentinelReply(const SynReply& r) {
+  for (SentinelState& s : sentinel_) {
+    for (uint32_t k = 0; k < s.out_count; ++k) {
+      if (s.out[k].j != r.j) continue;
+      s.drained = std::max(s.drained, s.out[k].covers);
+      // It and every older one are answered or superseded.
+      std::copy(s.out + k + 1, s.out + s.out_count, s.out);
+      s.out_count -= k + 1;
+      return;
+    }
+  }
+}
+
+}  // namespace portscan
