@@ -63,6 +63,8 @@ function parser(argv: string[]) {
     .option('source-port', { type: 'string', describe: 'syn: source port of the probes (default: random 40000-59999)' })
     .option('source-ip', { type: 'string', describe: 'syn: source address (default: from the routing table)' })
     .option('interface', { alias: 'e', type: 'string', describe: "syn: capture interface (default: from the route; 'lo' for loopback)" })
+    .option('send', { type: 'string', describe: 'syn: how probes leave: link (Ethernet frames to the gateway\'s MAC, from the neighbour table), ip (raw IP socket, the kernel routes each), auto: link when the gateway\'s MAC is known (default auto)' })
+    .option('router-mac', { type: 'string', describe: 'syn: send the frames to this MAC (e.g. 02:00:00:00:00:01) instead of the gateway\'s from the neighbour table' })
     .option('seed', { type: 'string', describe: 'syn: permutation key, to repeat a scan order (default: random)' })
     .option('start-ip', { type: 'string', describe: "first address of a range (the seed's Starting IP)" })
     .option('end-ip', { type: 'string', describe: "last address of a range (the seed's Ending IP)" })
@@ -116,6 +118,8 @@ function toOptions(a: Record<string, unknown>): ScanOptions {
   set('sourcePort', wholeNumber('source-port', last(a['source-port'])));
   set('sourceIp', last(a['source-ip']));
   set('device', last(a.interface));
+  set('sendPath', last(a.send) as ScanOptions['sendPath']);
+  set('routerMac', last(a['router-mac']));
   const seed = last(a.seed);
   if (seed !== undefined) {
     if (!/^\d+$/.test(seed)) throw new UsageError(`option '--seed' expects a whole number, got '${seed}'`);
@@ -229,6 +233,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (e && (args.verbose || e.pcapDrops > 0)) {
       say(quiet && !args.verbose, `syn engine: ${e.sent} probes sent, ${e.replies} replies, ${e.duplicates} duplicates, ${e.late} late, ${e.pcapDrops} capture drops, ${e.sentinels} sentinels`);
+      if (args.verbose) for (const p of e.sendPaths) say(false, `syn send path: ${p}`);
     }
     return summary.aborted ? EXIT.interrupted : EXIT.ok;
   } catch (err) {

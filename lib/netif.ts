@@ -2,12 +2,15 @@
 // netif.ts: where Stealth mode's packets leave from: for each address family in the plan, the
 // source address the routing table picks and the interface to capture replies on. The route is
 // asked with a connected UDP socket (connect() on UDP sends nothing: it only looks the route up).
-// Targets that are this machine's own addresses, or loopback, are reached through 'lo'.
+// Targets that are this machine's own addresses, or loopback, are reached through 'lo'. And how
+// probes leave (chooseSendPath): as Ethernet frames to the gateway's MAC, which the kernel's
+// neighbour table knows (read over netlink by the addon), or through a raw IP socket.
 import { createSocket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 
 import { ScanError } from './errors';
-import { familyOf, formatAddress, isLoopback, parseAddress, type Family } from './ip';
+import { familyOf, formatAddress, isLoopback, parseAddress, readAddressBytes, type Family } from './ip';
+import type { NextHopInfo } from './native/types';
 
 export interface Route {
   family: Family;
@@ -15,6 +18,55 @@ export interface Route {
   source: string;
   /** Interface to capture on. */
   device: string;
+}
+
+/** Ethernet frames out of one interface, to one MAC. */
+export interface LinkPath {
+  ifindex: number;
+  srcMac: Uint8Array;
+  dstMac: Uint8Array;
+}
+
+const ARPHRD_ETHER = 1;
+
+export function formatMac(mac: Uint8Array): string {
+  return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+function formatGateway(bytes: Uint8Array): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return formatAddress(bytes.length === 4 ? readAddressBytes(view, 0, 4) : readAddressBytes(view, 0, 6));
+}
+
+/**
+ * How one family's probes leave, and why (for -v): the link path when the route to the targets
+ * goes out of an Ethernet interface through a gateway whose MAC is known (or given), else a raw
+ * IP socket. `want` 'link' that cannot be met throws, saying why; 'ip' never uses the link path.
+ * A plan's targets of one family are assumed to share the sample's route, as its source address does.
+ */
+export function chooseSendPath(
+  hop: NextHopInfo | null,
+  route: Route,
+  want: 'auto' | 'link' | 'ip',
+  routerMac?: Uint8Array,
+): { link?: LinkPath; why: string } {
+  const ip = (why: string): { why: string } => {
+    if (want === 'link') throw new ScanError(`--send link is not possible for ${route.family === 4 ? 'IPv4' : 'IPv6'}: ${why}`, 'ENOLINK', 'use --send ip (or auto)');
+    return { why: `raw IP socket (${why})` };
+  };
+  if (want === 'ip') return { why: 'raw IP socket (--send ip)' };
+  if (hop === null) return ip('no route in the routing table');
+  if (hop.device !== route.device) return ip(`the capture interface ${route.device} is not the route's ${hop.device}`);
+  if (hop.linkType !== ARPHRD_ETHER) return ip(`${hop.device} has no Ethernet link layer`);
+  const mac = routerMac ?? hop.gatewayMac;
+  if (!mac) {
+    return ip(hop.gateway ? `the gateway ${formatGateway(hop.gateway)}'s MAC is not in the neighbour table yet` : 'the targets are on-link, each with its own MAC');
+  }
+  const to = routerMac ? '--router-mac' : `gateway ${formatGateway(hop.gateway as Uint8Array)}`;
+  return {
+    link: { ifindex: hop.ifindex, srcMac: hop.deviceMac, dstMac: mac },
+    why: `Ethernet frames on ${hop.device} to ${formatMac(mac)} (${to})`,
+  };
 }
 
 /** The source address the kernel would use to reach `target`. */

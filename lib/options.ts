@@ -8,6 +8,7 @@ import { ScanError, UsageError } from './errors';
 import { parsePortList, STANDARD_PORTS } from './port-list';
 
 export type ScanMode = 'auto' | 'connect' | 'syn';
+export type SendPath = 'auto' | 'link' | 'ip';
 
 /** Options of scan() and of the CLI. */
 export interface ScanOptions {
@@ -49,6 +50,14 @@ export interface ScanOptions {
   sourceIp?: string;
   /** SYN mode: interface to capture on (default: from the route; 'lo' for own addresses). */
   device?: string;
+  /**
+   * SYN mode: how probes leave. 'link': Ethernet frames on an AF_PACKET socket, to the gateway's
+   * MAC from the neighbour table (or routerMac); 'ip': a raw IP socket, the kernel routes each
+   * one; 'auto' (default): link when the route goes through a gateway whose MAC is known.
+   */
+  sendPath?: SendPath;
+  /** SYN mode: the MAC to send frames to (like masscan's --router-mac), "aa:bb:cc:dd:ee:ff". */
+  routerMac?: string;
   /** SYN mode: permutation key, to repeat a scan's order (default: random). */
   seed?: bigint;
   /** Scan only part `index` (1-based) of `count` disjoint parts of the plan (same seed in all). */
@@ -83,6 +92,9 @@ export interface ResolvedOptions {
   sourcePort?: number;
   sourceIp?: string;
   device?: string;
+  sendPath: SendPath;
+  /** routerMac as 6 bytes. */
+  routerMac?: Uint8Array;
   seed?: bigint;
   shard?: { index: number; count: number };
   tarpitLimit: number;
@@ -130,6 +142,19 @@ function wholeNumber(name: string, value: unknown, min: number, max: number): nu
     throw new UsageError(`option '${name}' expects a whole number from ${min} to ${max}, got '${String(value)}'`);
   }
   return value;
+}
+
+function checkSendPath(v: unknown): SendPath {
+  if (v !== 'auto' && v !== 'link' && v !== 'ip') throw new UsageError(`option '--send' expects auto, link or ip, got '${String(v)}'`);
+  return v;
+}
+
+/** "aa:bb:cc:dd:ee:ff" (or with '-') as 6 bytes. */
+export function parseMac(text: string): Uint8Array {
+  if (!/^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/i.test(text)) {
+    throw new UsageError(`option '--router-mac' expects a MAC address like 02:00:00:00:00:01, got '${text}'`);
+  }
+  return Uint8Array.from(text.split(/[:-]/), (h) => parseInt(h, 16));
 }
 
 function checkShard(shard: { index: number; count: number }): { index: number; count: number } {
@@ -181,6 +206,8 @@ export function resolveOptions(o: ScanOptions, fdLimit: number, synBlocker: stri
     ...(o.sourcePort !== undefined ? { sourcePort: wholeNumber('source-port', o.sourcePort, 1, 65535) } : {}),
     ...(o.sourceIp !== undefined ? { sourceIp: o.sourceIp } : {}),
     ...(o.device !== undefined ? { device: o.device } : {}),
+    sendPath: checkSendPath(o.sendPath ?? 'auto'),
+    ...(o.routerMac !== undefined ? { routerMac: parseMac(o.routerMac) } : {}),
     ...(o.seed !== undefined ? { seed: BigInt.asUintN(64, o.seed) } : {}),
     ...(o.shard !== undefined ? { shard: checkShard(o.shard) } : {}),
   };

@@ -23,7 +23,7 @@ export interface ScanSummary {
   /** Hosts that answered on (nearly) every port; their open ports past the limit were not listed. */
   tarpits?: TarpitReport[];
   /** SYN mode: the engine's counters (probes sent, replies, duplicates, late, capture drops). */
-  engine?: { sent: number; replies: number; duplicates: number; late: number; pcapDrops: number; sentinels: number };
+  engine?: { sent: number; replies: number; duplicates: number; late: number; pcapDrops: number; sentinels: number; sendPaths: string[] };
 }
 
 /** Where in the plan a run goes, and how to recognise the plan again (checkpoints, shards). */
@@ -110,7 +110,12 @@ export async function runScan(options: ScanOptions, hooks: RunHooks): Promise<Sc
   };
   if (scanner instanceof SynScanner) {
     const [sent = 0, replies = 0, duplicates = 0, late = 0, pcapDrops = 0, , sentinels = 0] = scanner.stats;
-    summary.engine = { sent, replies, duplicates, late, pcapDrops, sentinels };
+    const paths = scanner.route?.paths;
+    const sendPaths = [
+      ...(paths?.v4 ? [`IPv4: ${paths.v4.why}`] : []),
+      ...(paths?.v6 ? [`IPv6: ${paths.v6.why}`] : []),
+    ];
+    summary.engine = { sent, replies, duplicates, late, pcapDrops, sentinels, sendPaths };
   }
   return summary;
 }

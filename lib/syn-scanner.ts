@@ -11,8 +11,8 @@ import { ScanError, UsageError, withJsStack } from './errors';
 import { familyOf, parseAddress, V4_BASE, V4_LAST, writeAddressBytes } from './ip';
 import { loadBinding } from './native/binding';
 import { Kind, ResultBatch } from './native/records';
-import type { NativeError, NativeSynEngine } from './native/types';
-import { findRoute, type Route } from './netif';
+import type { NativeError, NativeSynEngine, NextHopInfo } from './native/types';
+import { chooseSendPath, findRoute, type LinkPath, type Route } from './netif';
 import type { ResolvedOptions } from './options';
 import type { ScanPlan } from './plan';
 import { LossMonitor } from './loss-monitor';
@@ -44,8 +44,33 @@ export function packIntervals(plan: ScanPlan): Uint8Array {
   return out;
 }
 
+/** How each family's probes leave: see chooseSendPath. */
+export interface SendPaths {
+  v4?: { link?: LinkPath; why: string };
+  v6?: { link?: LinkPath; why: string };
+}
+
+function sendPaths(routes: { v4?: Route; v6?: Route }, samples: { v4?: bigint; v6?: bigint }, opts: ResolvedOptions): SendPaths {
+  const native = loadBinding();
+  const one = (route: Route | undefined, sample: bigint | undefined): { link?: LinkPath; why: string } | undefined => {
+    if (!route || sample === undefined) return undefined;
+    const bytes = new Uint8Array(16);
+    const family = writeAddressBytes(sample, new DataView(bytes.buffer), 0);
+    let hop: NextHopInfo | null = null;
+    try {
+      hop = native.nextHop(family, bytes.subarray(0, family === 4 ? 4 : 16));
+    } catch {
+      hop = null; // no route: the raw IP path says so when it sends
+    }
+    return chooseSendPath(hop, route, opts.sendPath, opts.routerMac);
+  };
+  const v4 = one(routes.v4, samples.v4);
+  const v6 = one(routes.v6, samples.v6);
+  return { ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}) };
+}
+
 /** The routes for each family present in the plan, and one capture device for all of them. */
-async function routesFor(plan: ScanPlan, opts: ResolvedOptions): Promise<{ v4?: Route; v6?: Route; device: string }> {
+async function routesFor(plan: ScanPlan, opts: ResolvedOptions): Promise<{ v4?: Route; v6?: Route; device: string; paths: SendPaths }> {
   const ivs = plan.hosts.intervals();
   const firstV4 = ivs.find((iv) => iv.end >= V4_BASE && iv.start <= V4_LAST);
   const firstV6 = ivs.find((iv) => iv.start < V4_BASE || iv.end > V4_LAST);
@@ -55,7 +80,9 @@ async function routesFor(plan: ScanPlan, opts: ResolvedOptions): Promise<{ v4?: 
   const v6Sample = firstV6 ? (firstV6.start < V4_BASE || firstV6.start > V4_LAST ? firstV6.start : V4_LAST + 1n) : undefined;
   const v6 = v6Sample !== undefined ? await findRoute(v6Sample, overrides) : undefined;
   const devices = new Set([v4?.device, v6?.device].filter((d): d is string => d !== undefined));
-  return { ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}), device: devices.size === 1 ? [...devices][0] as string : 'any' };
+  const v4Sample = firstV4 ? (firstV4.start < V4_BASE ? V4_BASE : firstV4.start) : undefined;
+  const paths = sendPaths({ ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}) }, { ...(v4Sample !== undefined ? { v4: v4Sample } : {}), ...(v6Sample !== undefined ? { v6: v6Sample } : {}) }, opts);
+  return { ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}), device: devices.size === 1 ? [...devices][0] as string : 'any', paths };
 }
 
 function addressBytes(text: string, family: 4 | 6): Uint8Array {
@@ -70,7 +97,7 @@ export class SynScanner {
   readonly counters: ScanCounters = { sent: 0, done: 0, open: 0 };
   /** [sent, replies, duplicates, late, pcapDrops, inFlight, sentinels] from the last batch. */
   stats: number[] = [0, 0, 0, 0, 0, 0, 0];
-  route: { v4?: Route; v6?: Route; device: string } | undefined;
+  route: { v4?: Route; v6?: Route; device: string; paths: SendPaths } | undefined;
   private engine: NativeSynEngine | undefined;
   private readonly rtt: RttEstimator;
   private readonly loss: LossMonitor;
@@ -117,6 +144,8 @@ export class SynScanner {
             ...(this.route?.v4 ? { srcV4: addressBytes(this.route.v4.source, 4) } : {}),
             ...(this.route?.v6 ? { srcV6: addressBytes(this.route.v6.source, 6) } : {}),
             device: this.route?.device ?? 'any',
+            ...(this.route?.paths.v4?.link ? { linkV4: this.route.paths.v4.link } : {}),
+            ...(this.route?.paths.v6?.link ? { linkV6: this.route.paths.v6.link } : {}),
             ratePps: this.opts.ratePps,
             timeoutMs: this.opts.timeoutMs,
             waitMs: this.opts.waitMs,

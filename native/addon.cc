@@ -7,6 +7,7 @@
 #include "engine_connect.h"
 #include "engine_syn.h"
 #include "record.h"
+#include "route_binding.h"
 
 namespace portscan {
 namespace {
@@ -27,6 +28,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("SynEngine", SynEngine::Define(env));
   exports.Set("pcapError", Napi::Function::New(env, PcapError, "pcapError"));
   exports.Set("getFdLimit", Napi::Function::New(env, GetFdLimit, "getFdLimit"));
+  exports.Set("nextHop", Napi::Function::New(env, NextHopJs, "nextHop"));
   return exports;
 }
 

@@ -50,6 +50,28 @@ void CallJs(Napi::Env env, Napi::Function callback, SynDelivery* d) {
   delete d;
 }
 
+bool CopyBytes(const Napi::Object& opts, const char* name, uint8_t* out, size_t len, bool* present);
+
+// Optional { ifindex, srcMac: Uint8Array(6), dstMac: Uint8Array(6) }: send that family's probes
+// as Ethernet frames out of that interface.
+bool GetLinkPath(const Napi::Object& opts, const char* name, LinkPath* out) {
+  Napi::Value v = opts.Get(name);
+  if (v.IsUndefined() || v.IsNull()) return true;
+  bool src = false, dst = false;
+  if (v.IsObject() && v.As<Napi::Object>().Get("ifindex").IsNumber() &&
+      CopyBytes(v.As<Napi::Object>(), "srcMac", out->src_mac, 6, &src) &&
+      CopyBytes(v.As<Napi::Object>(), "dstMac", out->dst_mac, 6, &dst) && src && dst) {
+    out->ifindex = v.As<Napi::Object>().Get("ifindex").As<Napi::Number>().Int32Value();
+    out->use = out->ifindex > 0;
+    if (out->use) return true;
+  }
+  if (!opts.Env().IsExceptionPending()) {
+    Napi::TypeError::New(opts.Env(), std::string("option '") + name + "' must be { ifindex > 0, srcMac, dstMac: Uint8Array(6) }")
+        .ThrowAsJavaScriptException();
+  }
+  return false;
+}
+
 bool CopyBytes(const Napi::Object& opts, const char* name, uint8_t* out, size_t len, bool* present) {
   Napi::Value v = opts.Get(name);
   *present = false;
@@ -136,6 +158,7 @@ SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngin
   o.retries = static_cast<uint8_t>(retries);
   o.device = opts.Get("device").As<Napi::String>().Utf8Value();
   o.adaptive_wait = opts.Get("adaptiveWait").ToBoolean().Value();
+  if (!GetLinkPath(opts, "linkV4", &o.link_v4) || !GetLinkPath(opts, "linkV6", &o.link_v6)) return;
   if ((plan.HasFamily(kFamilyV4) && !o.has_v4) || (plan.HasFamily(kFamilyV6) && !o.has_v6)) {
     Napi::TypeError::New(env, "the plan has a family with no source address (srcV4 / srcV6)").ThrowAsJavaScriptException();
     return;

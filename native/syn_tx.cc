@@ -72,14 +72,17 @@ SynStats SynShared::Stats() const {
 
 SynTx::SynTx(SynShared* shared, uint32_t index)
     : shared_(shared), index_(index), table_(TableCapacity(shared->opts)), final_(FinalCapacity(shared->opts)) {
-  TemplateOptions t4;
-  t4.family = kFamilyV4;
-  std::memcpy(t4.src_addr_n, shared->opts.src_v4_n, 4);
-  BuildProbeTemplate(t4, &tmpl4_);
-  TemplateOptions t6;
-  t6.family = kFamilyV6;
-  std::memcpy(t6.src_addr_n, shared->opts.src_v6_n, 16);
-  BuildProbeTemplate(t6, &tmpl6_);
+  const auto build = [](uint8_t family, const uint8_t* src_n, const LinkPath& link, ProbeTemplate* out) {
+    TemplateOptions t;
+    t.family = family;
+    std::memcpy(t.src_addr_n, src_n, family == kFamilyV6 ? 16 : 4);
+    t.ethernet = link.use;
+    std::memcpy(t.src_mac, link.src_mac, 6);
+    std::memcpy(t.dst_mac, link.dst_mac, 6);
+    BuildProbeTemplate(t, out);
+  };
+  build(kFamilyV4, shared->opts.src_v4_n, shared->opts.link_v4, &tmpl4_);
+  build(kFamilyV6, shared->opts.src_v6_n, shared->opts.link_v6, &tmpl6_);
 }
 
 SynTx::~SynTx() { Join(); }
@@ -88,8 +91,13 @@ bool SynTx::Open(std::string* code, std::string* message) {
   int err = 0;
   const SynLoopOptions& o = shared_->opts;
   const char* which = nullptr;
-  if (o.has_v4 && !tx4_.Open(kFamilyV4, &err)) which = "socket(AF_INET, SOCK_RAW)";
-  if (which == nullptr && o.has_v6 && !tx6_.Open(kFamilyV6, &err)) which = "socket(AF_INET6, SOCK_RAW)";
+  const auto open = [&err](RawSender* s, uint8_t family, const LinkPath& link) {
+    return link.use ? s->OpenLink(family, link.ifindex, link.dst_mac, &err) : s->Open(family, &err);
+  };
+  if (o.has_v4 && !open(&tx4_, kFamilyV4, o.link_v4)) which = o.link_v4.use ? "socket(AF_PACKET, SOCK_RAW)" : "socket(AF_INET, SOCK_RAW)";
+  if (which == nullptr && o.has_v6 && !open(&tx6_, kFamilyV6, o.link_v6)) {
+    which = o.link_v6.use ? "socket(AF_PACKET, SOCK_RAW)" : "socket(AF_INET6, SOCK_RAW)";
+  }
   if (which == nullptr) return true;
   *code = strerrorname_np(err) ? strerrorname_np(err) : "EIO";
   *message = std::string(which) + ": " + std::strerror(err);
@@ -245,12 +253,15 @@ void SynTx::Build(uint64_t j, uint16_t sport, uint8_t* family) {
   PatchProbe(t, b.packets[b.n], addr, port, sport, seq);
   b.sizes[b.n] = t.size;
   sockaddr_storage& ss = b.dsts[b.n];
-  std::memset(&ss, 0, sizeof(ss));
-  if (v6) {
+  if ((v6 ? tx6_ : tx4_).IsLink()) {
+    // the frame carries its addresses
+  } else if (v6) {
+    std::memset(&ss, 0, sizeof(ss));
     auto* s6 = reinterpret_cast<sockaddr_in6*>(&ss);
     s6->sin6_family = AF_INET6;
     std::memcpy(&s6->sin6_addr, addr, 16);
   } else {
+    std::memset(&ss, 0, sizeof(ss));
     auto* s4 = reinterpret_cast<sockaddr_in*>(&ss);
     s4->sin_family = AF_INET;
     std::memcpy(&s4->sin_addr, addr, 4);

@@ -26,6 +26,15 @@
 
 namespace portscan {
 
+/// Sending at the link layer for one family (see tx_rawsock.h): frames out of `ifindex`, from
+/// our MAC to the gateway's. Unused: the raw IP socket path.
+struct LinkPath {
+  bool use = false;
+  int ifindex = 0;
+  uint8_t src_mac[6] = {};
+  uint8_t dst_mac[6] = {};
+};
+
 struct SynLoopOptions {
   uint64_t start_index = 0;  // first position in the permuted order
   uint64_t end_index = 0;    // one past the last
@@ -36,6 +45,8 @@ struct SynLoopOptions {
   uint8_t src_v4_n[4] = {};
   bool has_v6 = false;
   uint8_t src_v6_n[16] = {};
+  LinkPath link_v4;
+  LinkPath link_v6;
   std::string device;          // capture device ("lo", "s0", "any")
   uint32_t rate_pps = 0;       // 0: as fast as the kernel takes them
   uint32_t timeout_ms = 1000;  // wait after each try but the last

@@ -3,6 +3,8 @@
 // than asked (man 2 sendmmsg: "returns the number of messages sent"); the rest are sent again.
 #include "tx_rawsock.h"
 
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <sched.h>
 #include <unistd.h>
 
@@ -29,6 +31,25 @@ bool RawSender::Open(uint8_t family, int* err) {
   return true;
 }
 
+bool RawSender::OpenLink(uint8_t family, int ifindex, const uint8_t dst_mac[6], int* err) {
+  fd_ = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
+  if (fd_ < 0) {
+    *err = errno;
+    return false;
+  }
+  link_ = true;
+  auto* ll = reinterpret_cast<sockaddr_ll*>(&link_addr_);
+  ll->sll_family = AF_PACKET;
+  ll->sll_protocol = htons(family == kFamilyV6 ? ETH_P_IPV6 : ETH_P_IP);
+  ll->sll_ifindex = ifindex;
+  ll->sll_halen = 6;
+  std::memcpy(ll->sll_addr, dst_mac, 6);
+  addr_len_ = sizeof(sockaddr_ll);
+  const int sndbuf = 4 << 20;
+  setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+  return true;
+}
+
 int RawSender::SendBatch(const uint8_t* packets, size_t stride, const uint16_t* sizes,
                          const sockaddr_storage* dsts, int n, int* err) {
   iovec iov[kMaxBatch];
@@ -40,7 +61,7 @@ int RawSender::SendBatch(const uint8_t* packets, size_t stride, const uint16_t* 
     iov[k].iov_len = sizes[k];
     msgs[k].msg_hdr.msg_iov = &iov[k];
     msgs[k].msg_hdr.msg_iovlen = 1;
-    msgs[k].msg_hdr.msg_name = const_cast<sockaddr_storage*>(&dsts[k]);
+    msgs[k].msg_hdr.msg_name = link_ ? &link_addr_ : const_cast<sockaddr_storage*>(&dsts[k]);
     msgs[k].msg_hdr.msg_namelen = addr_len_;
   }
   int sent = 0;
@@ -56,6 +77,10 @@ int RawSender::SendBatch(const uint8_t* packets, size_t stride, const uint16_t* 
     if ((e == ENOBUFS || e == EAGAIN || e == EINTR) && stalls++ < 1000) {
       sched_yield();  // the qdisc or socket buffer is full: let the kernel drain it
       continue;
+    }
+    if (link_ && (e == ENETDOWN || e == ENXIO || e == ENODEV)) {
+      *err = ENETDOWN;  // one interface for every frame: it is down or gone
+      break;
     }
     if (e == EHOSTUNREACH || e == ENETUNREACH || e == ENETDOWN || e == EINVAL || e == EACCES || e == EPERM) {
       // One undeliverable destination must not stop the batch: skip it (it stays silent).
@@ -74,6 +99,7 @@ int RawSender::SendBatch(const uint8_t* packets, size_t stride, const uint16_t* 
 void RawSender::Close() {
   if (fd_ >= 0) close(fd_);
   fd_ = -1;
+  link_ = false;
 }
 
 }  // namespace portscan

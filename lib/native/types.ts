@@ -2,6 +2,17 @@
 // types.ts: the typed facade of portscan_native.node, the only description of its shape. It must
 // change together with native/addon.cc, native/engine_connect.cc and native/record.h.
 
+/** The next hop as nextHop() reads it from the routing and neighbour tables. */
+export interface NextHopInfo {
+  ifindex: number;
+  device: string;
+  /** ARPHRD_*: 1 is Ethernet. */
+  linkType: number;
+  deviceMac: Uint8Array;
+  gateway: Uint8Array | null;
+  gatewayMac: Uint8Array | null;
+}
+
 /** An error raised by native code: errno name, failing syscall, message. */
 export interface NativeError extends Error {
   code?: string;
@@ -58,6 +69,9 @@ export interface SynEngineOptions {
   waitMs: number;
   /** End the wait after the last try once a sentinel probe sent after it has come back. */
   adaptiveWait?: boolean;
+  /** Send that family's probes as Ethernet frames out of `ifindex` (else a raw IP socket). */
+  linkV4?: { ifindex: number; srcMac: Uint8Array; dstMac: Uint8Array };
+  linkV6?: { ifindex: number; srcMac: Uint8Array; dstMac: Uint8Array };
   retries: number;
   flushIntervalMs: number;
   maxBatch: number;
@@ -108,4 +122,6 @@ export interface NativeBinding {
   pcapError(): string | null;
   /** The process's soft RLIMIT_NOFILE. */
   getFdLimit(): number;
+  /** The route and next hop to an address (netlink); throws with code ENOROUTE when none. */
+  nextHop(family: 4 | 6, address: Uint8Array): NextHopInfo;
 }

@@ -53,6 +53,37 @@ describeTestbed('syn mode on the testbed', () => {
     expect(status).toBe(0);
   });
 
+  describe('how probes leave: Ethernet frames to the gateway, or a raw IP socket', () => {
+    // A range of its own, built fresh: its neighbour table starts empty.
+    const prefix = 'ptbsend';
+    beforeAll(() => up(prefix));
+    afterAll(() => down(prefix));
+    const scan = (args: string[], name: string): string => {
+      const out = join(dir, `${name}.ndjson`);
+      const r = runScan(['-v', '--mode', 'syn', ...args, '-p', PORTS, '-f', 'ndjson', '-o', out, '198.18.0.0/22'], prefix);
+      expect(r.status).toBe(0);
+      const { verdict } = verify('198.18.0.0/22', PORTS, out, { prefix, strictClosed: true });
+      expect(verdict).toMatchObject({ missed_open: 0, false_open: 0, wrong_state: 0, recall: 1 });
+      return r.stderr;
+    };
+
+    test('the first scan finds no gateway MAC yet and uses a raw IP socket; the next sends frames', () => {
+      expect(scan([], 'send-first')).toMatch(/syn send path: IPv4: raw IP socket \(the gateway 198\.19\.0\.2's MAC is not in the neighbour table yet\)/);
+      expect(scan([], 'send-second')).toMatch(/syn send path: IPv4: Ethernet frames on s0 to ([0-9a-f]{2}:){5}[0-9a-f]{2} \(gateway 198\.19\.0\.2\)/);
+    });
+
+    test('--send ip and --send link are both exact', () => {
+      expect(scan(['--send', 'ip'], 'send-ip')).toMatch(/syn send path: IPv4: raw IP socket \(--send ip\)/);
+      expect(scan(['--send', 'link'], 'send-link')).toMatch(/syn send path: IPv4: Ethernet frames on s0/);
+    });
+
+    test('--send link where there is no link layer (loopback) fails, saying why', () => {
+      const r = runScan(['--mode', 'syn', '--send', 'link', '-p', '22', '127.0.0.1'], prefix);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/--send link is not possible for IPv4: lo has no Ethernet link layer/);
+    });
+  });
+
   describe('the wait after the last try', () => {
     // 100 ports below the silent range and 100 in it, on one host: the silent ones are declared
     // after their last try's wait, and a silent result's rtt_ms is how long that wait lasted.

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+// netlink_route.cc: rtnetlink queries for the next hop (see netlink_route.h).
+#include "netlink_route.h"
+
+#include <linux/neighbour.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "record.h"
+
+namespace portscan {
+namespace {
+
+// A netlink socket that closes itself.
+class Netlink {
+ public:
+  Netlink() {
+    fd_ = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (fd_ < 0) return;
+    timeval tv{1, 0};  // the kernel answers at once; never hang a scan's start on it
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  }
+  ~Netlink() {
+    if (fd_ >= 0) close(fd_);
+  }
+  Netlink(const Netlink&) = delete;
+  Netlink& operator=(const Netlink&) = delete;
+  bool Ok() const { return fd_ >= 0; }
+
+  bool Send(const void* req, size_t len) { return send(fd_, req, len, 0) == static_cast<ssize_t>(len); }
+
+  // Calls `fn` for each message of the answer until NLMSG_DONE (a dump) or the first message
+  // (a single answer); false on a receive error or an NLMSG_ERROR with an error code.
+  template <typename Fn>
+  bool Receive(bool dump, Fn fn, int* err) {
+    std::vector<uint8_t> buf(32768);
+    for (;;) {
+      const ssize_t n = recv(fd_, buf.data(), buf.size(), 0);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        *err = errno;
+        return false;
+      }
+      size_t left = static_cast<size_t>(n);
+      for (auto* h = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+        if (h->nlmsg_type == NLMSG_DONE) return true;
+        if (h->nlmsg_type == NLMSG_ERROR) {
+          if (h->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr))) return false;
+          const auto* e = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
+          if (e->error == 0) return true;  // an acknowledgement
+          *err = -e->error;
+          return false;
+        }
+        fn(h);
+        if (!dump) return true;
+      }
+    }
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// Appends an attribute to a request built in `buf` (whose nlmsghdr is at the start).
+void AddAttr(uint8_t* buf, size_t cap, uint16_t type, const void* data, size_t len) {
+  auto* h = reinterpret_cast<nlmsghdr*>(buf);
+  const size_t at = NLMSG_ALIGN(h->nlmsg_len);
+  if (at + RTA_SPACE(len) > cap) return;
+  auto* rta = reinterpret_cast<rtattr*>(buf + at);
+  rta->rta_type = type;
+  rta->rta_len = static_cast<uint16_t>(RTA_LENGTH(len));
+  std::memcpy(RTA_DATA(rta), data, len);
+  h->nlmsg_len = static_cast<uint32_t>(at + RTA_SPACE(len));
+}
+
+// Calls `fn(type, data, len)` for each attribute after a fixed header of `fixed` bytes.
+template <typename Fn>
+void ForEachAttr(const nlmsghdr* h, size_t fixed, Fn fn) {
+  if (h->nlmsg_len < NLMSG_LENGTH(fixed)) return;
+  int left = static_cast<int>(h->nlmsg_len - NLMSG_LENGTH(fixed));
+  for (auto* rta = reinterpret_cast<const rtattr*>(static_cast<const uint8_t*>(NLMSG_DATA(h)) + NLMSG_ALIGN(fixed));
+       RTA_OK(rta, left); rta = RTA_NEXT(rta, left)) {
+    fn(rta->rta_type, static_cast<const uint8_t*>(RTA_DATA(rta)), RTA_PAYLOAD(rta));
+  }
+}
+
+bool RouteTo(Netlink* nl, uint8_t family, const uint8_t* dst_n, NextHop* out, int* err) {
+  const size_t alen = family == kFamilyV6 ? 16 : 4;
+  alignas(nlmsghdr) uint8_t req[256] = {};
+  auto* h = reinterpret_cast<nlmsghdr*>(req);
+  h->nlmsg_len = NLMSG_LENGTH(sizeof(rtmsg));
+  h->nlmsg_type = RTM_GETROUTE;
+  h->nlmsg_flags = NLM_F_REQUEST;
+  auto* rt = static_cast<rtmsg*>(NLMSG_DATA(h));
+  rt->rtm_family = family == kFamilyV6 ? AF_INET6 : AF_INET;
+  rt->rtm_dst_len = static_cast<uint8_t>(alen * 8);
+  AddAttr(req, sizeof(req), RTA_DST, dst_n, alen);
+  if (!nl->Send(req, h->nlmsg_len)) {
+    *err = errno;
+    return false;
+  }
+  bool found = false;
+  const bool ok = nl->Receive(false, [&](const nlmsghdr* m) {
+    if (m->nlmsg_type != RTM_NEWROUTE) return;
+    found = true;
+    ForEachAttr(m, sizeof(rtmsg), [&](uint16_t type, const uint8_t* data, size_t len) {
+      if (type == RTA_OIF && len >= sizeof(int)) std::memcpy(&out->ifindex, data, sizeof(int));
+      if (type == RTA_GATEWAY && len == alen) {
+        std::memcpy(out->gateway_n, data, alen);
+        out->has_gateway = true;
+      }
+    });
+  }, err);
+  return ok && found;
+}
+
+bool NeighbourMac(Netlink* nl, uint8_t family, int ifindex, const uint8_t* addr_n, uint8_t mac[6], int* err) {
+  const size_t alen = family == kFamilyV6 ? 16 : 4;
+  alignas(nlmsghdr) uint8_t req[128] = {};
+  auto* h = reinterpret_cast<nlmsghdr*>(req);
+  h->nlmsg_len = NLMSG_LENGTH(sizeof(ndmsg));
+  h->nlmsg_type = RTM_GETNEIGH;
+  h->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  auto* nd = static_cast<ndmsg*>(NLMSG_DATA(h));
+  nd->ndm_family = family == kFamilyV6 ? AF_INET6 : AF_INET;
+  nd->ndm_ifindex = ifindex;
+  if (!nl->Send(req, h->nlmsg_len)) {
+    *err = errno;
+    return false;
+  }
+  constexpr uint16_t kUsable = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT;
+  bool found = false;
+  const bool ok = nl->Receive(true, [&](const nlmsghdr* m) {
+    if (found || m->nlmsg_type != RTM_NEWNEIGH || m->nlmsg_len < NLMSG_LENGTH(sizeof(ndmsg))) return;
+    const auto* n = static_cast<const ndmsg*>(NLMSG_DATA(m));
+    if (n->ndm_ifindex != ifindex || (n->ndm_state & kUsable) == 0) return;
+    bool match = false;
+    bool have_mac = false;
+    uint8_t lladdr[6] = {};
+    ForEachAttr(m, sizeof(ndmsg), [&](uint16_t type, const uint8_t* data, size_t len) {
+      if (type == NDA_DST && len == alen && std::memcmp(data, addr_n, alen) == 0) match = true;
+      if (type == NDA_LLADDR && len == 6) {
+        std::memcpy(lladdr, data, 6);
+        have_mac = true;
+      }
+    });
+    if (match && have_mac) {
+      std::memcpy(mac, lladdr, 6);
+      found = true;
+    }
+  }, err);
+  return ok && found;
+}
+
+void DescribeInterface(NextHop* out) {
+  char name[IF_NAMESIZE] = {};
+  if (if_indextoname(static_cast<unsigned>(out->ifindex), name) == nullptr) return;
+  out->device = name;
+  const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  ifreq ifr{};
+  std::memcpy(ifr.ifr_name, name, IF_NAMESIZE);  // if_indextoname wrote at most IF_NAMESIZE bytes, NUL included
+  if (ioctl(fd, SIOCGIFHWADDR, &ifr) == 0) {
+    out->link_type = ifr.ifr_hwaddr.sa_family;
+    std::memcpy(out->device_mac, ifr.ifr_hwaddr.sa_data, 6);
+  }
+  close(fd);
+}
+
+}  // namespace
+
+bool LookupNextHop(uint8_t family, const uint8_t* dst_n, NextHop* out, std::string* error) {
+  Netlink nl;
+  if (!nl.Ok()) {
+    *error = std::string("netlink socket: ") + std::strerror(errno);
+    return false;
+  }
+  int err = 0;
+  if (!RouteTo(&nl, family, dst_n, out, &err)) {
+    *error = std::string("no route: ") + (err != 0 ? std::strerror(err) : "no answer");
+    return false;
+  }
+  DescribeInterface(out);
+  if (out->has_gateway && out->ifindex > 0) {
+    out->has_mac = NeighbourMac(&nl, family, out->ifindex, out->gateway_n, out->gateway_mac, &err);
+  }
+  return true;
+}
+
+}  // namespace portscan
