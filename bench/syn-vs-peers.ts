@@ -278,7 +278,7 @@ function finish(run: Run, v: Verified): void {
 
 async function runPortscan(dir: string, rate: number): Promise<Run> {
   const out = join(dir, `portscan-${rate}.ndjson`);
-  const args = ['run', process.execPath, join(repoRoot(), 'bin', 'portscan.js'), '-q', '--mode', 'syn', '--rate', String(rate), '-p', PORT_SPEC, '-f', 'ndjson', '-o', out, NET];
+  const args = ['run', process.execPath, join(repoRoot(), 'bin', 'portscan.js'), '-v', '--mode', 'syn', '--rate', String(rate), '-p', PORT_SPEC, '-f', 'ndjson', '-o', out, NET];
   const run = emptyRun('portscan', rate, shown(args).replace(out, 'OUT'));
   run.skipped = overBudget(15_000);
   if (run.skipped) return run;
@@ -288,6 +288,13 @@ async function runPortscan(dir: string, rate: number): Promise<Run> {
   if (p.timedOut || p.code !== 0 || !existsSync(out)) {
     run.error = p.timedOut ? 'timed out' : `exit ${p.code ?? p.signal}: ${p.stderr.trim().split('\n').slice(-3).join(' | ')}`;
     if (!existsSync(out)) return run;
+  }
+  // -v's send phase: the first tries of every probe, from the first to the last (retries sent in
+  // that time go out too; the wait at the end does not count), as masscan's printed rate does.
+  const phase = /the first tries of (\d+) probes went out in ([\d.]+) s/.exec(p.stderr);
+  if (phase && Number(phase[2]) > 0) {
+    run.sendSeconds = Number(phase[2]);
+    run.ownPps = Number(phase[1]) / Number(phase[2]);
   }
   const text = readFileSync(out, 'utf8');
   run.details.records = text.split('\n').filter((l) => l.trim() !== '').length;
@@ -658,6 +665,7 @@ async function main(): Promise<number> {
     rs.filter((r) => r[key] !== null && r.verify !== null).sort((a, b) => (b[key] as number) - (a[key] as number))[0] ?? null;
   const oursPerfect = runs.filter((r) => r.tool === 'portscan' && r.ok && r.verify?.recall === 1 && r.verify.false_open === 0);
   const ourBest = best(oursPerfect, 'probesPerWall');
+  const ourBestOwn = best(oursPerfect, 'ownPps');
   const rateName = (r: Run): string => (r.rate === 0 ? 'unlimited' : formatRate(r.rate));
   const summary: Record<string, unknown> = {};
   console.log('');
@@ -667,12 +675,15 @@ async function main(): Promise<number> {
     const bestOwn = best(theirs, 'ownPps');
     const ratio = ourBest && bestWall ? (ourBest.probesPerWall as number) / (bestWall.probesPerWall as number) : null;
     const ratioOwn = ourBest && bestOwn ? (ourBest.probesPerWall as number) / (bestOwn.ownPps as number) : null;
+    const ratioOwnToOwn = ourBestOwn && bestOwn ? (ourBestOwn.ownPps as number) / (bestOwn.ownPps as number) : null;
     summary[peer] = {
       portscanBest: ourBest ? { rate: ourBest.rate, probesPerWall: ourBest.probesPerWall, wallSeconds: ourBest.seconds } : null,
       peerBestByWall: bestWall ? { rate: bestWall.rate, probesPerWall: bestWall.probesPerWall, recall: bestWall.verify?.recall ?? null, wallSeconds: bestWall.seconds } : null,
       peerBestOwnPps: bestOwn ? { rate: bestOwn.rate, ownPps: bestOwn.ownPps, recall: bestOwn.verify?.recall ?? null } : null,
       ratioWall: ratio,
       ratioPortscanWallToPeerOwnPps: ratioOwn,
+      portscanBestOwnPps: ourBestOwn ? { rate: ourBestOwn.rate, ownPps: ourBestOwn.ownPps } : null,
+      ratioOwnPps: ratioOwnToOwn,
     };
     if (!ourBest) {
       console.log(`  portscan vs ${peer}: - (no portscan run reached recall 1.0)`);
@@ -688,6 +699,9 @@ async function main(): Promise<number> {
         `ratio ${fmt(ratio)}x` +
         (bestOwn && ratioOwn !== null
           ? `; against ${peer}'s own send rate (${formatRate(bestOwn.ownPps as number)} pps at rate ${rateName(bestOwn)}, recall ${bestOwn.verify?.recall.toFixed(4)}): ${fmt(ratioOwn)}x`
+          : '') +
+        (ourBestOwn && bestOwn && ratioOwnToOwn !== null
+          ? `; send rate against send rate (portscan ${formatRate(ourBestOwn.ownPps as number)} pps at rate ${rateName(ourBestOwn)}): ${fmt(ratioOwnToOwn)}x`
           : ''),
     );
   }
@@ -732,8 +746,8 @@ async function main(): Promise<number> {
     zmapGatewayMac: gw ?? null,
     notes: [
       'probesPerWall = probes / wall seconds (process start to exit, including testbed run and each tool\'s wait for late replies)',
-      'ownPps = the send rate the tool printed: masscan the mean of its status-line rates before 100%, zmap total sent / sum of per-port send times from its "done (R p/s avg)"; portscan prints none',
-      'sendSeconds: masscan, spawn to the first status line at 100% (includes its start-up); zmap, the sum over its 5 runs of sent / its own average send rate; portscan, not known (it prints nothing with -q)',
+      'ownPps = the send rate the tool printed: masscan the mean of its status-line rates before 100%, zmap total sent / sum of per-port send times from its "done (R p/s avg)", portscan first tries / its -v send phase',
+      'sendSeconds: masscan, spawn to the first status line at 100% (includes its start-up); zmap, the sum over its 5 runs of sent / its own average send rate; portscan, its -v send phase (first probe to the last first try)',
       'portscan re-probes silent ports (--retries 2 by default), so it sends more packets than the workload counts; masscan and zmap send each probe once',
       'zmap 2.x scans one port per run: its wall is the sum of 5 runs, each with its own start and -c 2 cooldown',
       'masscan 1.3.2 hangs in a blocking pcap read after its --wait; it is woken with one TCP connect to 198.18.0.1:22 inside the testbed (details.endedBy)',

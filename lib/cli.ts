@@ -234,6 +234,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e && (args.verbose || e.pcapDrops > 0)) {
       say(quiet && !args.verbose, `syn engine: ${e.sent} probes sent, ${e.replies} replies, ${e.duplicates} duplicates, ${e.late} late, ${e.pcapDrops} capture drops, ${e.sentinels} sentinels`);
       if (args.verbose) for (const p of e.sendPaths) say(false, `syn send path: ${p}`);
+      if (args.verbose && e.sendPhaseMs > 0 && !summary.aborted) {
+        const firsts = summary.counters.done;
+        say(false, `syn send phase: the first tries of ${firsts} probes went out in ${(e.sendPhaseMs / 1000).toFixed(3)} s (${Math.round(firsts / (e.sendPhaseMs / 1000))} probes/s), retries and the last wait not included`);
+      }
     }
     return summary.aborted ? EXIT.interrupted : EXIT.ok;
   } catch (err) {

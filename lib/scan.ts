@@ -23,7 +23,10 @@ export interface ScanSummary {
   /** Hosts that answered on (nearly) every port; their open ports past the limit were not listed. */
   tarpits?: TarpitReport[];
   /** SYN mode: the engine's counters (probes sent, replies, duplicates, late, capture drops). */
-  engine?: { sent: number; replies: number; duplicates: number; late: number; pcapDrops: number; sentinels: number; sendPaths: string[] };
+  engine?: { sent: number; replies: number; duplicates: number; late: number; pcapDrops: number; sentinels: number; sendPaths: string[];
+    /** From the first probe to the last first try, ms (0 when stopped early). */
+    sendPhaseMs: number;
+  };
 }
 
 /** Where in the plan a run goes, and how to recognise the plan again (checkpoints, shards). */
@@ -109,13 +112,13 @@ export async function runScan(options: ScanOptions, hooks: RunHooks): Promise<Sc
     tarpits: tarpits.flagged(),
   };
   if (scanner instanceof SynScanner) {
-    const [sent = 0, replies = 0, duplicates = 0, late = 0, pcapDrops = 0, , sentinels = 0] = scanner.stats;
+    const [sent = 0, replies = 0, duplicates = 0, late = 0, pcapDrops = 0, , sentinels = 0, sendPhaseUs = 0] = scanner.stats;
     const paths = scanner.route?.paths;
     const sendPaths = [
       ...(paths?.v4 ? [`IPv4: ${paths.v4.why}`] : []),
       ...(paths?.v6 ? [`IPv6: ${paths.v6.why}`] : []),
     ];
-    summary.engine = { sent, replies, duplicates, late, pcapDrops, sentinels, sendPaths };
+    summary.engine = { sent, replies, duplicates, late, pcapDrops, sentinels, sendPaths, sendPhaseMs: sendPhaseUs / 1000 };
   }
   return summary;
 }

@@ -95,8 +95,8 @@ function addressBytes(text: string, family: 4 | 6): Uint8Array {
 
 export class SynScanner {
   readonly counters: ScanCounters = { sent: 0, done: 0, open: 0 };
-  /** [sent, replies, duplicates, late, pcapDrops, inFlight, sentinels] from the last batch. */
-  stats: number[] = [0, 0, 0, 0, 0, 0, 0];
+  /** [sent, replies, duplicates, late, pcapDrops, inFlight, sentinels, sendPhaseUs] from the last batch. */
+  stats: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
   route: { v4?: Route; v6?: Route; device: string; paths: SendPaths } | undefined;
   private engine: NativeSynEngine | undefined;
   private readonly rtt: RttEstimator;

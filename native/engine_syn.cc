@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // engine_syn.cc: SynEngine glue (see engine_syn.h). Callback: (err, records, count, stats, done,
 // thread, mark)
-// where stats is a Float64Array [sent, replies, duplicates, late, pcapDrops, inFlight, sentinels], then
+// where stats is a Float64Array [sent, replies, duplicates, late, pcapDrops, inFlight, sentinels,
+// sendPhaseUs (0 until the last thread is done)], then
 // (thread, mark, maxPosition): the resume point of that transmit thread (SynTx::Mark) and the
 // highest position among the batch's results.
 #include "engine_syn.h"
@@ -35,12 +36,12 @@ void CallJs(Napi::Env env, Napi::Function callback, SynDelivery* d) {
     } else {
       const size_t bytes = d->batch.size() * sizeof(ResultRecord);
       auto buf = Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t*>(d->batch.data()), bytes);
-      constexpr size_t kStats = 7;
+      constexpr size_t kStats = 8;
       auto stats = Napi::Float64Array::New(env, kStats);
       const SynStats& s = d->stats;
       const double values[kStats] = {double(s.sent),       double(s.replies),   double(s.duplicates),
                                      double(s.late),       double(s.pcap_drops), double(s.in_flight),
-                                     double(s.sentinels)};
+                                     double(s.sentinels),  double(s.send_phase_us)};
       for (size_t k = 0; k < kStats; ++k) stats[k] = values[k];
       callback.Call({env.Null(), buf, Napi::Number::New(env, double(d->batch.size())), stats,
                      Napi::Boolean::New(env, d->done), Napi::Number::New(env, d->thread),

@@ -58,10 +58,22 @@ void SynShared::WakeRx() const {
   if (rx_wake_fd >= 0) eventfd_write(rx_wake_fd, 1);
 }
 
+void SynShared::NoteSendPhase(uint64_t first_us, uint64_t last_us) {
+  if (first_us == 0) return;
+  uint64_t seen = first_send_us.load();
+  while ((seen == 0 || first_us < seen) && !first_send_us.compare_exchange_weak(seen, first_us)) {
+  }
+  seen = last_first_try_us.load();
+  while (last_us > seen && !last_first_try_us.compare_exchange_weak(seen, last_us)) {
+  }
+}
+
 SynStats SynShared::Stats() const {
   SynStats s;
   s.sentinels = sentinels.load();
   s.sent = sent.load() - s.sentinels;  // Send counts every packet
+  const uint64_t first = first_send_us.load(), last = last_first_try_us.load();
+  s.send_phase_us = first != 0 && last > first && running.load() == 0 ? last - first : 0;
   s.replies = replies.load();
   s.duplicates = duplicates.load();
   s.late = late.load();
@@ -287,6 +299,7 @@ bool SynTx::Send(Batch* b, uint8_t family) {
 void SynTx::Run() {
   pthread_setname_np(pthread_self(), "portscan:syn-tx");
   const bool finished = Loop();
+  shared_->NoteSendPhase(first_send_us_, last_first_try_us_);
   last_mark_us_ = 0;  // report the final mark with the last flush
   Flush(SynNowUs(), false);
   // The last thread to finish says the scan is done (after its own and every other flush).
@@ -314,6 +327,7 @@ bool SynTx::Loop() {
     last_us = now;
     int budget = static_cast<int>(tokens);
     int sent_now = 0;
+    bool first_tries = false;
     if (shared_->draining.load(std::memory_order_relaxed)) {
       budget = 0;
       for (const Retry& r : retries_) lowest_dropped_ = std::min(lowest_dropped_, r.i);
@@ -329,6 +343,7 @@ bool SynTx::Loop() {
       } else if (next_i_ < o.end_index) {
         Add(shared_->perm.Permute(next_i_), next_i_, 0, now);
         next_i_ += step;
+        first_tries = true;
       } else {
         break;
       }
@@ -337,6 +352,10 @@ bool SynTx::Loop() {
     }
     SendSentinels(now);
     if (!Send(&b4_, kFamilyV4) || !Send(&b6_, kFamilyV6)) return false;
+    if (first_tries) {
+      last_first_try_us_ = SynNowUs();
+      if (first_send_us_ == 0) first_send_us_ = now;
+    }
     tokens -= sent_now;
     if (out_.size() >= o.max_batch || now - last_flush_us_ >= o.flush_interval_ms * 1000ull) Flush(now, false);
     if (next_i_ >= o.end_index && retries_.empty() && table_.Empty() && final_.Empty()) return true;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // syn_tx.h: one Stealth-mode transmit thread. Each owns a share of the permuted plan (positions
-// start + k, start + k + n, ... for thread k of n), its own raw sockets, its own table of probes
-// in flight (syn_table) and its own retry queue, so the threads share nothing on the hot path;
-// the receive thread hands each of them the replies to its own probes. On 2 cores two threads
+// start + k, start + k + n, ... for thread k of n), its own sockets (raw IP or AF_PACKET, see
+// tx_rawsock.h), its own tables of probes in flight (syn_table), its own retry queue and its own
+// sentinels (syn_tx_sentinel.cc), so the threads share nothing on the hot path; the receive
+// thread hands each of them the replies to its own probes. On 2 cores two threads
 // send about twice as fast as one, because the veth peer's work runs in the sender's softirq.
 // No Node-API.
 #pragma once
@@ -69,6 +70,7 @@ struct SynStats {
   uint64_t pcap_drops = 0;  // frames the capture lost
   uint64_t in_flight = 0;
   uint64_t sentinels = 0;   // sentinel probes sent (not counted in `sent`)
+  uint64_t send_phase_us = 0;  // first probe to the last first try (all threads), once known
 };
 
 /// A reply that passed the cookie check, for the thread that sent its probe.
@@ -112,6 +114,10 @@ struct SynShared {
   int rx_wake_fd = -1;                // eventfd: wakes the receive thread when they all have
   void WakeRx() const;
   std::atomic<uint64_t> sent{0}, replies{0}, duplicates{0}, late{0}, drops{0}, in_flight{0}, sentinels{0};
+  // When the first try of the first and of the last probe left (monotonic us; 0: not yet), over
+  // all threads: the send phase, comparable with the send rates other scanners print.
+  std::atomic<uint64_t> first_send_us{0}, last_first_try_us{0};
+  void NoteSendPhase(uint64_t first_us, uint64_t last_us);
   /// The source port offset of sentinels: one past the last try's.
   uint32_t SentinelTry() const { return uint32_t{opts.retries} + 1; }
 };
@@ -178,6 +184,8 @@ class SynTx {
   std::vector<ResultRecord> out_;
   uint64_t last_flush_us_ = 0;
   uint64_t in_flight_reported_ = 0;
+  uint64_t first_send_us_ = 0;  // this thread's send phase (see SynShared::NoteSendPhase)
+  uint64_t last_first_try_us_ = 0;
 
   // Sentinels, per family (0 IPv4, 1 IPv6: each has its own socket and path). A sentinel is one
   // more SYN to a (host, port) of this thread that has already answered, from the sentinel

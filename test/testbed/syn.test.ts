@@ -106,6 +106,7 @@ describeTestbed('syn mode on the testbed', () => {
       const { waits, stderr } = silentWaits([], 'wait-adaptive');
       const sentinels = Number(/(\d+) sentinels/.exec(stderr)?.[1]);
       expect(sentinels).toBeGreaterThan(0);
+      expect(stderr).toMatch(/syn send phase: the first tries of 200 probes went out in [\d.]+ s \(\d+ probes\/s\)/);
       expect(waits[50]).toBeLessThan(250); // the median; on an idle link it is about one timeout
     });
 
