@@ -54,19 +54,24 @@ export function classify(kind: Kind, err: number, attempt: number, retries: numb
 const ICMP4_REASONS: Record<number, string> = { 0: 'net-unreach', 1: 'host-unreach', 2: 'proto-unreach', 3: 'port-unreach', 9: 'net-prohibited', 10: 'host-prohibited', 13: 'admin-prohibited' };
 const ICMP6_REASONS: Record<number, string> = { 0: 'no-route', 1: 'admin-prohibited', 3: 'addr-unreach', 4: 'port-unreach' };
 
+// The three common verdicts, shared (classifySyn runs once per result at full rate).
+const SYN_OPEN: Readonly<Verdict> = Object.freeze({ state: 'open', reason: 'syn-ack' });
+const SYN_CLOSED: Readonly<Verdict> = Object.freeze({ state: 'closed', reason: 'reset' });
+const SYN_SILENT: Readonly<Verdict> = Object.freeze({ state: 'filtered', reason: 'no-response' });
+
 /**
  * Classifies one final SYN-mode result (the native engine has already done the retries):
  * SYN-ACK -> open, RST -> closed, ICMP unreachable -> filtered with its reason, no answer
  * after every try -> filtered (the seed's "silent").
  */
-export function classifySyn(kind: Kind, err: number, family: number): Verdict {
+export function classifySyn(kind: Kind, err: number, family: number): Readonly<Verdict> {
   switch (kind) {
     case Kind.Connected:
-      return { state: 'open', reason: 'syn-ack' };
+      return SYN_OPEN;
     case Kind.Refused:
-      return { state: 'closed', reason: 'reset' };
+      return SYN_CLOSED;
     case Kind.Timeout:
-      return { state: 'filtered', reason: 'no-response' };
+      return SYN_SILENT;
     case Kind.Icmp: {
       const code = err & 0xff;
       const names = family === 6 ? ICMP6_REASONS : ICMP4_REASONS;

@@ -83,6 +83,9 @@ void SynLoop::RunRx() {
     }
     shared_.drops.store(rx_.Drops(), std::memory_order_relaxed);
   }
+  // Done capturing: close now, in this thread (see SynTx::Run), not in the engine's close().
+  shared_.drops.store(rx_.Drops(), std::memory_order_relaxed);
+  rx_.Close();
 }
 
 bool SynLoop::OurPort(uint16_t port_h) const {

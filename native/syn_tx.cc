@@ -307,6 +307,11 @@ void SynTx::Run() {
     if (finished) Flush(SynNowUs(), true);
     shared_->WakeRx();  // at once, not at its next poll timeout: closing the engine joins it
   }
+  // Closing a packet socket waits for an RCU grace period (synchronize_net, 5-20 ms here): each
+  // thread closes its own, in parallel and while JavaScript takes the last results, rather than
+  // the engine's close() doing them one after another.
+  tx4_.Close();
+  tx6_.Close();
 }
 
 bool SynTx::Loop() {
