@@ -778,7 +778,7 @@ const NUMERIC: NumericOption[] = [
   { flag: 'retries', field: 'retries', min: 0, max: 50, suffix: false },
   { flag: 'rate', field: 'ratePps', min: 0, max: 100000000, suffix: false },
   { flag: 'wait', field: 'waitMs', min: 0, max: 600000, suffix: true },
-  { flag: 'source-port', field: 'sourcePort', min: 1, max: 65533, suffix: false }, // + 2 retries
+  { flag: 'source-port', field: 'sourcePort', min: 1, max: 65532, suffix: false }, // + 2 retries, + 1 for the sentinels
 ];
 
 /** What the CLI must make of a numeric option's text: its value in ms / units, or null. */
