@@ -340,6 +340,11 @@ bool SynTx::Loop() {
       lowest_dropped_ = std::min(lowest_dropped_, next_i_);
       next_i_ = o.end_index;
     }
+    // Sentinels first: each covers the last tries already sent, and takes one probe's place in
+    // the rate (when draining, one may still go out, so the wait ends sooner).
+    const int sentinels = SendSentinels(now, budget > 0 ? budget : (shared_->draining.load(std::memory_order_relaxed) ? 1 : 0));
+    budget -= sentinels;
+    sent_now += sentinels;
     while (budget > 0 && !table_.Full() && !final_.Full()) {
       if (!retries_.empty()) {
         const Retry r = retries_.front();
@@ -355,7 +360,6 @@ bool SynTx::Loop() {
       budget--;
       sent_now++;
     }
-    SendSentinels(now);
     if (!Send(&b4_, kFamilyV4) || !Send(&b6_, kFamilyV6)) return false;
     if (first_tries) {
       last_first_try_us_ = SynNowUs();

@@ -148,7 +148,7 @@ class SynTx {
   void Expire(uint64_t now);
   void Add(uint64_t j, uint64_t i, uint8_t attempt, uint64_t now);
   void Build(uint64_t j, uint16_t sport, uint8_t* family);
-  void SendSentinels(uint64_t now);
+  int SendSentinels(uint64_t now, int budget);
   void NoteAnswered(const SynReply& r, uint8_t family);
   bool Send(Batch* b, uint8_t family);
   void Emit(uint64_t j, uint64_t i, uint8_t kind, int32_t err, uint64_t rtt_us, uint8_t attempt, uint8_t flags,

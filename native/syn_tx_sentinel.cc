@@ -19,7 +19,7 @@
 
 namespace portscan {
 namespace {
-constexpr uint64_t kSentinelGapUs = 2000;  // at most one new sentinel per family per 2 ms
+constexpr uint64_t kSentinelGapUs = 2000;  // at least 2 ms between two sentinels of a family
 }  // namespace
 
 void SynTx::NoteAnswered(const SynReply& r, uint8_t family) {
@@ -56,18 +56,24 @@ bool SynTx::PickSentinelTarget(const SentinelState& s, uint64_t* j) const {
   return false;
 }
 
-// Called once per loop, after the loop's probes are batched and before the batches are sent,
-// so a sentinel leaves after every last try it covers.
-void SynTx::SendSentinels(uint64_t now) {
-  if (!shared_->opts.adaptive_wait) return;
+// Called once per loop, before the loop's probes are batched: a sentinel covers the last tries
+// pushed so far, which earlier loops have sent. Each takes one of `budget` (the rate's tokens),
+// and they are spaced so that they never take more than 1% of the rate (per address family).
+// Returns how many went.
+int SynTx::SendSentinels(uint64_t now, int budget) {
+  if (!shared_->opts.adaptive_wait || budget <= 0) return 0;
   const uint64_t timeout_us = shared_->timeout_us.load(std::memory_order_relaxed);
   const uint16_t sport = static_cast<uint16_t>(shared_->opts.src_port_h + shared_->SentinelTry());
+  const uint64_t rate = shared_->rate_pps.load(std::memory_order_relaxed) / std::max<uint32_t>(1, shared_->opts.threads);
+  const uint64_t gap_us = std::max<uint64_t>(kSentinelGapUs, rate == 0 ? 0 : 100 * 1000000ull / std::max<uint64_t>(1, rate));
+  int sent = 0;
   for (SentinelState& s : sentinel_) {
+    if (sent >= budget) break;
     if (s.need <= s.drained) continue;  // nothing waits for one
     // One in flight and not yet overdue: wait for it. Overdue ones stay listed (their answer
     // still counts) until four newer ones push them out.
     if (s.out_count > 0 && s.out[s.out_count - 1].sent_us + timeout_us > now) continue;
-    if (now - s.last_sent_us < kSentinelGapUs) continue;
+    if (now - s.last_sent_us < gap_us) continue;
     uint64_t j = 0;
     if (!PickSentinelTarget(s, &j)) continue;  // nothing has answered: the full wait applies
     if (s.out_count == 4) {
@@ -79,7 +85,9 @@ void SynTx::SendSentinels(uint64_t now) {
     uint8_t family = 0;
     Build(j, sport, &family);
     shared_->sentinels++;
+    sent++;
   }
+  return sent;
 }
 
 void SynTx::OnSentinelReply(const SynReply& r) {

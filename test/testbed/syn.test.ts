@@ -84,6 +84,30 @@ describeTestbed('syn mode on the testbed', () => {
     });
   });
 
+  test('--rate holds within 5% in every second, retries and sentinels included', async () => {
+    // A sniffer in the scanner namespace timestamps every SYN that leaves (it sends nothing).
+    const sniffer = spawn(TESTBED, ['run', 'python3', join(__dirname, '..', 'helpers', 'syn-sniffer.py'), '7', 's0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    sniffer.stdout.on('data', (d: Buffer) => (stdout += String(d)));
+    await new Promise<void>((resolve) => sniffer.stderr.on('data', (d: Buffer) => String(d).includes('ready') && resolve()));
+    const out = join(dir, 'rate.ndjson');
+    const r = runScan(['-q', '--mode', 'syn', '--rate', '5000', '-p', '22,80,443', '-f', 'ndjson', '-o', out, '198.18.0.0/20']);
+    expect(r.status).toBe(0);
+    await new Promise((resolve) => sniffer.on('close', resolve));
+    const times = JSON.parse(stdout) as number[];
+    expect(times.length).toBeGreaterThan(12288); // every probe, and the silent ones' retries
+    const t0 = times[0] as number;
+    const seconds = Math.floor((times[times.length - 1] as number) - t0);
+    expect(seconds).toBeGreaterThanOrEqual(2);
+    for (let k = 0; k < seconds; k++) {
+      const n = times.filter((t) => t >= t0 + k && t < t0 + k + 1).length;
+      expect(n).toBeGreaterThanOrEqual(4750);
+      expect(n).toBeLessThanOrEqual(5250);
+    }
+    const { verdict } = verify('198.18.0.0/20', '22,80,443', out);
+    expect(verdict).toMatchObject({ missed_open: 0, false_open: 0, recall: 1 });
+  });
+
   describe('the wait after the last try', () => {
     // 100 ports below the silent range and 100 in it, on one host: the silent ones are declared
     // after their last try's wait, and a silent result's rtt_ms is how long that wait lasted.

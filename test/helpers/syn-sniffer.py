@@ -1,0 +1,38 @@
+# SPDX-License-Identifier: MIT
+# syn-sniffer.py SECONDS DEVICE: run inside the testbed's scanner namespace; for SECONDS, records
+# the time of every outgoing TCP SYN (no ACK) to 198.18.0.0/16 on DEVICE, and prints the times
+# (monotonic seconds) as one JSON array. Reads only; sends nothing. For the rate test.
+import json
+import socket
+import sys
+import time
+
+ETH_P_ALL = 0x0003
+PACKET_OUTGOING = 4
+
+
+def main() -> None:
+    seconds, device = float(sys.argv[1]), sys.argv[2]
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
+    s.bind((device, 0))
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+    s.settimeout(0.1)
+    print('ready', file=sys.stderr, flush=True)
+    end = time.monotonic() + seconds
+    times = []
+    while time.monotonic() < end:
+        try:
+            frame, addr = s.recvfrom(256)
+        except socket.timeout:
+            continue
+        if addr[2] != PACKET_OUTGOING or len(frame) < 54 or frame[12:14] != b'\x08\x00':
+            continue
+        ihl = (frame[14] & 0x0F) * 4
+        if frame[23] != 6 or frame[30:32] != bytes([198, 18]) or len(frame) < 14 + ihl + 14:
+            continue
+        if frame[14 + ihl + 13] & 0x12 == 0x02:
+            times.append(time.monotonic())
+    print(json.dumps(times))
+
+
+main()
