@@ -62,9 +62,7 @@ ConnectEngine::ConnectEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
     return;
   }
   threads = std::min(threads, o.window);
-  using Tsfn = Napi::ThreadSafeFunction;
-  tsfn_ = Tsfn::New(env, info[1].As<Napi::Function>(), "portscan:connect-batch", 0, 1);
-  Tsfn tsfn = tsfn_;
+  Napi::ThreadSafeFunction tsfn = life_.Open(env, info[1].As<Napi::Function>(), "portscan:connect-batch");
   const uint32_t total_window = o.window;
   for (uint32_t k = 0; k < threads; ++k) {
     ConnectLoopOptions per = o;
@@ -84,32 +82,15 @@ ConnectEngine::ConnectEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
     int err = 0;
     const char* syscall = nullptr;
     if (!loop->Start(&err, &syscall)) {
-      Shutdown();
+      life_.Shutdown();
       ErrnoError(env, err, syscall).ThrowAsJavaScriptException();
       return;
     }
   }
-  napi_add_env_cleanup_hook(env, CleanupHook, this);
-  hook_added_ = true;
+  life_.Arm(env);
 }
 
-ConnectEngine::~ConnectEngine() {
-  if (hook_added_) napi_remove_env_cleanup_hook(Env(), CleanupHook, this);
-  Shutdown();
-}
-
-void ConnectEngine::CleanupHook(void* arg) {
-  auto* self = static_cast<ConnectEngine*>(arg);
-  self->hook_added_ = false;
-  self->Shutdown();
-}
-
-void ConnectEngine::Shutdown() {
-  if (closed_) return;
-  closed_ = true;
-  for (auto& loop : loops_) loop->Stop();
-  tsfn_.Release();
-}
+ConnectEngine::~ConnectEngine() = default;
 
 Napi::Value ConnectEngine::Submit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -118,7 +99,7 @@ Napi::Value ConnectEngine::Submit(const Napi::CallbackInfo& info) {
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  if (closed_) {
+  if (life_.Closed()) {
     Napi::Error::New(env, "engine is closed").ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -144,17 +125,17 @@ Napi::Value ConnectEngine::Submit(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value ConnectEngine::Close(const Napi::CallbackInfo& info) {
-  Shutdown();
+  life_.Shutdown();
   return info.Env().Undefined();
 }
 
 Napi::Value ConnectEngine::Ref(const Napi::CallbackInfo& info) {
-  if (!closed_) tsfn_.Ref(info.Env());
+  life_.Ref(info.Env());
   return info.Env().Undefined();
 }
 
 Napi::Value ConnectEngine::Unref(const Napi::CallbackInfo& info) {
-  if (!closed_) tsfn_.Unref(info.Env());
+  life_.Unref(info.Env());
   return info.Env().Undefined();
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "connect_loop.h"
+#include "engine_lifecycle.h"
 
 namespace portscan {
 
@@ -24,13 +25,12 @@ class ConnectEngine : public Napi::ObjectWrap<ConnectEngine> {
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Ref(const Napi::CallbackInfo& info);
   Napi::Value Unref(const Napi::CallbackInfo& info);
-  void Shutdown();
-  static void CleanupHook(void* arg);
 
   std::vector<std::unique_ptr<ConnectLoop>> loops_;  // one thread each; targets split evenly
-  Napi::ThreadSafeFunction tsfn_;
-  bool closed_ = false;
-  bool hook_added_ = false;
+  // Last, so it is destroyed first: its shutdown stops the loops above.
+  EngineLifecycle life_{[this] {
+    for (auto& loop : loops_) loop->Stop();
+  }};
 };
 
 }  // namespace portscan

@@ -164,8 +164,7 @@ SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngin
     Napi::TypeError::New(env, "the plan has a family with no source address (srcV4 / srcV6)").ThrowAsJavaScriptException();
     return;
   }
-  tsfn_ = Napi::ThreadSafeFunction::New(env, info[3].As<Napi::Function>(), "portscan:syn-batch", 0, 1);
-  Napi::ThreadSafeFunction tsfn = tsfn_;
+  Napi::ThreadSafeFunction tsfn = life_.Open(env, info[3].As<Napi::Function>(), "portscan:syn-batch");
   loop_ = std::make_unique<SynLoop>(
       std::move(plan), o,
       [tsfn](std::vector<ResultRecord>&& batch, const SynStats& stats, bool done, uint32_t thread,
@@ -179,41 +178,24 @@ SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngin
       });
   std::string code, message;
   if (!loop_->Start(&code, &message)) {
-    Shutdown();
+    life_.Shutdown();
     Napi::Error e = Napi::Error::New(env, message);
     e.Set("code", Napi::String::New(env, code));
     e.ThrowAsJavaScriptException();
     return;
   }
-  napi_add_env_cleanup_hook(env, CleanupHook, this);
-  hook_added_ = true;
+  life_.Arm(env);
 }
 
-SynEngine::~SynEngine() {
-  if (hook_added_) napi_remove_env_cleanup_hook(Env(), CleanupHook, this);
-  Shutdown();
-}
-
-void SynEngine::CleanupHook(void* arg) {
-  auto* self = static_cast<SynEngine*>(arg);
-  self->hook_added_ = false;
-  self->Shutdown();
-}
-
-void SynEngine::Shutdown() {
-  if (closed_) return;
-  closed_ = true;
-  if (loop_) loop_->Stop();
-  tsfn_.Release();
-}
+SynEngine::~SynEngine() = default;
 
 Napi::Value SynEngine::SetRate(const Napi::CallbackInfo& info) {
-  if (!closed_ && info.Length() > 0 && info[0].IsNumber()) loop_->SetRate(info[0].As<Napi::Number>().Uint32Value());
+  if (!life_.Closed() && info.Length() > 0 && info[0].IsNumber()) loop_->SetRate(info[0].As<Napi::Number>().Uint32Value());
   return info.Env().Undefined();
 }
 
 Napi::Value SynEngine::SetTimeout(const Napi::CallbackInfo& info) {
-  if (closed_ || info.Length() == 0 || !info[0].IsNumber()) return info.Env().Undefined();
+  if (life_.Closed() || info.Length() == 0 || !info[0].IsNumber()) return info.Env().Undefined();
   const uint32_t timeout_ms = info[0].As<Napi::Number>().Uint32Value();
   const uint32_t last_try_ms = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : timeout_ms;
   loop_->SetTimeout(timeout_ms, last_try_ms);
@@ -221,22 +203,22 @@ Napi::Value SynEngine::SetTimeout(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SynEngine::Drain(const Napi::CallbackInfo& info) {
-  if (!closed_) loop_->Drain();
+  if (!life_.Closed()) loop_->Drain();
   return info.Env().Undefined();
 }
 
 Napi::Value SynEngine::Close(const Napi::CallbackInfo& info) {
-  Shutdown();
+  life_.Shutdown();
   return info.Env().Undefined();
 }
 
 Napi::Value SynEngine::Ref(const Napi::CallbackInfo& info) {
-  if (!closed_) tsfn_.Ref(info.Env());
+  life_.Ref(info.Env());
   return info.Env().Undefined();
 }
 
 Napi::Value SynEngine::Unref(const Napi::CallbackInfo& info) {
-  if (!closed_) tsfn_.Unref(info.Env());
+  life_.Unref(info.Env());
   return info.Env().Undefined();
 }
 

@@ -8,6 +8,7 @@
 
 #include <memory>
 
+#include "engine_lifecycle.h"
 #include "syn_loop.h"
 
 namespace portscan {
@@ -25,13 +26,12 @@ class SynEngine : public Napi::ObjectWrap<SynEngine> {
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value Ref(const Napi::CallbackInfo& info);
   Napi::Value Unref(const Napi::CallbackInfo& info);
-  void Shutdown();
-  static void CleanupHook(void* arg);
 
   std::unique_ptr<SynLoop> loop_;
-  Napi::ThreadSafeFunction tsfn_;
-  bool closed_ = false;
-  bool hook_added_ = false;
+  // Last, so it is destroyed first: its shutdown stops the loop above.
+  EngineLifecycle life_{[this] {
+    if (loop_) loop_->Stop();
+  }};
 };
 
 /// pcapError(): null when libpcap can be loaded, else why not (for --mode auto).
