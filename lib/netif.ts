@@ -41,8 +41,11 @@ function formatGateway(bytes: Uint8Array): string {
 /**
  * How one family's probes leave, and why (for -v): the link path when the route to the targets
  * goes out of an Ethernet interface through a gateway whose MAC is known (or given), else a raw
- * IP socket. `want` 'link' that cannot be met throws, saying why; 'ip' never uses the link path.
- * A plan's targets of one family are assumed to share the sample's route, as its source address does.
+ * IP socket. Every frame goes to one MAC, so 'auto' takes the link path only when that one route
+ * covers every target of the family and no other route (more specific, local, unreachable, ...)
+ * overlaps them; the raw IP socket routes each probe on its own. `want` 'link' (or a routerMac)
+ * is the user's choice and skips that check; when it cannot be met at all it throws, saying why.
+ * 'ip' never uses the link path.
  */
 export function chooseSendPath(
   hop: NextHopInfo | null,
@@ -55,9 +58,18 @@ export function chooseSendPath(
     return { why: `raw IP socket (${why})` };
   };
   if (want === 'ip') return { why: 'raw IP socket (--send ip)' };
+  if (routerMac) want = 'link';
   if (hop === null) return ip('no route in the routing table');
+  if (hop.ifindex === 0 || hop.device === '') return ip('the route has no single next hop (multipath or a nexthop object)');
   if (hop.device !== route.device) return ip(`the capture interface ${route.device} is not the route's ${hop.device}`);
   if (hop.linkType !== ARPHRD_ETHER) return ip(`${hop.device} has no Ethernet link layer`);
+  if (want === 'auto' && !hop.coversPlan) {
+    return ip(`the targets are not all within the route's /${hop.prefixLen}: each is routed on its own`);
+  }
+  if (want === 'auto' && hop.overlapping > 0) {
+    const routes = hop.overlapping === 1 ? 'route overlaps' : 'routes overlap';
+    return ip(`${hop.overlapping} more specific or special ${routes} the targets: each is routed on its own`);
+  }
   const mac = routerMac ?? hop.gatewayMac;
   if (!mac) {
     return ip(hop.gateway ? `the gateway ${formatGateway(hop.gateway)}'s MAC is not in the neighbour table yet` : 'the targets are on-link, each with its own MAC');

@@ -144,8 +144,9 @@ function wholeNumber(name: string, value: unknown, min: number, max: number): nu
   return value;
 }
 
-function checkSendPath(v: unknown): SendPath {
+function checkSendPath(v: unknown, routerMac: string | undefined): SendPath {
   if (v !== 'auto' && v !== 'link' && v !== 'ip') throw new UsageError(`option '--send' expects auto, link or ip, got '${String(v)}'`);
+  if (v === 'ip' && routerMac !== undefined) throw new UsageError("option '--router-mac' sends Ethernet frames: it cannot go with '--send ip'");
   return v;
 }
 
@@ -206,7 +207,7 @@ export function resolveOptions(o: ScanOptions, fdLimit: number, synBlocker: stri
     ...(o.sourcePort !== undefined ? { sourcePort: wholeNumber('source-port', o.sourcePort, 1, 65535) } : {}),
     ...(o.sourceIp !== undefined ? { sourceIp: o.sourceIp } : {}),
     ...(o.device !== undefined ? { device: o.device } : {}),
-    sendPath: checkSendPath(o.sendPath ?? 'auto'),
+    sendPath: checkSendPath(o.sendPath ?? 'auto', o.routerMac),
     ...(o.routerMac !== undefined ? { routerMac: parseMac(o.routerMac) } : {}),
     ...(o.seed !== undefined ? { seed: BigInt.asUintN(64, o.seed) } : {}),
     ...(o.shard !== undefined ? { shard: checkShard(o.shard) } : {}),

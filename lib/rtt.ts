@@ -3,16 +3,19 @@
 // Until the first answer the timeout is the user's maximum; then srtt + 4 * rttvar, kept between
 // the minimum and the maximum, so a fast network is not waited on for a whole second per silent
 // port and a slow one still gets the time it needs. SYN mode's adaptive wait after a last try
-// also keeps the longest recent round trip in mind: srtt describes the typical target, and a far
-// host among near ones must not have its last try given up after the near ones' timeout.
+// also keeps the longest round trip in mind, forgotten slowly (halved every 10 s without a
+// longer one): srtt describes the typical target, and a far host among near ones must not have
+// its last try given up after the near ones' timeout, even late in a long scan.
+
+const DECAY_HALF_LIFE_MS = 10_000;
 
 export class RttEstimator {
   private srttUs = 0;
   private rttvarUs = 0;
   private samples = 0;
-  /** The longest round trip of the current and the previous second, us. */
-  private maxUs: [number, number] = [0, 0];
-  private bucketStartMs = -Infinity;
+  /** The longest round trip, decayed (see lastTryTimeoutMs), us. */
+  private longestUs = 0;
+  private decayedAtMs = -Infinity;
 
   constructor(
     private readonly minTimeoutMs: number,
@@ -34,7 +37,7 @@ export class RttEstimator {
       this.srttUs = 0.875 * this.srttUs + 0.125 * rttUs;
     }
     this.samples++;
-    if (rttUs > this.maxUs[1]) this.maxUs[1] = rttUs;
+    if (rttUs > this.longestUs) this.longestUs = rttUs;
   }
 
   /** The timeout to give the next probe, in whole milliseconds. */
@@ -45,15 +48,17 @@ export class RttEstimator {
   }
 
   /**
-   * The shortest wait after a last try, ms: the timeout, or 1.5 times the longest round trip of
-   * the last one to two seconds when that is more (at most the maximum timeout).
+   * The shortest wait after a last try, ms: the timeout, or 1.5 times the longest round trip
+   * when that is more (at most the maximum timeout). The longest round trip halves every 10 s
+   * of `nowMs` unless a longer one is seen.
    */
   lastTryTimeoutMs(nowMs: number): number {
-    if (nowMs - this.bucketStartMs >= 1000) {
-      this.maxUs = [this.maxUs[1], 0];
-      this.bucketStartMs = nowMs;
+    if (this.decayedAtMs === -Infinity) this.decayedAtMs = nowMs;
+    if (nowMs > this.decayedAtMs) {
+      this.longestUs *= 0.5 ** ((nowMs - this.decayedAtMs) / DECAY_HALF_LIFE_MS);
+      this.decayedAtMs = nowMs;
     }
-    const longest = Math.ceil((1.5 * Math.max(this.maxUs[0], this.maxUs[1])) / 1000);
+    const longest = Math.ceil((1.5 * this.longestUs) / 1000);
     return Math.min(this.maxTimeoutMs, Math.max(this.timeoutMs(), longest));
   }
 }

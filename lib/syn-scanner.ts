@@ -50,15 +50,18 @@ export interface SendPaths {
   v6?: { link?: LinkPath; why: string };
 }
 
-function sendPaths(routes: { v4?: Route; v6?: Route }, samples: { v4?: bigint; v6?: bigint }, opts: ResolvedOptions): SendPaths {
+function sendPaths(routes: { v4?: Route; v6?: Route }, samples: { v4?: bigint; v6?: bigint }, opts: ResolvedOptions, intervals: Uint8Array): SendPaths {
   const native = loadBinding();
   const one = (route: Route | undefined, sample: bigint | undefined): { link?: LinkPath; why: string } | undefined => {
     if (!route || sample === undefined) return undefined;
     const bytes = new Uint8Array(16);
     const family = writeAddressBytes(sample, new DataView(bytes.buffer), 0);
+    const len = family === 4 ? 4 : 16;
+    // Routed from the source the probes carry, as the kernel would for a raw IP socket.
+    const source = opts.sourceIp ? addressBytes(opts.sourceIp, family) : null;
     let hop: NextHopInfo | null = null;
     try {
-      hop = native.nextHop(family, bytes.subarray(0, family === 4 ? 4 : 16));
+      hop = native.nextHop(family, bytes.subarray(0, len), source, intervals);
     } catch {
       hop = null; // no route: the raw IP path says so when it sends
     }
@@ -81,7 +84,12 @@ async function routesFor(plan: ScanPlan, opts: ResolvedOptions): Promise<{ v4?: 
   const v6 = v6Sample !== undefined ? await findRoute(v6Sample, overrides) : undefined;
   const devices = new Set([v4?.device, v6?.device].filter((d): d is string => d !== undefined));
   const v4Sample = firstV4 ? (firstV4.start < V4_BASE ? V4_BASE : firstV4.start) : undefined;
-  const paths = sendPaths({ ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}) }, { ...(v4Sample !== undefined ? { v4: v4Sample } : {}), ...(v6Sample !== undefined ? { v6: v6Sample } : {}) }, opts);
+  const paths = sendPaths(
+    { ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}) },
+    { ...(v4Sample !== undefined ? { v4: v4Sample } : {}), ...(v6Sample !== undefined ? { v6: v6Sample } : {}) },
+    opts,
+    packIntervals(plan),
+  );
   return { ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}), device: devices.size === 1 ? [...devices][0] as string : 'any', paths };
 }
 

@@ -7,6 +7,7 @@
 // highest position among the batch's results.
 #include "engine_syn.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -143,7 +144,7 @@ SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngin
     return;
   }
   // Try k comes from srcPort + k, sentinels from srcPort + retries + 1.
-  if (!have_key || src_port == 0 || src_port + retries + 1 > 65535 || retries > 255 || !opts.Get("device").IsString() ||
+  if (!have_key || src_port == 0 || src_port > 65535 || retries > 255 || src_port + retries + 1 > 65535 || !opts.Get("device").IsString() ||
       !opts.Get("seed").IsBigInt() || !opts.Get("startIndex").IsNumber() || !opts.Get("endIndex").IsNumber()) {
     Napi::TypeError::New(env, "SynEngine needs cookieKey, srcPort 1-65535 (srcPort + retries < 65535), retries <= 255, device, seed (bigint), "
                               "startIndex and endIndex")
@@ -159,6 +160,7 @@ SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngin
   o.retries = static_cast<uint8_t>(retries);
   o.device = opts.Get("device").As<Napi::String>().Utf8Value();
   o.adaptive_wait = opts.Get("adaptiveWait").ToBoolean().Value();
+  o.threads = std::clamp<uint32_t>(o.threads, 1, kMaxSynThreads);  // every share of the order needs its thread
   if (!GetLinkPath(opts, "linkV4", &o.link_v4) || !GetLinkPath(opts, "linkV6", &o.link_v6)) return;
   if ((plan.HasFamily(kFamilyV4) && !o.has_v4) || (plan.HasFamily(kFamilyV6) && !o.has_v6)) {
     Napi::TypeError::New(env, "the plan has a family with no source address (srcV4 / srcV6)").ThrowAsJavaScriptException();

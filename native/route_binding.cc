@@ -17,10 +17,20 @@ Napi::Value NextHopJs(const Napi::CallbackInfo& info) {
     Napi::TypeError::New(env, "Usage: nextHop(family: 4 | 6, address: Uint8Array of 4 or 16 bytes)").ThrowAsJavaScriptException();
     return env.Undefined();
   }
+  const auto bytes = [&info](size_t k, size_t len) -> const uint8_t* {
+    if (info.Length() <= k || !info[k].IsTypedArray()) return nullptr;
+    auto a = info[k].As<Napi::TypedArray>();
+    if (a.TypedArrayType() != napi_uint8_array || (len != 0 && a.ByteLength() != len)) return nullptr;
+    return a.As<Napi::Uint8Array>().Data();
+  };
+  const uint8_t* src = bytes(2, alen);
+  const uint8_t* intervals = bytes(3, 0);
+  const size_t n_intervals = intervals != nullptr ? info[3].As<Napi::Uint8Array>().ByteLength() / sizeof(PlanInterval) : 0;
   NextHop hop;
   std::string error;
   const uint8_t family = fam == 6 ? kFamilyV6 : kFamilyV4;
-  if (!LookupNextHop(family, info[1].As<Napi::Uint8Array>().Data(), &hop, &error)) {
+  if (!LookupNextHop(family, info[1].As<Napi::Uint8Array>().Data(), src, reinterpret_cast<const PlanInterval*>(intervals),
+                     n_intervals, &hop, &error)) {
     Napi::Error e = Napi::Error::New(env, error);
     e.Set("code", Napi::String::New(env, "ENOROUTE"));
     e.ThrowAsJavaScriptException();
@@ -33,6 +43,9 @@ Napi::Value NextHopJs(const Napi::CallbackInfo& info) {
   out.Set("deviceMac", Napi::Buffer<uint8_t>::Copy(env, hop.device_mac, 6));
   out.Set("gateway", hop.has_gateway ? Napi::Value(Napi::Buffer<uint8_t>::Copy(env, hop.gateway_n, alen)) : env.Null());
   out.Set("gatewayMac", hop.has_mac ? Napi::Value(Napi::Buffer<uint8_t>::Copy(env, hop.gateway_mac, 6)) : env.Null());
+  out.Set("prefixLen", Napi::Number::New(env, hop.prefix_len));
+  out.Set("coversPlan", Napi::Boolean::New(env, hop.covers_plan));
+  out.Set("overlapping", Napi::Number::New(env, hop.overlapping));
   return out;
 }
 

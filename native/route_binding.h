@@ -6,9 +6,11 @@
 
 namespace portscan {
 
-/// nextHop(family: 4 | 6, address: Uint8Array(4 | 16)) -> { ifindex, device, linkType,
-/// deviceMac: Uint8Array(6), gateway: Uint8Array | null, gatewayMac: Uint8Array(6) | null };
-/// throws an Error with code 'ENOROUTE' when there is no route.
+/// nextHop(family: 4 | 6, address: Uint8Array(4 | 16), source?: Uint8Array | null,
+/// intervals?: Uint8Array of 32-byte plan intervals) -> { ifindex, device, linkType,
+/// deviceMac: Uint8Array(6), gateway: Uint8Array | null, gatewayMac: Uint8Array(6) | null,
+/// prefixLen, coversPlan, overlapping }; throws an Error with code 'ENOROUTE' when there is no
+/// route.
 Napi::Value NextHopJs(const Napi::CallbackInfo& info);
 
 }  // namespace portscan

@@ -33,7 +33,7 @@ SynLoop::SynLoop(SynPlan plan, const SynLoopOptions& opts, Sink sink, FailSink f
 SynLoop::~SynLoop() { Stop(); }
 
 bool SynLoop::Start(std::string* code, std::string* message) {
-  const uint32_t threads = std::clamp<uint32_t>(shared_.opts.threads, 1, 16);
+  const uint32_t threads = std::clamp<uint32_t>(shared_.opts.threads, 1, kMaxSynThreads);
   for (uint32_t k = 0; k < threads; ++k) {
     tx_.push_back(std::make_unique<SynTx>(&shared_, k));
     if (!tx_.back()->Open(code, message)) return false;

@@ -217,10 +217,10 @@ void SynTx::Expire(uint64_t now) {
   // shortest wait (the timeout, or more after long round trips: see lib/rtt.ts) and a sentinel
   // sent after it has come back.
   const bool adaptive = shared_->opts.adaptive_wait;
-  const uint64_t last_try_us = std::max(timeout_us, shared_->last_try_timeout_us.load(std::memory_order_relaxed));
+  const uint64_t last_try_wait_us = std::max(timeout_us, shared_->last_try_timeout_us.load(std::memory_order_relaxed));
   while (!final_.Empty()) {
     const OutstandingProbes::Entry e = final_.Front();
-    const bool vouched = adaptive && e.sent_us + last_try_us <= now &&
+    const bool vouched = adaptive && e.sent_us + last_try_wait_us <= now &&
                          final_.HeadNumber() < sentinel_[e.family == kFamilyV6 ? 1 : 0].drained;
     if (e.sent_us + wait_us > now && !vouched) break;
     final_.Pop();

@@ -27,6 +27,9 @@
 
 namespace portscan {
 
+/// Most transmit threads; SynLoopOptions::threads is clamped to it before the plan is shared out.
+constexpr uint32_t kMaxSynThreads = 16;
+
 /// Sending at the link layer for one family (see tx_rawsock.h): frames out of `ifindex`, from
 /// our MAC to the gateway's. Unused: the raw IP socket path.
 struct LinkPath {
@@ -202,13 +205,16 @@ class SynTx {
     uint32_t refused_count = 0;
     uint64_t open_j = 0;         // one that answered SYN-ACK (the fallback target)
     bool have_open = false;
-    uint64_t need = 0;           // final_ numbers below this are last tries of this family
-    uint64_t drained = 0;        // final_ numbers below this are vouched for
+    uint64_t need = 0;           // final_ push numbers below this hold last tries of this family
+    uint64_t drained = 0;        // final_ push numbers below this are vouched for
     Sentinel out[4] = {};        // in flight (distinct targets), oldest first
     uint32_t out_count = 0;
+    Sentinel retired[8] = {};    // answered or pushed out lately: a late answer to one of these
+    uint32_t retired_count = 0;  // must not be taken for a new sentinel's, so not reused soon
     uint64_t last_sent_us = 0;
   };
-  bool PickSentinelTarget(const SentinelState& s, uint64_t* j) const;
+  bool PickSentinelTarget(const SentinelState& s, uint64_t now, uint64_t* j) const;
+  static void Retire(SentinelState* s, uint32_t k);
   void OnSentinelReply(const SynReply& r);
   SentinelState sentinel_[2];
 };

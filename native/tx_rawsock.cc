@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// tx_rawsock.cc: raw IP send with sendmmsg (see tx_rawsock.h). sendmmsg may send fewer messages
+// tx_rawsock.cc: sending with sendmmsg on a raw IP or an AF_PACKET socket (see tx_rawsock.h). sendmmsg may send fewer messages
 // than asked (man 2 sendmmsg: "returns the number of messages sent"); the rest are sent again.
 #include "tx_rawsock.h"
 
@@ -80,6 +80,10 @@ int RawSender::SendBatch(const uint8_t* packets, size_t stride, const uint16_t* 
     }
     if (link_ && (e == ENETDOWN || e == ENXIO || e == ENODEV)) {
       *err = ENETDOWN;  // one interface for every frame: it is down or gone
+      break;
+    }
+    if (link_) {
+      *err = e;  // every frame has the same destination: what fails one fails all (EPERM, EINVAL...)
       break;
     }
     if (e == EHOSTUNREACH || e == ENETUNREACH || e == ENETDOWN || e == EINVAL || e == EACCES || e == EPERM) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // types.ts: the typed facade of portscan_native.node, the only description of its shape. It must
-// change together with native/addon.cc, native/engine_connect.cc and native/record.h.
+// change together with native/addon.cc, native/engine_connect.cc, native/engine_syn.cc,
+// native/route_binding.cc and native/record.h.
 
 /** The next hop as nextHop() reads it from the routing and neighbour tables. */
 export interface NextHopInfo {
@@ -11,6 +12,12 @@ export interface NextHopInfo {
   deviceMac: Uint8Array;
   gateway: Uint8Array | null;
   gatewayMac: Uint8Array | null;
+  /** The matched route's prefix length (0: the default route). */
+  prefixLen: number;
+  /** Every plan interval of the family lies within the matched route's prefix. */
+  coversPlan: boolean;
+  /** Other routes (any table) overlapping the plan that would send some targets elsewhere. */
+  overlapping: number;
 }
 
 /** An error raised by native code: errno name, failing syscall, message. */
@@ -79,7 +86,7 @@ export interface SynEngineOptions {
   threads: number;
 }
 
-/** [sent, replies, duplicates, late, pcapDrops, inFlight] */
+/** [sent, replies, duplicates, late, pcapDrops, inFlight, sentinels, sendPhaseUs] (native/engine_syn.cc) */
 export type SynStatsArray = Float64Array;
 
 export type SynBatchCallback = (
@@ -123,5 +130,5 @@ export interface NativeBinding {
   /** The process's soft RLIMIT_NOFILE. */
   getFdLimit(): number;
   /** The route and next hop to an address (netlink); throws with code ENOROUTE when none. */
-  nextHop(family: 4 | 6, address: Uint8Array): NextHopInfo;
+  nextHop(family: 4 | 6, address: Uint8Array, source?: Uint8Array | null, intervals?: Uint8Array): NextHopInfo;
 }

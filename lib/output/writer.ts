@@ -26,12 +26,15 @@ export class Writer {
   }
 
   /**
-   * Where the next write lands in the file. Flushes first, so the bytes are counted once per
-   * flush rather than once per result (asked once per batch, and only by checkpoints).
+   * Where the next write lands in the file (buffered bytes included). The buffered bytes are
+   * counted here, when asked (once per batch, by checkpoints only), not once per result; and
+   * nothing is written, so this never throws.
    */
   get position(): number {
-    this.flush();
-    return this.offset;
+    if (!this.owned) return this.offset;
+    let pending = 0;
+    for (const c of this.chunks) pending += Buffer.byteLength(c);
+    return this.offset + pending;
   }
 
   write(s: string): void {

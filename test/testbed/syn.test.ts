@@ -77,6 +77,16 @@ describeTestbed('syn mode on the testbed', () => {
       expect(scan(['--send', 'link'], 'send-link')).toMatch(/syn send path: IPv4: Ethernet frames on s0/);
     });
 
+    test('a more specific route inside the targets: each probe is routed on its own (auto), still exact', () => {
+      execFileSync('ip', ['-n', `${prefix}-scan`, 'route', 'add', '198.18.1.0/24', 'via', '198.19.0.2', 'dev', 's0']);
+      try {
+        expect(scan([], 'send-overlap')).toMatch(/syn send path: IPv4: raw IP socket \(1 more specific or special route overlaps the targets: each is routed on its own\)/);
+      } finally {
+        execFileSync('ip', ['-n', `${prefix}-scan`, 'route', 'del', '198.18.1.0/24']);
+      }
+      expect(scan([], 'send-after')).toMatch(/syn send path: IPv4: Ethernet frames on s0/);
+    });
+
     test('--send link where there is no link layer (loopback) fails, saying why', () => {
       const r = runScan(['--mode', 'syn', '--send', 'link', '-p', '22', '127.0.0.1'], prefix);
       expect(r.status).not.toBe(0);

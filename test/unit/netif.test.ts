@@ -15,6 +15,9 @@ const hop = (over: Partial<NextHopInfo> = {}): NextHopInfo => ({
   deviceMac: OWN,
   gateway: Uint8Array.from([198, 19, 0, 2]),
   gatewayMac: MAC,
+  prefixLen: 16,
+  coversPlan: true,
+  overlapping: 0,
   ...over,
 });
 
@@ -41,6 +44,18 @@ describe('chooseSendPath', () => {
     }
   });
 
+  it('takes the link path only when one route covers every target and nothing overlaps them', () => {
+    const outside = chooseSendPath(hop({ coversPlan: false, prefixLen: 24 }), route, 'auto');
+    expect(outside.link).toBeUndefined();
+    expect(outside.why).toBe("raw IP socket (the targets are not all within the route's /24: each is routed on its own)");
+    const overlapped = chooseSendPath(hop({ overlapping: 2 }), route, 'auto');
+    expect(overlapped.link).toBeUndefined();
+    expect(overlapped.why).toMatch(/2 more specific or special routes overlap the targets/);
+    // Asked for explicitly, it is the user's choice: every frame to the one MAC.
+    expect(chooseSendPath(hop({ overlapping: 2 }), route, 'link').link).toBeDefined();
+    expect(chooseSendPath(hop({ ifindex: 0, device: '' }), route, 'auto').why).toMatch(/no single next hop/);
+  });
+
   it('--send ip never uses the link layer; --send link fails with the reason when it cannot', () => {
     expect(chooseSendPath(hop(), route, 'ip')).toEqual({ why: 'raw IP socket (--send ip)' });
     expect(chooseSendPath(hop(), route, 'link').link).toBeDefined();
@@ -52,6 +67,8 @@ describe('chooseSendPath', () => {
     const c = chooseSendPath(hop({ gateway: null, gatewayMac: null }), route, 'auto', given);
     expect(c.link?.dstMac).toEqual(given);
     expect(c.why).toBe('Ethernet frames on s0 to 02:00:00:00:00:01 (--router-mac)');
+    // and is a demand for the link path: where there is none, it says so
+    expect(() => chooseSendPath(hop({ device: 'lo', linkType: 772 }), { ...route, device: 'lo' }, 'auto', given)).toThrow(/--send link is not possible for IPv4: lo has no Ethernet link layer/);
   });
 
   it('names IPv6 gateways in their text form', () => {

@@ -166,6 +166,10 @@ describe('mode selection', () => {
     expect(() => resolveOptions({ mode: 'syn', sourcePort: 65533, retries: 2 }, 20000, null)).toThrow(/use at most 65532/);
     expect(resolveOptions({ mode: 'syn', sourcePort: 65532, retries: 2 }, 20000, null).sourcePort).toBe(65532);
   });
+  it('--router-mac cannot go with --send ip', () => {
+    expect(() => resolveOptions({ mode: 'syn', sendPath: 'ip', routerMac: '02:00:00:00:00:01' }, 20000, null)).toThrow(/'--router-mac' sends Ethernet frames: it cannot go with '--send ip'/);
+    expect(resolveOptions({ mode: 'syn', routerMac: '02:00:00:00:00:01' }, 20000, null).routerMac).toEqual(Uint8Array.from([2, 0, 0, 0, 0, 1]));
+  });
   it('the wait after the last try is adaptive unless given', () => {
     expect(resolveOptions({ mode: 'syn' }, 20000, null)).toMatchObject({ waitMs: 250, waitAdaptive: true });
     expect(resolveOptions({ mode: 'syn', waitMs: 40 }, 20000, null)).toMatchObject({ waitMs: 40, waitAdaptive: false });

@@ -20,9 +20,12 @@ describe('RttEstimator', () => {
     r.sample(80_000); // one far host: 80 ms
     for (let k = 0; k < 5000; k++) r.sample(1000); // many near ones
     expect(r.timeoutMs()).toBe(20);
-    expect(r.lastTryTimeoutMs(500)).toBe(120);
-    expect(r.lastTryTimeoutMs(1500)).toBe(120); // still within the last two seconds
-    expect(r.lastTryTimeoutMs(2600)).toBe(20); // forgotten once no such round trip is seen again
+    expect(r.lastTryTimeoutMs(0)).toBe(120);
+    expect(r.lastTryTimeoutMs(10_000)).toBe(60); // halved after 10 s without a longer one
+    expect(r.lastTryTimeoutMs(20_000)).toBe(30);
+    expect(r.lastTryTimeoutMs(40_000)).toBe(20); // then the timeout again
+    r.sample(80_000); // seen again: remembered in full
+    expect(r.lastTryTimeoutMs(40_001)).toBe(120);
   });
 
   it('never waits after a last try for less than the timeout or more than the maximum', () => {
