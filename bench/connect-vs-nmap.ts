@@ -8,13 +8,13 @@
 // Exits 1 when the results differ or a command fails, 2 when it cannot run (not root, no testbed,
 // no nmap). Needs root and the testbed up:
 //
-//   /work/shared/testbed/testbed up && npm run bench:nmap
+//   ../shared/testbed/testbed up && npm run bench:nmap
 //
 // The testbed is shared: when it is rebuilt (`testbed up`) while a command runs, that run is
 // repeated (up to MAX_REPEATS times), so a rebuild is never mistaken for a wrong result. To keep
 // others' rebuilds away altogether, use a testbed of one's own:
 //
-//   TESTBED_PREFIX=pbench /work/shared/testbed/testbed up && TESTBED_PREFIX=pbench npm run bench:nmap
+//   TESTBED_PREFIX=pbench ../shared/testbed/testbed up && TESTBED_PREFIX=pbench npm run bench:nmap
 //
 // Environment: TESTBED (path of the testbed command), TESTBED_PREFIX (which testbed; passed on
 // to it), BENCH_RUNS (runs of each tool, default 3).
@@ -23,9 +23,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { exec, fail as failBench, median, TESTBED, testbedIdentity } from './lib/commands';
 import { describeMachine, machineInfo, repoRoot, table, type MachineInfo } from './lib/harness';
 
-const TESTBED = process.env.TESTBED ?? '/work/shared/testbed/testbed';
 const TARGET = '198.18.0.1';
 const PORTS = '1-65535';
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS) || 3);
@@ -61,43 +61,16 @@ interface Run {
 }
 
 function fail(code: number, message: string): never {
-  console.error(`bench:nmap: ${message}`);
-  process.exit(code);
-}
-
-function exec(cmd: string, args: string[], input?: string): SpawnSyncReturns<string> {
-  return spawnSync(cmd, args, {
-    cwd: repoRoot(),
-    encoding: 'utf8',
-    input,
-    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    maxBuffer: 64 << 20,
-    timeout: COMMAND_TIMEOUT_MS,
-  });
+  return failBench('bench:nmap', code, message);
 }
 
 /** Runs `args` and returns the wall-clock seconds from spawn to exit. */
 function timed(cmd: string, args: string[]): { seconds: number; result: SpawnSyncReturns<string> } {
   const t0 = process.hrtime.bigint();
-  const result = exec(cmd, args);
+  const result = exec(cmd, args, undefined, COMMAND_TIMEOUT_MS);
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, result };
 }
 
-/**
- * What identifies this build of the testbed: the link-local addresses of its veth ends, which
- * come from random MAC addresses and so change whenever it is rebuilt. '' when it is down.
- */
-function testbedIdentity(): string {
-  const r = exec(TESTBED, ['status']);
-  if (r.status !== 0) return '';
-  return (r.stdout.match(/fe80::[0-9a-f:]+/g) ?? []).join(' ');
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 function add(found: Found, state: string, n = 1): void {
   if (state === 'closed') found.closed += n;

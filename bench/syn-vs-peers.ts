@@ -8,7 +8,7 @@
 // (198.18.0.1, -p- --full), checked with `testbed verify --strict-closed`. Prints a table and a
 // summary, and writes bench/results/syn-vs-peers.json. Needs root and the testbed up:
 //
-//   TESTBED_PREFIX=psyn /work/shared/testbed/testbed up && TESTBED_PREFIX=psyn npm run bench:syn
+//   TESTBED_PREFIX=psyn ../shared/testbed/testbed up && TESTBED_PREFIX=psyn npm run bench:syn
 //
 // probes/s is given two ways. "probes/wall" is 327,680 / wall seconds, the same for every tool
 // (it includes process start, `testbed run`, and each tool's wait for late replies: portscan's
@@ -37,14 +37,14 @@
 // to it), BENCH_PORTSCAN_RATES, BENCH_MASSCAN_RATES, BENCH_ZMAP_RATES (comma-separated sweeps;
 // 0 = unlimited, portscan only). Exits 2 when it cannot run (not root, testbed down, a tool
 // missing), 1 when a portscan run failed or its results did not pass `testbed verify`, else 0.
-import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { exec, fail as failBench, median, TESTBED, testbedIdentity } from './lib/commands';
 import { describeMachine, formatRate, machineInfo, repoRoot, table, type MachineInfo } from './lib/harness';
 
-const TESTBED = process.env.TESTBED ?? '/work/shared/testbed/testbed';
 const PREFIX = process.env.TESTBED_PREFIX ?? 'ptb';
 const NET = '198.18.0.0/16';
 const HOSTS = 65536;
@@ -109,19 +109,7 @@ const t0Bench = Date.now();
 const elapsedMs = (): number => Date.now() - t0Bench;
 
 function fail(code: number, message: string): never {
-  console.error(`bench:syn: ${message}`);
-  process.exit(code);
-}
-
-function exec(cmd: string, args: string[], input?: string, timeoutMs = 120_000): SpawnSyncReturns<string> {
-  return spawnSync(cmd, args, {
-    cwd: repoRoot(),
-    encoding: 'utf8',
-    input,
-    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    maxBuffer: 256 << 20,
-    timeout: timeoutMs,
-  });
+  return failBench('bench:syn', code, message);
 }
 
 /**
@@ -242,11 +230,6 @@ function scaled(value: string, unit: string | undefined): number {
   return Number(value) * (k === 'K' ? 1e3 : k === 'M' ? 1e6 : k === 'G' ? 1e9 : 1);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 /** A run's timeout: its own, but never past HARD_END_MS of the whole bench. */
 function capped(ms: number): number {
@@ -575,8 +558,7 @@ async function main(): Promise<number> {
   }
   const truthRun = exec(TESTBED, ['truth', NET, PORT_SPEC]);
   const truth = truthRun.status === 0 ? (JSON.parse(truthRun.stdout.split('\n')[0] ?? '{}') as Record<string, number>) : null;
-  const identity = (): string => (exec(TESTBED, ['status']).stdout.match(/fe80::[0-9a-f:]+/g) ?? []).join(' ');
-  const identityBefore = identity();
+  const identityBefore = testbedIdentity();
 
   const machine: MachineInfo & { masscan: string; zmap: string } = { ...machineInfo(), masscan: masscanVersion, zmap: zmapVersion };
   // Which portscan was measured: the commit, files of lib/ and native/ changed since (others may
@@ -640,7 +622,7 @@ async function main(): Promise<number> {
   runs.sort((a, b) => order.indexOf(a.tool) - order.indexOf(b.tool));
   const oneHost = await runOneHost(dir, false);
   const oneHostFull = await runOneHost(dir, true);
-  const identityAfter = identity();
+  const identityAfter = testbedIdentity();
   const loadAfter = loadavg();
 
   // ---- table
