@@ -22,11 +22,23 @@ export interface ScanSummary {
   elapsedMs: number;
   /** Hosts that answered on (nearly) every port; their open ports past the limit were not listed. */
   tarpits?: TarpitReport[];
-  /** SYN mode: the engine's counters (probes sent, replies, duplicates, late, capture drops). */
-  engine?: { sent: number; replies: number; duplicates: number; late: number; pcapDrops: number; sentinels: number; sendPaths: string[];
-    /** From the first probe to the last first try, ms (0 when stopped early). */
-    sendPhaseMs: number;
-  };
+  /** SYN mode: the engine's counters and how its probes left. */
+  engine?: SynEngineSummary;
+}
+
+/** What a SYN scan's engine reports at the end (printed with -v). */
+export interface SynEngineSummary {
+  /** Probes sent, retries included, sentinels not. */
+  sent: number;
+  replies: number;
+  duplicates: number;
+  late: number;
+  pcapDrops: number;
+  sentinels: number;
+  /** Per family, how probes left and why. */
+  sendPaths: string[];
+  /** From the first probe to the last first try, ms (0 when stopped early). */
+  sendPhaseMs: number;
 }
 
 /** Where in the plan a run goes, and how to recognise the plan again (checkpoints, shards). */

@@ -50,55 +50,54 @@ export interface SendPaths {
   v6?: { link?: LinkPath; why: string };
 }
 
-function sendPaths(routes: { v4?: Route; v6?: Route }, samples: { v4?: bigint; v6?: bigint }, opts: ResolvedOptions, intervals: Uint8Array): SendPaths {
-  const native = loadBinding();
-  const one = (route: Route | undefined, sample: bigint | undefined): { link?: LinkPath; why: string } | undefined => {
-    if (!route || sample === undefined) return undefined;
-    const bytes = new Uint8Array(16);
-    const family = writeAddressBytes(sample, new DataView(bytes.buffer), 0);
-    const len = family === 4 ? 4 : 16;
-    // Routed from the source the probes carry, as the kernel would for a raw IP socket.
-    const source = opts.sourceIp ? addressBytes(opts.sourceIp, family) : null;
-    let hop: NextHopInfo | null = null;
-    try {
-      hop = native.nextHop(family, bytes.subarray(0, len), source, intervals);
-    } catch {
-      hop = null; // no route: the raw IP path says so when it sends
-    }
-    return chooseSendPath(hop, route, opts.sendPath, opts.routerMac);
-  };
-  const v4 = one(routes.v4, samples.v4);
-  const v6 = one(routes.v6, samples.v6);
-  return { ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}) };
+/** The address's bytes in network order: 4 for IPv4, 16 for IPv6. */
+function bytesOf(addr: bigint): Uint8Array {
+  const out = new Uint8Array(16);
+  const family = writeAddressBytes(addr, new DataView(out.buffer), 0);
+  return out.subarray(0, family === 4 ? 4 : 16);
 }
 
-/** The routes for each family present in the plan, and one capture device for all of them. */
-async function routesFor(plan: ScanPlan, opts: ResolvedOptions): Promise<{ v4?: Route; v6?: Route; device: string; paths: SendPaths }> {
+/** How one family's probes leave: the next hop toward `sample` (netlink), judged by chooseSendPath. */
+function sendPath(route: Route, sample: bigint, opts: ResolvedOptions, intervals: Uint8Array): { link?: LinkPath; why: string } {
+  if (opts.sendPath === 'ip') return chooseSendPath(null, route, 'ip');
+  // Routed from the source the probes carry, as the kernel would for a raw IP socket.
+  const source = opts.sourceIp ? addressBytes(opts.sourceIp, route.family) : null;
+  // Only 'auto' checks that one route serves every target (a dump of every routing table).
+  const auto = opts.sendPath === 'auto' && !opts.routerMac;
+  let hop: NextHopInfo | null = null;
+  try {
+    hop = loadBinding().nextHop(route.family, bytesOf(sample), source, auto ? intervals : undefined);
+  } catch {
+    hop = null; // no route: the raw IP path says so when it sends
+  }
+  return chooseSendPath(hop, route, opts.sendPath, opts.routerMac);
+}
+
+/**
+ * The routes for each family present in the plan, one capture device for all of them, and how
+ * each family's probes leave. `intervals` is the plan packed by packIntervals.
+ */
+async function routesFor(plan: ScanPlan, opts: ResolvedOptions, intervals: Uint8Array): Promise<{ v4?: Route; v6?: Route; device: string; paths: SendPaths }> {
   const ivs = plan.hosts.intervals();
   const firstV4 = ivs.find((iv) => iv.end >= V4_BASE && iv.start <= V4_LAST);
   const firstV6 = ivs.find((iv) => iv.start < V4_BASE || iv.end > V4_LAST);
   const overrides = { ...(opts.sourceIp ? { sourceIp: opts.sourceIp } : {}), ...(opts.device ? { device: opts.device } : {}) };
-  const v4 = firstV4 ? await findRoute(firstV4.start < V4_BASE ? V4_BASE : firstV4.start, overrides) : undefined;
+  const v4Sample = firstV4 ? (firstV4.start < V4_BASE ? V4_BASE : firstV4.start) : undefined;
   // An interval may straddle the IPv4 block: its first IPv6 address is then just past it.
   const v6Sample = firstV6 ? (firstV6.start < V4_BASE || firstV6.start > V4_LAST ? firstV6.start : V4_LAST + 1n) : undefined;
+  const v4 = v4Sample !== undefined ? await findRoute(v4Sample, overrides) : undefined;
   const v6 = v6Sample !== undefined ? await findRoute(v6Sample, overrides) : undefined;
   const devices = new Set([v4?.device, v6?.device].filter((d): d is string => d !== undefined));
-  const v4Sample = firstV4 ? (firstV4.start < V4_BASE ? V4_BASE : firstV4.start) : undefined;
-  const paths = sendPaths(
-    { ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}) },
-    { ...(v4Sample !== undefined ? { v4: v4Sample } : {}), ...(v6Sample !== undefined ? { v6: v6Sample } : {}) },
-    opts,
-    packIntervals(plan),
-  );
+  const paths: SendPaths = {};
+  if (v4 && v4Sample !== undefined) paths.v4 = sendPath(v4, v4Sample, opts, intervals);
+  if (v6 && v6Sample !== undefined) paths.v6 = sendPath(v6, v6Sample, opts, intervals);
   return { ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}), device: devices.size === 1 ? [...devices][0] as string : 'any', paths };
 }
 
 function addressBytes(text: string, family: 4 | 6): Uint8Array {
   const addr = parseAddress(text);
   if (addr === null || familyOf(addr) !== family) throw new UsageError(`source address '${text}' is not IPv${family}`);
-  const out = new Uint8Array(16);
-  writeAddressBytes(addr, new DataView(out.buffer), 0);
-  return out.subarray(0, family === 4 ? 4 : 16);
+  return bytesOf(addr);
 }
 
 export class SynScanner {
@@ -134,7 +133,8 @@ export class SynScanner {
   /** Runs the plan; resolves to true when aborted. */
   async run(signal?: AbortSignal): Promise<boolean> {
     if (this.plan.total > MAX_PLAN) throw new UsageError(`a SYN scan plan holds at most 2^53 probes; this one has ${this.plan.total}`);
-    this.route = await routesFor(this.plan, this.opts);
+    const intervals = packIntervals(this.plan);
+    this.route = await routesFor(this.plan, this.opts, intervals);
     const site = new Error();
     const native = loadBinding();
     const srcPort = this.opts.sourcePort ?? 40000 + randomBytes(2).readUInt16LE() % 20000;
@@ -163,7 +163,7 @@ export class SynScanner {
             maxBatch: 4096,
             threads: this.opts.threads,
           },
-          packIntervals(this.plan),
+          intervals,
           this.plan.ports,
           (err, records, count, stats, done, thread, mark, maxPosition) =>
             this.onBatch(err, records, count, stats, done, site, thread, mark, maxPosition),

@@ -52,7 +52,21 @@ void CallJs(Napi::Env env, Napi::Function callback, SynDelivery* d) {
   delete d;
 }
 
-bool CopyBytes(const Napi::Object& opts, const char* name, uint8_t* out, size_t len, bool* present);
+bool CopyBytes(const Napi::Object& opts, const char* name, uint8_t* out, size_t len, bool* present) {
+  Napi::Value v = opts.Get(name);
+  *present = false;
+  if (v.IsUndefined() || v.IsNull()) return true;
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
+      v.As<Napi::Uint8Array>().ByteLength() != len) {
+    Napi::TypeError::New(opts.Env(), std::string("option '") + name + "' must be a Uint8Array of " +
+                                         std::to_string(len) + " bytes")
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  std::memcpy(out, v.As<Napi::Uint8Array>().Data(), len);
+  *present = true;
+  return true;
+}
 
 // Optional { ifindex, srcMac: Uint8Array(6), dstMac: Uint8Array(6) }: send that family's probes
 // as Ethernet frames out of that interface.
@@ -72,22 +86,6 @@ bool GetLinkPath(const Napi::Object& opts, const char* name, LinkPath* out) {
         .ThrowAsJavaScriptException();
   }
   return false;
-}
-
-bool CopyBytes(const Napi::Object& opts, const char* name, uint8_t* out, size_t len, bool* present) {
-  Napi::Value v = opts.Get(name);
-  *present = false;
-  if (v.IsUndefined() || v.IsNull()) return true;
-  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
-      v.As<Napi::Uint8Array>().ByteLength() != len) {
-    Napi::TypeError::New(opts.Env(), std::string("option '") + name + "' must be a Uint8Array of " +
-                                         std::to_string(len) + " bytes")
-        .ThrowAsJavaScriptException();
-    return false;
-  }
-  std::memcpy(out, v.As<Napi::Uint8Array>().Data(), len);
-  *present = true;
-  return true;
 }
 
 }  // namespace

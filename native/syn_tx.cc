@@ -26,17 +26,16 @@ uint64_t ThreadShare(const SynLoopOptions& o) {
   return (o.end_index - o.start_index + threads - 1) / threads + 16;
 }
 
-uint64_t TableCapacity(const SynLoopOptions& o) {
+// Room for one thread's probes in flight over `wait_ms`.
+uint64_t Capacity(const SynLoopOptions& o, uint64_t wait_ms) {
   const uint64_t per_thread_rate = (o.rate_pps == 0 ? 400000 : o.rate_pps) / std::max<uint32_t>(1, o.threads);
-  const uint64_t wait_ms = std::max(o.timeout_ms, o.wait_ms);
   return std::min(ThreadShare(o), std::clamp<uint64_t>(per_thread_rate * wait_ms / 1000 * 5 / 4 + 4096, 4096, 1u << 20));
 }
 
+uint64_t TableCapacity(const SynLoopOptions& o) { return Capacity(o, std::max(o.timeout_ms, o.wait_ms)); }
+
 // Last tries wait `wait_ms` (at least the timeout): their own FIFO, sized for that wait.
-uint64_t FinalCapacity(const SynLoopOptions& o) {
-  const uint64_t per_thread_rate = (o.rate_pps == 0 ? 400000 : o.rate_pps) / std::max<uint32_t>(1, o.threads);
-  return std::min(ThreadShare(o), std::clamp<uint64_t>(per_thread_rate * o.wait_ms / 1000 * 5 / 4 + 4096, 4096, 1u << 20));
-}
+uint64_t FinalCapacity(const SynLoopOptions& o) { return Capacity(o, o.wait_ms); }
 
 }  // namespace
 
