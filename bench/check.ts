@@ -19,7 +19,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { describeMachine, repoRoot, table, type MachineInfo, type SuiteReport } from './lib/harness';
+import { describeMachine, median, repoRoot, table, type MachineInfo, type SuiteReport } from './lib/harness';
 
 const TOLERANCE = Number(process.env.BENCH_TOLERANCE) > 0 ? Number(process.env.BENCH_TOLERANCE) : 0.6;
 
@@ -46,12 +46,6 @@ function ratiosOf(suites: SuiteReport[]): { ratios: Record<string, number>; erro
     }
   }
   return { ratios, errors };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 }
 
 function main(argv: string[]): number {

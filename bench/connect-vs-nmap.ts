@@ -23,8 +23,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { exec, fail as failBench, median, TESTBED, testbedIdentity } from './lib/commands';
-import { describeMachine, machineInfo, repoRoot, table, type MachineInfo } from './lib/harness';
+import { exec, fail as failBench, TESTBED, testbedIdentity } from './lib/commands';
+import { describeMachine, machineInfo, median, repoRoot, table, type MachineInfo } from './lib/harness';
 
 const TARGET = '198.18.0.1';
 const PORTS = '1-65535';

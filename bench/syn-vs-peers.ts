@@ -42,8 +42,8 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { exec, fail as failBench, median, TESTBED, testbedIdentity } from './lib/commands';
-import { describeMachine, formatRate, machineInfo, repoRoot, table, type MachineInfo } from './lib/harness';
+import { exec, fail as failBench, TESTBED, testbedIdentity } from './lib/commands';
+import { describeMachine, formatRate, machineInfo, median, repoRoot, table, type MachineInfo } from './lib/harness';
 
 const PREFIX = process.env.TESTBED_PREFIX ?? 'ptb';
 const NET = '198.18.0.0/16';

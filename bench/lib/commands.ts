@@ -2,7 +2,7 @@
 // commands.ts: what the side-by-side benchmarks (connect-vs-nmap, syn-vs-peers) share for running
 // things: where the testbed is (beside the repository, as ../shared/testbed/testbed, unless
 // TESTBED says otherwise), a synchronous command runner, how a bench gives up, the testbed's
-// identity (to notice a rebuild during a run) and a median.
+// identity (to notice a rebuild during a run).
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { resolve } from 'node:path';
 
@@ -36,10 +36,4 @@ export function testbedIdentity(): string {
   const r = exec(TESTBED, ['status']);
   if (r.status !== 0) return '';
   return (r.stdout.match(/fe80::[0-9a-f:]+/g) ?? []).join(' ');
-}
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }

@@ -81,6 +81,13 @@ export function describeMachine(m: MachineInfo): string {
 }
 
 /** The repository root (the folder with package.json), from bench/lib or dist/bench/lib. */
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
 export function repoRoot(): string {
   let dir = __dirname;
   for (let i = 0; i < 5; i++) {
