@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // index.ts: the public API. Re-exports only.
 export { scan, runScan, type ScanSummary, type RunHooks } from './scan';
-export type { PortResult, ScanCounters } from './connect-scanner';
-export type { PortState } from './classify';
+export type { PortResult, ScanCounters } from './scanner/connect';
+export type { PortState } from './scanner/classify';
 export type { ScanOptions, ScanMode } from './options';
 export { ParseError, UsageError, ScanError } from './errors';
-export { parsePortList, STANDARD_PORTS } from './port-list';
-export { parseTargets } from './targets';
+export { parsePortList, STANDARD_PORTS } from './plan/port-list';
+export { parseTargets } from './plan/targets';

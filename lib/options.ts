@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 
 import { ScanError, UsageError } from './errors';
-import { parsePortList, STANDARD_PORTS } from './port-list';
+import { parsePortList, STANDARD_PORTS } from './plan/port-list';
 
 export type ScanMode = 'auto' | 'connect' | 'syn';
 export type SendPath = 'auto' | 'link' | 'ip';

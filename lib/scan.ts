@@ -2,17 +2,17 @@
 // scan.ts: the library entry points. runScan() plans, validates and runs a scan with callbacks
 // (the CLI uses it); scan() wraps it as an async iterable of typed results, cancellable with an
 // AbortSignal. Both take the CLI's options (options.ts).
-import type { PortState } from './classify';
-import { ConnectScanner, type PortResult, type ScanCounters } from './connect-scanner';
+import type { PortState } from './scanner/classify';
+import { ConnectScanner, type PortResult, type ScanCounters } from './scanner/connect';
 import { loadBinding } from './native/binding';
 import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options';
 import { randomBytes } from 'node:crypto';
 
 import { UsageError } from './errors';
-import { buildPlan, planHash, shardRange, type ScanPlan } from './plan';
-import { synUnavailable } from './privileges';
-import { TarpitFilter, type TarpitReport } from './tarpit';
-import { SynScanner } from './syn-scanner';
+import { buildPlan, planHash, shardRange, type ScanPlan } from './plan/plan';
+import { synUnavailable } from './scanner/privileges';
+import { TarpitFilter, type TarpitReport } from './scanner/tarpit';
+import { SynScanner } from './scanner/syn';
 
 export interface ScanSummary {
   plan: ScanPlan;

@@ -38,6 +38,6 @@ addon=build/Release/portscan_native.node
 if [ ! -f "$addon" ] || [ -n "$(find native CMakeLists.txt -newer "$addon" 2>/dev/null | head -1)" ]; then
   npm run --silent build:native >/dev/null
 fi
-if [ ! -f dist/lib/cli.js ] || [ -n "$(find lib bench -name '*.ts' -newer dist/lib/cli.js 2>/dev/null | head -1)" ]; then
+if [ ! -f dist/lib/cli/main.js ] || [ -n "$(find lib bench -name '*.ts' -newer dist/lib/cli/main.js 2>/dev/null | head -1)" ]; then
   npm run --silent build:ts
 fi

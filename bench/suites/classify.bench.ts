@@ -6,7 +6,7 @@
 // Baseline recorded on: AMD EPYC (2 cores, shared VM), Linux 6.18, Node v20.20.2.
 import { constants } from 'node:os';
 
-import { classify, type Verdict } from '../../lib/classify';
+import { classify, type Verdict } from '../../lib/scanner/classify';
 import { Kind } from '../../lib/native/records';
 import { BenchSuite, runIfMain, sink } from '../lib/harness';
 

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 
-import { parseAddress } from '../../lib/ip';
+import { parseAddress } from '../../lib/plan/ip';
 import { loadBinding } from '../../lib/native/binding';
 import { Kind, ResultBatch, TargetPacker } from '../../lib/native/records';
 import type { NativeEngine } from '../../lib/native/types';

@@ -7,14 +7,14 @@
 // Baseline recorded on: AMD EPYC (2 cores, shared VM), Linux 6.18, Node v20.20.2.
 import { closeSync, openSync, writeSync } from 'node:fs';
 
-import type { PortResult } from '../../lib/connect-scanner';
-import type { HostRow } from '../../lib/host-table';
+import type { PortResult } from '../../lib/scanner/connect';
+import type { HostRow } from '../../lib/output/host-table';
 import { resolveOptions } from '../../lib/options';
 import { createFormatter, FORMATS } from '../../lib/output/formats';
 import { Writer } from '../../lib/output/writer';
 import type { ScanSummary } from '../../lib/scan';
-import { serviceName } from '../../lib/services';
-import { parseTargets } from '../../lib/targets';
+import { serviceName } from '../../lib/plan/services';
+import { parseTargets } from '../../lib/plan/targets';
 import { BenchSuite, runIfMain, sink } from '../lib/harness';
 
 const HOSTS = 40;

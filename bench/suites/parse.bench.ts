@@ -4,8 +4,8 @@
 // followed by the RangeList merge a plan does). Pure string work, no traffic: the target text
 // holds numeric addresses only, so no hostname is ever looked up.
 // Baseline recorded on: AMD EPYC (2 cores, shared VM), Linux 6.18, Node v20.20.2.
-import { parsePortList, STANDARD_PORTS } from '../../lib/port-list';
-import { parseTargets } from '../../lib/targets';
+import { parsePortList, STANDARD_PORTS } from '../../lib/plan/port-list';
+import { parseTargets } from '../../lib/plan/targets';
 import { BenchSuite, runIfMain, sink } from '../lib/harness';
 
 const SEED_STANDARD = STANDARD_PORTS.join(', ');

@@ -2,9 +2,9 @@
 // plan.bench.ts: PlanCursor walking a whole plan of a /16 times 16 ports (1,048,576 probes) in
 // port-major order, against a plain nested loop that makes the same (address, port) objects.
 // Baseline recorded on: AMD EPYC (2 cores, shared VM), Linux 6.18, Node v20.20.2.
-import { parsePortList } from '../../lib/port-list';
-import { PlanCursor, type ScanPlan } from '../../lib/plan';
-import { parseTargets } from '../../lib/targets';
+import { parsePortList } from '../../lib/plan/port-list';
+import { PlanCursor, type ScanPlan } from '../../lib/plan/plan';
+import { parseTargets } from '../../lib/plan/targets';
 import { BenchSuite, runIfMain, sink } from '../lib/harness';
 
 const hosts = parseTargets('198.18.0.0/16').ranges;

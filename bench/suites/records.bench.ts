@@ -6,7 +6,7 @@
 // Baseline recorded on: AMD EPYC (2 cores, shared VM), Linux 6.18, Node v20.20.2.
 import { constants } from 'node:os';
 
-import { parseAddress, V4_BASE } from '../../lib/ip';
+import { parseAddress, V4_BASE } from '../../lib/plan/ip';
 import { Kind, RECORD_SIZE, ResultBatch, TARGET_SIZE, TargetPacker } from '../../lib/native/records';
 import { BenchSuite, runIfMain, sink } from '../lib/harness';
 

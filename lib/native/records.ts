@@ -2,7 +2,7 @@
 // records.ts: the packed layouts of native/record.h, written down a second time, with the only
 // code that packs targets and decodes results. Little-endian integers; address bytes in network
 // order. The loader checks TARGET_SIZE, RECORD_SIZE and ABI_VERSION against the addon's.
-import { formatAddress, readAddressBytes, writeAddressBytes } from '../ip';
+import { formatAddress, readAddressBytes, writeAddressBytes } from '../plan/ip';
 
 export const ABI_VERSION = 2;
 export const TARGET_SIZE = 24;

@@ -2,10 +2,10 @@
 // formats.ts: the output forms. Streaming forms (ndjson, json, csv, list, ips) write each result
 // as it is found; aggregate forms (table, grepable) write per host at the end. Every form leaves
 // a complete, parseable file when the scan is stopped early.
-import type { PortResult } from '../connect-scanner';
-import type { HostRow } from '../host-table';
+import type { PortResult } from '../scanner/connect';
+import type { HostRow } from './host-table';
 import type { ScanSummary } from '../scan';
-import type { TarpitReport } from '../tarpit';
+import type { TarpitReport } from '../scanner/tarpit';
 import { renderTable } from './table';
 import type { Writer } from './writer';
 

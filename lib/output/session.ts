@@ -4,13 +4,13 @@
 // output valid on every way out: the normal end, a first Ctrl-C (the scan drains, then ends
 // normally), a second Ctrl-C (close() writes what is known and closes the structure at once),
 // and a failed write (the first error is kept, the scan is stopped, what was written stays).
-import type { PortState } from '../classify';
-import type { PortResult, ScanCounters } from '../connect-scanner';
+import type { PortState } from '../scanner/classify';
+import type { PortResult, ScanCounters } from '../scanner/connect';
 import { ScanError } from '../errors';
-import { HostTable } from '../host-table';
+import { HostTable } from './host-table';
 import type { ResolvedOptions } from '../options';
-import type { ScanPlan } from '../plan';
-import { Progress } from '../progress';
+import type { ScanPlan } from '../plan/plan';
+import { Progress } from './progress';
 import type { ScanSummary } from '../scan';
 import { createFormatter, type FormatName, type Formatter } from './formats';
 import { Writer } from './writer';

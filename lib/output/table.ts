@@ -3,10 +3,10 @@
 // closed ports, number of silent ports; with --full each host's full port list follows, ranges
 // compressed. Hosts that gave no answer at all are counted in the footer, not listed, unless
 // --full asks for everything.
-import type { HostRow } from '../host-table';
-import { compressPorts } from '../port-list';
+import type { HostRow } from './host-table';
+import { compressPorts } from '../plan/port-list';
 import type { ScanSummary } from '../scan';
-import { serviceName } from '../services';
+import { serviceName } from '../plan/services';
 
 function openCell(ports: number[]): string {
   if (ports.length === 0) return '-';

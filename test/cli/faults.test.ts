@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { loadBinding } from '../../lib/native/binding';
-import { synUnavailable } from '../../lib/privileges';
+import { synUnavailable } from '../../lib/scanner/privileges';
 import { countingServer, runCli, settle, startCli } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'portscan-faults-'));

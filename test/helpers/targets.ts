@@ -2,8 +2,8 @@
 import { promises as dnsPromises } from 'node:dns';
 
 import { ParseError } from '../../lib/errors';
-import { formatAddress, parseAddress } from '../../lib/ip';
-import type { RangeList } from '../../lib/range-list';
+import { formatAddress, parseAddress } from '../../lib/plan/ip';
+import type { RangeList } from '../../lib/plan/range-list';
 
 /** The address of a literal; throws on a typo in the test itself. */
 export function addr(text: string): bigint {

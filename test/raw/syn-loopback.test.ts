@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 
 import { loadBinding } from '../../lib/native/binding';
-import { synUnavailable } from '../../lib/privileges';
+import { synUnavailable } from '../../lib/scanner/privileges';
 import { runCli } from '../helpers/cli';
 
 const blocker = synUnavailable(loadBinding());

@@ -1,7 +1,7 @@
 // classify.ts: native (kind, errno) -> port state and reason, or "probe again".
 import { constants } from 'node:os';
 
-import { classify } from '../../lib/classify';
+import { classify } from '../../lib/scanner/classify';
 import { Kind } from '../../lib/native/records';
 
 const E = constants.errno;

@@ -11,7 +11,7 @@ import {
   V4_LAST,
   V6_LAST,
   writeAddressBytes,
-} from '../../lib/ip';
+} from '../../lib/plan/ip';
 
 describe('parseIPv4', () => {
   it.each([

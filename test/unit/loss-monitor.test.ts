@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // loss-monitor.test.ts: the loss notice and --adaptive's rate decisions, fed known answers.
-import { LossMonitor } from '../../lib/loss-monitor';
+import { LossMonitor } from '../../lib/scanner/loss-monitor';
 
 function window(m: LossMonitor, first: number, retried: number, at: number): ReturnType<LossMonitor['tick']> {
   for (let i = 0; i < first; i++) m.answer(0);

@@ -2,7 +2,7 @@
 // netif.test.ts: how SYN probes leave (chooseSendPath): Ethernet frames to the gateway's MAC when
 // the route and neighbour tables allow it, a raw IP socket otherwise, and why, in every case.
 import type { NextHopInfo } from '../../lib/native/types';
-import { chooseSendPath, formatMac, type Route } from '../../lib/netif';
+import { chooseSendPath, formatMac, type Route } from '../../lib/scanner/netif';
 import { parseMac } from '../../lib/options';
 
 const MAC = Uint8Array.from([0x4a, 0x9a, 0x9b, 0xd2, 0xb5, 0xd1]);

@@ -1,7 +1,7 @@
 // options.ts: defaults, and validation that names the option, the allowed values and the bad one.
 import { ParseError, UsageError } from '../../lib/errors';
 import { defaultTasks, DEFAULTS, maxTasks, resolveOptions, type ScanOptions } from '../../lib/options';
-import { STANDARD_PORTS } from '../../lib/port-list';
+import { STANDARD_PORTS } from '../../lib/plan/port-list';
 
 const FD = 20000;
 

@@ -3,9 +3,9 @@
 // service names come from the IANA registry.
 import fc from 'fast-check';
 
-import type { PortResult } from '../../lib/connect-scanner';
+import type { PortResult } from '../../lib/scanner/connect';
 import { ndjsonLine, resultRecord } from '../../lib/output/formats';
-import { serviceName } from '../../lib/services';
+import { serviceName } from '../../lib/plan/services';
 
 const STATES = ['open', 'closed', 'filtered', 'unknown'] as const;
 

@@ -11,14 +11,14 @@
 
 import * as fc from 'fast-check';
 
-import { main } from '../../lib/cli';
+import { main } from '../../lib/cli/main';
 import { ParseError, UsageError } from '../../lib/errors';
 import { maxTasks, resolveOptions, type ResolvedOptions, type ScanOptions } from '../../lib/options';
-import { buildPlan, type ScanPlan } from '../../lib/plan';
-import { compressPorts, parsePortList } from '../../lib/port-list';
-import { RangeList } from '../../lib/range-list';
+import { buildPlan, type ScanPlan } from '../../lib/plan/plan';
+import { compressPorts, parsePortList } from '../../lib/plan/port-list';
+import { RangeList } from '../../lib/plan/range-list';
 import { runScan } from '../../lib/scan';
-import { parseTargets, type TargetSpec } from '../../lib/targets';
+import { parseTargets, type TargetSpec } from '../../lib/plan/targets';
 import { forbidDns } from '../helpers/targets';
 
 jest.mock('../../lib/scan', () => ({ runScan: jest.fn() }));

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 
 import { ParseError } from '../../lib/errors';
-import { compressPorts, MAX_PORT, parsePortList, STANDARD_PORTS } from '../../lib/port-list';
+import { compressPorts, MAX_PORT, parsePortList, STANDARD_PORTS } from '../../lib/plan/port-list';
 
 function range(lo: number, hi: number): number[] {
   return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);

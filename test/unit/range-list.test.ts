@@ -1,6 +1,6 @@
 // range-list.ts: sorted, disjoint, non-adjacent intervals; exact bigint counts; pick/has/subtract.
-import { parseAddress } from '../../lib/ip';
-import { RangeList, type Interval } from '../../lib/range-list';
+import { parseAddress } from '../../lib/plan/ip';
+import { RangeList, type Interval } from '../../lib/plan/range-list';
 
 function list(...pairs: [number | bigint, number | bigint][]): RangeList {
   const r = new RangeList();

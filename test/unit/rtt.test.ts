@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // rtt.test.ts: the timeout learned from round trips, and the shortest wait after a last try,
 // which also remembers the longest recent round trip (a far host among near ones).
-import { RttEstimator } from '../../lib/rtt';
+import { RttEstimator } from '../../lib/scanner/rtt';
 
 describe('RttEstimator', () => {
   it('gives the maximum until a round trip is measured, then srtt + 4 rttvar within the bounds', () => {

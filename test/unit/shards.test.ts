@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { shardRange } from '../../lib/plan';
+import { shardRange } from '../../lib/plan/plan';
 
 describe('shardRange', () => {
   it.each([

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { ParseError, UsageError } from '../../lib/errors';
-import { V4_BASE } from '../../lib/ip';
-import { buildPlan, PlanCursor } from '../../lib/plan';
-import { parseTargetFile, parseTargets, resolveHostnames, tokenize } from '../../lib/targets';
+import { V4_BASE } from '../../lib/plan/ip';
+import { buildPlan, PlanCursor } from '../../lib/plan/plan';
+import { parseTargetFile, parseTargets, resolveHostnames, tokenize } from '../../lib/plan/targets';
 import { addr, asyncParseErrorOf, forbidDns, listAll, parseErrorOf, spans } from '../helpers/targets';
 
 forbidDns();

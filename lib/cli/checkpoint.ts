@@ -8,7 +8,7 @@
 // port) once).
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
 
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 
 export interface Checkpoint {
   version: 1;

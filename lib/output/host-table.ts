@@ -3,8 +3,8 @@
 // (RST) ports and the number of silent (no reply) ports; with --full also every closed and
 // silent port. Without --full only counts are kept, so a large scan's memory does not grow per
 // closed port.
-import type { PortState } from './classify';
-import { parseAddress, V4_BASE, V4_LAST } from './ip';
+import type { PortState } from '../scanner/classify';
+import { parseAddress, V4_BASE, V4_LAST } from '../plan/ip';
 
 export interface HostRow {
   ip: string;

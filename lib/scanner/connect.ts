@@ -4,15 +4,15 @@
 // timeout from round trips (rtt.ts), sends silent probes again up to --retries, and turns each
 // final outcome into a PortResult. Native code does the sockets; this file does the policy.
 import { classify, type PortState } from './classify';
-import { withJsStack } from './errors';
-import { loadBinding } from './native/binding';
-import { ResultBatch, RetryQueue, TargetPacker } from './native/records';
-import type { NativeEngine, NativeError } from './native/types';
-import type { ResolvedOptions } from './options';
-import { PlanCursor, type ScanPlan } from './plan';
+import { withJsStack } from '../errors';
+import { loadBinding } from '../native/binding';
+import { ResultBatch, RetryQueue, TargetPacker } from '../native/records';
+import type { NativeEngine, NativeError } from '../native/types';
+import type { ResolvedOptions } from '../options';
+import { PlanCursor, type ScanPlan } from '../plan/plan';
 import { PositionTracker } from './position-tracker';
 import { RttEstimator } from './rtt';
-import { serviceName } from './services';
+import { serviceName } from '../plan/services';
 
 /** The final state of one (host, port). */
 export interface PortResult {

@@ -5,12 +5,12 @@
 // memory per address interval, never per probe.
 import { createHash } from 'node:crypto';
 
-import { ParseError, UsageError } from './errors';
+import { ParseError, UsageError } from '../errors';
 import { parseAddress } from './ip';
 import { parseTargetFile, parseTargets, resolveHostnames, type Resolution, type TargetSpec } from './targets';
 import type { Interval } from './range-list';
 import { RangeList } from './range-list';
-import type { ScanOptions } from './options';
+import type { ScanOptions } from '../options';
 
 export interface ScanPlan {
   hosts: RangeList;

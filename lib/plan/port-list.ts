@@ -4,7 +4,7 @@
 // ("-1024", "60000-"). The default is the seed's Standard list. Output is sorted and unique,
 // so no port is probed twice however the list overlaps, and parsing costs time linear in the
 // text however many of its ranges span all 65535 ports.
-import { ParseError } from './errors';
+import { ParseError } from '../errors';
 
 /** The seed's Standard list of 32 ports (portscan-help.txt). */
 export const STANDARD_PORTS: readonly number[] = Object.freeze([

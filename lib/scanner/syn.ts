@@ -6,15 +6,15 @@
 import { randomBytes } from 'node:crypto';
 
 import { classifySyn } from './classify';
-import { portResult, type ScanCounters, type ScannerHooks } from './connect-scanner';
-import { ScanError, UsageError, withJsStack } from './errors';
-import { familyOf, parseAddress, V4_BASE, V4_LAST, writeAddressBytes } from './ip';
-import { loadBinding } from './native/binding';
-import { Kind, ResultBatch } from './native/records';
-import type { NativeError, NativeSynEngine, NextHopInfo } from './native/types';
+import { portResult, type ScanCounters, type ScannerHooks } from './connect';
+import { ScanError, UsageError, withJsStack } from '../errors';
+import { familyOf, parseAddress, V4_BASE, V4_LAST, writeAddressBytes } from '../plan/ip';
+import { loadBinding } from '../native/binding';
+import { Kind, ResultBatch } from '../native/records';
+import type { NativeError, NativeSynEngine, NextHopInfo } from '../native/types';
 import { chooseSendPath, findRoute, type LinkPath, type Route } from './netif';
-import type { ResolvedOptions } from './options';
-import type { ScanPlan } from './plan';
+import type { ResolvedOptions } from '../options';
+import type { ScanPlan } from '../plan/plan';
 import { LossMonitor } from './loss-monitor';
 import { RttEstimator } from './rtt';
 

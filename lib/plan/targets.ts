@@ -9,7 +9,7 @@
 import { promises as dns } from 'node:dns';
 import { readFileSync } from 'node:fs';
 
-import { ParseError } from './errors';
+import { ParseError } from '../errors';
 import { familyOf, formatAddress, parseAddress, V4_BASE } from './ip';
 import { RangeList } from './range-list';
 

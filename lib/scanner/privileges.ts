@@ -4,7 +4,7 @@
 // with the fix, for an explicit --mode syn.
 import { readFileSync } from 'node:fs';
 
-import type { NativeBinding } from './native/types';
+import type { NativeBinding } from '../native/types';
 
 const CAP_NET_RAW = 13;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // progress.ts: one self-rewriting status line on stderr, only when stderr is a terminal:
 // done/total, percentage, probe rate, open ports found, and the time left at the current rate.
-import type { ScanCounters } from './connect-scanner';
+import type { ScanCounters } from '../scanner/connect';
 
 function clock(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';

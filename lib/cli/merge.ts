@@ -4,15 +4,15 @@
 // port) counts once; if two files disagree, open wins over closed, closed over filtered.
 import { readFileSync } from 'node:fs';
 
-import type { PortState } from './classify';
-import type { PortResult } from './connect-scanner';
-import { UsageError } from './errors';
-import { familyOf, parseAddress } from './ip';
-import { FORMATS, type FormatName } from './output/formats';
-import { OutputSession } from './output/session';
-import type { ResolvedOptions } from './options';
-import { RangeList } from './range-list';
-import type { ScanSummary } from './scan';
+import type { PortState } from '../scanner/classify';
+import type { PortResult } from '../scanner/connect';
+import { UsageError } from '../errors';
+import { familyOf, parseAddress } from '../plan/ip';
+import { FORMATS, type FormatName } from '../output/formats';
+import { OutputSession } from '../output/session';
+import type { ResolvedOptions } from '../options';
+import { RangeList } from '../plan/range-list';
+import type { ScanSummary } from '../scan';
 
 const RANK: Record<string, number> = { open: 3, closed: 2, filtered: 1, unknown: 0 };
 

@@ -8,9 +8,9 @@
 import { createSocket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 
-import { ScanError } from './errors';
-import { familyOf, formatAddress, isLoopback, parseAddress, readAddressBytes, type Family } from './ip';
-import type { NextHopInfo } from './native/types';
+import { ScanError } from '../errors';
+import { familyOf, formatAddress, isLoopback, parseAddress, readAddressBytes, type Family } from '../plan/ip';
+import type { NextHopInfo } from '../native/types';
 
 export interface Route {
   family: Family;

@@ -4,14 +4,14 @@
 // The only file that touches process.argv, stdout and exit codes.
 import yargs from 'yargs';
 
-import { ParseError, UsageError } from './errors';
-import { FORMATS, type FormatName } from './output/formats';
-import { OutputSession } from './output/session';
-import type { PortState } from './classify';
+import { ParseError, UsageError } from '../errors';
+import { FORMATS, type FormatName } from '../output/formats';
+import { OutputSession } from '../output/session';
+import type { PortState } from '../scanner/classify';
 import { CheckpointWriter, prepareResumedOutput, readCheckpoint, type Checkpoint } from './checkpoint';
 import { mergeMain } from './merge';
-import { runScan, type RunRange } from './scan';
-import type { ScanOptions } from './options';
+import { runScan, type RunRange } from '../scan';
+import type { ScanOptions } from '../options';
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
@@ -145,7 +145,7 @@ function say(quiet: boolean, msg: string): void {
 
 /** Runs the command; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'bench') return (await import('./bench')).benchMain(argv.slice(1));
+  if (argv[0] === 'bench') return (await import('../bench')).benchMain(argv.slice(1));
   if (argv[0] === 'merge') return mergeMain(argv.slice(1));
   let args: Record<string, unknown>;
   let resumed: Checkpoint | undefined;

@@ -4,7 +4,7 @@
 // this keeps a sliding window of finished positions above the low-water mark: every position
 // below `low` has its final result. Memory grows with how far finishing runs ahead of the
 // slowest unfinished probe (a few timeouts' worth of probes), never with the plan.
-import type { ScanPlan } from './plan';
+import type { ScanPlan } from '../plan/plan';
 
 export class PositionTracker {
   private lowPos: bigint;

@@ -5,7 +5,7 @@
 // Conventional mode, closed (RST) and silent (no answer) are told apart.
 import { constants } from 'node:os';
 
-import { Kind } from './native/records';
+import { Kind } from '../native/records';
 
 export type PortState = 'open' | 'closed' | 'filtered' | 'unknown';
 
