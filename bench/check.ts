@@ -77,7 +77,11 @@ function main(argv: string[]): number {
       console.error(`bench:check: the suites failed (exit ${String(run.status ?? run.signal)})`);
       return 1;
     }
-    results = JSON.parse(readFileSync(join(root, 'bench', 'results', 'bench.json'), 'utf8')) as { date: string; machine: MachineInfo; suites: SuiteReport[] };
+    results = JSON.parse(readFileSync(join(root, 'bench', 'results', 'bench.json'), 'utf8')) as {
+      date: string;
+      machine: MachineInfo;
+      suites: SuiteReport[];
+    };
     const one = ratiosOf(results.suites);
     errors.push(...one.errors);
     for (const [k, r] of Object.entries(one.ratios)) (samples[k] ??= []).push(r);
@@ -113,11 +117,15 @@ function main(argv: string[]): number {
     rows.push([k, was.toFixed(4), ratio.toFixed(4), `${rel.toFixed(2)}x`, verdict]);
   }
   const suitesRun = new Set(results.suites.map((s) => s.suite));
-  const gone = Object.keys(base.ratios).filter((k) => suitesRun.has(k.split(' / ')[0] as string) && now.ratios[k] === undefined);
+  const gone = Object.keys(base.ratios).filter(
+    (k) => suitesRun.has(k.split(' / ')[0] as string) && now.ratios[k] === undefined,
+  );
   console.log(`\n# bench:check against ${baselinePath}`);
   console.log(`baseline: ${base.recorded}, ${describeMachine(base.machine)}`);
   console.log(`this run: ${results.date}, ${describeMachine(results.machine)}`);
-  console.log(`fails when a case's ratio to its reference (median of ${runs} run(s)) drops below ${TOLERANCE} x its baseline ratio`);
+  console.log(
+    `fails when a case's ratio to its reference (median of ${runs} run(s)) drops below ${TOLERANCE} x its baseline ratio`,
+  );
   console.log(table(['case', 'baseline', 'now', 'now/base', 'verdict'], rows, [1, 2, 3]));
   for (const k of gone) console.log(`  not measured now (in the baseline): ${k}`);
   if (failed.length) {

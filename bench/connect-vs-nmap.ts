@@ -71,7 +71,6 @@ function timed(cmd: string, args: string[]): { seconds: number; result: SpawnSyn
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, result };
 }
 
-
 function add(found: Found, state: string, n = 1): void {
   if (state === 'closed') found.closed += n;
   else if (state === 'filtered') found.filtered += n;
@@ -132,7 +131,9 @@ function sameFound(a: Found, b: Found): boolean {
 
 function describeFound(f: Found | null): string {
   if (!f) return 'no result';
-  const other = Object.entries(f.other).map(([s, n]) => `, ${n} ${s}`).join('');
+  const other = Object.entries(f.other)
+    .map(([s, n]) => `, ${n} ${s}`)
+    .join('');
   return `open ${f.open.join(',') || '-'}; ${f.closed} closed; ${f.filtered} filtered${other}`;
 }
 
@@ -145,7 +146,8 @@ function main(): number {
     fail(2, `the testbed is not up (${(probe.stderr || String(probe.error ?? '')).trim()}): run \`${TESTBED} up\``);
   }
   const truthRun = exec(TESTBED, ['truth', TARGET, PORTS]);
-  const truth = truthRun.status === 0 ? (JSON.parse(truthRun.stdout.split('\n')[0] ?? '{}') as Record<string, number>) : null;
+  const truth =
+    truthRun.status === 0 ? (JSON.parse(truthRun.stdout.split('\n')[0] ?? '{}') as Record<string, number>) : null;
 
   const machine: MachineInfo & { nmap: string } = {
     ...machineInfo(),
@@ -156,7 +158,19 @@ function main(): number {
   const root = repoRoot();
   const dir = mkdtempSync(join(tmpdir(), 'portscan-vs-nmap-'));
   const oursArgs = (out: string): string[] => [
-    'run', process.execPath, join(root, 'bin', 'portscan.js'), '-q', '--mode', 'connect', '-p-', '-f', 'ndjson', '--full', '-o', out, TARGET,
+    'run',
+    process.execPath,
+    join(root, 'bin', 'portscan.js'),
+    '-q',
+    '--mode',
+    'connect',
+    '-p-',
+    '-f',
+    'ndjson',
+    '--full',
+    '-o',
+    out,
+    TARGET,
   ];
   const nmapArgs = (out: string): string[] => ['run', 'nmap', '-sT', '-T4', '-p-', '-n', '-Pn', '-oX', out, TARGET];
 
@@ -176,10 +190,11 @@ function main(): number {
       const output = join(dir, tool === 'portscan' ? `portscan-${i}.ndjson` : `nmap-${i}.xml`);
       let timing = timed(TESTBED, tool === 'portscan' ? oursArgs(output) : nmapArgs(output));
       let repeats = 0;
-      for (let before = identity; ; ) {
+      for (let before = identity; ;) {
         const after = testbedIdentity();
         if (after !== '' && after === before) break;
-        if (++repeats > MAX_REPEATS) fail(2, `the testbed keeps being rebuilt or is down; run ${i} of ${tool} could not finish undisturbed`);
+        if (++repeats > MAX_REPEATS)
+          fail(2, `the testbed keeps being rebuilt or is down; run ${i} of ${tool} could not finish undisturbed`);
         console.log(`  run ${i} ${tool}: the testbed was rebuilt or went down during the run; repeating it`);
         for (let wait = 0; wait < 30 && testbedIdentity() === ''; wait++) spawnSync('sleep', ['1']);
         before = testbedIdentity();
@@ -190,7 +205,8 @@ function main(): number {
       const run: Run = { tool, run: i, seconds, exitCode: result.status, output, found: null, repeats };
       try {
         if (result.error) throw result.error;
-        if (result.status !== 0) throw new Error(`exit ${result.status}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+        if (result.status !== 0)
+          throw new Error(`exit ${result.status}: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
         if (tool === 'portscan') {
           run.found = readNdjson(output);
           const v = exec(TESTBED, ['verify', TARGET, PORTS, '--strict-closed'], readFileSync(output, 'utf8'));
@@ -211,14 +227,17 @@ function main(): number {
       }
       runs.push(run);
       const verify = run.verify ? `; verify ${run.verify.ok ? 'ok' : 'FAILED'}` : '';
-      console.log(`  run ${i} ${tool.padEnd(8)} ${seconds.toFixed(2).padStart(6)} s  ${run.error ? `ERROR ${run.error}` : describeFound(run.found)}${verify}`);
+      console.log(
+        `  run ${i} ${tool.padEnd(8)} ${seconds.toFixed(2).padStart(6)} s  ${run.error ? `ERROR ${run.error}` : describeFound(run.found)}${verify}`,
+      );
     }
   }
 
   const ours = runs.filter((r) => r.tool === 'portscan');
   const theirs = runs.filter((r) => r.tool === 'nmap');
   const reference = runs[0]?.found ?? null;
-  const identical = reference !== null && runs.every((r) => !r.error && r.found !== null && sameFound(r.found, reference));
+  const identical =
+    reference !== null && runs.every((r) => !r.error && r.found !== null && sameFound(r.found, reference));
   const verified = ours.every((r) => r.verify?.ok === true);
   const matchesTruth =
     truth !== null &&
@@ -239,12 +258,19 @@ function main(): number {
       tool,
       ...rs.map((r) => (r.error ? `(${fmt(r.seconds)} failed)` : fmt(r.seconds))),
       fmt(med),
-      f ? (f.open.join(',') || '-') : '?',
+      f ? f.open.join(',') || '-' : '?',
       f ? String(f.closed) : '?',
       f ? String(f.filtered) : '?',
     ];
   };
-  const header = ['tool', ...Array.from({ length: RUNS }, (_, i) => `run ${i + 1} s`), 'median s', 'open', 'closed', 'filtered'];
+  const header = [
+    'tool',
+    ...Array.from({ length: RUNS }, (_, i) => `run ${i + 1} s`),
+    'median s',
+    'open',
+    'closed',
+    'filtered',
+  ];
   const right = Array.from({ length: RUNS + 1 }, (_, i) => i + 1).concat([RUNS + 3, RUNS + 4]);
   console.log(table(header, [row('portscan', ours, medOurs), row('nmap', theirs, medNmap)], right));
   console.log('');
@@ -254,7 +280,9 @@ function main(): number {
       : '  ratio ours/nmap: - (a tool has no successful run)',
   );
   console.log(`  identical results (all ${runs.length} runs): ${identical ? 'yes' : 'NO'}`);
-  console.log(`  portscan output passes testbed verify --strict-closed: ${verified ? 'yes' : 'NO'} (${ours.filter((r) => r.verify?.ok).length}/${ours.length})`);
+  console.log(
+    `  portscan output passes testbed verify --strict-closed: ${verified ? 'yes' : 'NO'} (${ours.filter((r) => r.verify?.ok).length}/${ours.length})`,
+  );
   if (truth) console.log(`  matches testbed truth: ${matchesTruth ? 'yes' : 'NO'}`);
   const nmapOwn = theirs.map((r) => r.nmapElapsed).filter((x): x is number => x !== undefined);
   if (nmapOwn.length) console.log(`  nmap's own elapsed (XML): ${nmapOwn.map(fmt).join(', ')} s`);
@@ -277,7 +305,10 @@ function main(): number {
     testbedRunOverheadSeconds: overhead,
     truth,
     runs: runs.map(({ output: _output, ...r }) => r),
-    medianSeconds: { portscan: Number.isFinite(medOurs) ? medOurs : null, nmap: Number.isFinite(medNmap) ? medNmap : null },
+    medianSeconds: {
+      portscan: Number.isFinite(medOurs) ? medOurs : null,
+      nmap: Number.isFinite(medNmap) ? medNmap : null,
+    },
     ratioOursToNmap: Number.isFinite(ratio) ? ratio : null,
     identical,
     portscanVerified: verified,

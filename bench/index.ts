@@ -42,7 +42,9 @@ async function main(argv: string[]): Promise<number> {
   const machine = machineInfo();
   console.log(`portscan benchmarks: ${chosen.join(', ')}`);
   console.log(`machine: ${describeMachine(machine)}`);
-  console.log('ratio = ops/s of the case / ops/s of its reference, measured in the same process; compare ratios between runs');
+  console.log(
+    'ratio = ops/s of the case / ops/s of its reference, measured in the same process; compare ratios between runs',
+  );
 
   const reports: SuiteReport[] = [];
   const failed: string[] = [];

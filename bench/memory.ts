@@ -37,7 +37,13 @@ function scannerPid(marker: string): number | null {
   try {
     const out = execFileSync('pgrep', ['-f', marker], { encoding: 'utf8' }).trim().split('\n').map(Number);
     // The node process itself, not the testbed's wrapper (whose command line holds the same words).
-    return out.find((p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'node' && /bin\/portscan\.js/.test(readFileSync(`/proc/${p}/cmdline`, 'utf8'))) ?? null;
+    return (
+      out.find(
+        (p) =>
+          readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'node' &&
+          /bin\/portscan\.js/.test(readFileSync(`/proc/${p}/cmdline`, 'utf8')),
+      ) ?? null
+    );
   } catch {
     return null;
   }
@@ -47,7 +53,22 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'portscan-mem-'));
   const out = join(dir, 'out.ndjson');
   const marker = `portscan-mem-${process.pid}`;
-  const args = ['run', process.execPath, join(ROOT, 'bin', 'portscan.js'), '-q', '--mode', 'syn', '-p-', '-f', 'ndjson', '-o', out, '--checkpoint', join(dir, marker), '198.18.0.0/16'];
+  const args = [
+    'run',
+    process.execPath,
+    join(ROOT, 'bin', 'portscan.js'),
+    '-q',
+    '--mode',
+    'syn',
+    '-p-',
+    '-f',
+    'ndjson',
+    '-o',
+    out,
+    '--checkpoint',
+    join(dir, marker),
+    '198.18.0.0/16',
+  ];
   const t0 = performance.now();
   const child = spawn(TESTBED, args, { stdio: 'inherit' });
   let firstMs = -1;
@@ -94,7 +115,9 @@ async function main(): Promise<void> {
   };
   console.log(JSON.stringify(result, null, 2));
   const ok = firstMs >= 0 && firstMs < 1000 && peakHwm < 150 * 1024 && code === 130 && valid;
-  console.log(ok ? 'memory bench: within bounds (first result < 1 s, peak RSS < 150 MB)' : 'memory bench: OUT OF BOUNDS');
+  console.log(
+    ok ? 'memory bench: within bounds (first result < 1 s, peak RSS < 150 MB)' : 'memory bench: OUT OF BOUNDS',
+  );
   process.exitCode = ok ? 0 : 1;
 }
 

@@ -38,7 +38,17 @@
 // 0 = unlimited, portscan only). Exits 2 when it cannot run (not root, testbed down, a tool
 // missing), 1 when a portscan run failed or its results did not pass `testbed verify`, else 0.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -174,7 +184,12 @@ function runProc(
 
 /** The command as a user would type it, with the testbed wrapper. */
 function shown(args: string[]): string {
-  return [TESTBED, ...args.map((a) => (a === process.execPath ? 'node' : a.startsWith(repoRoot()) ? a.slice(repoRoot().length + 1) : a))].join(' ');
+  return [
+    TESTBED,
+    ...args.map((a) =>
+      a === process.execPath ? 'node' : a.startsWith(repoRoot()) ? a.slice(repoRoot().length + 1) : a,
+    ),
+  ].join(' ');
 }
 
 /** Runs `testbed verify HOSTS PORTS [flags]` on `results`. */
@@ -188,7 +203,11 @@ interface Verified {
 
 function verify(hosts: string, ports: string, results: string, flags: string[] = []): Verified {
   const v = exec(TESTBED, ['verify', hosts, ports, ...flags], results);
-  const examples = v.stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '').slice(0, 20);
+  const examples = v.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .slice(0, 20);
   try {
     return { report: JSON.parse(v.stdout) as Verify, exit: v.status, text: v.stdout.trim(), examples };
   } catch {
@@ -230,7 +249,6 @@ function scaled(value: string, unit: string | undefined): number {
   return Number(value) * (k === 'K' ? 1e3 : k === 'M' ? 1e6 : k === 'G' ? 1e9 : 1);
 }
 
-
 /** A run's timeout: its own, but never past HARD_END_MS of the whole bench. */
 function capped(ms: number): number {
   return Math.max(5_000, Math.min(ms, HARD_END_MS - elapsedMs()));
@@ -246,7 +264,19 @@ function overBudget(estimateMs: number): string | undefined {
 }
 
 function emptyRun(tool: Tool, rate: number, command: string): Run {
-  return { tool, rate, command, ok: false, seconds: null, sendSeconds: null, ownPps: null, probesPerWall: null, verify: null, verifyExit: null, details: {} };
+  return {
+    tool,
+    rate,
+    command,
+    ok: false,
+    seconds: null,
+    sendSeconds: null,
+    ownPps: null,
+    probesPerWall: null,
+    verify: null,
+    verifyExit: null,
+    details: {},
+  };
 }
 
 function finish(run: Run, v: Verified): void {
@@ -261,7 +291,23 @@ function finish(run: Run, v: Verified): void {
 
 async function runPortscan(dir: string, rate: number): Promise<Run> {
   const out = join(dir, `portscan-${rate}.ndjson`);
-  const args = ['run', process.execPath, join(repoRoot(), 'bin', 'portscan.js'), '-v', '--mode', 'syn', '--rate', String(rate), '-p', PORT_SPEC, '-f', 'ndjson', '-o', out, NET];
+  const args = [
+    'run',
+    process.execPath,
+    join(repoRoot(), 'bin', 'portscan.js'),
+    '-v',
+    '--mode',
+    'syn',
+    '--rate',
+    String(rate),
+    '-p',
+    PORT_SPEC,
+    '-f',
+    'ndjson',
+    '-o',
+    out,
+    NET,
+  ];
   const run = emptyRun('portscan', rate, shown(args).replace(out, 'OUT'));
   run.skipped = overBudget(15_000);
   if (run.skipped) return run;
@@ -269,7 +315,9 @@ async function runPortscan(dir: string, rate: number): Promise<Run> {
   run.seconds = p.seconds;
   run.details = { exitCode: p.code, signal: p.signal, timedOut: p.timedOut, stderr: p.stderr.trim().slice(-2000) };
   if (p.timedOut || p.code !== 0 || !existsSync(out)) {
-    run.error = p.timedOut ? 'timed out' : `exit ${p.code ?? p.signal}: ${p.stderr.trim().split('\n').slice(-3).join(' | ')}`;
+    run.error = p.timedOut
+      ? 'timed out'
+      : `exit ${p.code ?? p.signal}: ${p.stderr.trim().split('\n').slice(-3).join(' | ')}`;
     if (!existsSync(out)) return run;
   }
   // -v's send phase: the first tries of every probe, from the first to the last (retries sent in
@@ -296,7 +344,23 @@ const ONE_HOST_RUNS = 5;
  */
 async function runOneHost(dir: string, full: boolean): Promise<Record<string, unknown>> {
   const out = join(dir, `portscan-one-host${full ? '-full' : ''}.ndjson`);
-  const args = ['run', process.execPath, join(repoRoot(), 'bin', 'portscan.js'), '--mode', 'syn', '--rate', '0', '-p-', ...(full ? ['--full'] : []), '-v', '-f', 'ndjson', '-o', out, ONE_HOST];
+  const args = [
+    'run',
+    process.execPath,
+    join(repoRoot(), 'bin', 'portscan.js'),
+    '--mode',
+    'syn',
+    '--rate',
+    '0',
+    '-p-',
+    ...(full ? ['--full'] : []),
+    '-v',
+    '-f',
+    'ndjson',
+    '-o',
+    out,
+    ONE_HOST,
+  ];
   const result: Record<string, unknown> = { command: shown(args).replace(out, 'OUT') };
   const runs: Record<string, unknown>[] = [];
   for (let k = 0; k < ONE_HOST_RUNS; k++) {
@@ -323,7 +387,10 @@ async function runOneHost(dir: string, full: boolean): Promise<Record<string, un
     run.ok = p.code === 0 && !p.timedOut && run.verifyExit === 0;
     runs.push(run);
   }
-  const own = runs.map((r) => r.ownSeconds).filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
+  const own = runs
+    .map((r) => r.ownSeconds)
+    .filter((x): x is number => typeof x === 'number')
+    .sort((a, b) => a - b);
   const wall = runs.map((r) => r.wallSeconds as number).sort((a, b) => a - b);
   const last = runs[runs.length - 1] as Record<string, unknown>;
   Object.assign(result, {
@@ -348,13 +415,30 @@ async function runOneHost(dir: string, full: boolean): Promise<Record<string, un
  * no lookup), so that a packet arrives for masscan's pcap read.
  */
 function wakeMasscan(): void {
-  const child = spawn(TESTBED, ['run', 'timeout', '1', 'bash', '-c', `exec 3<>/dev/tcp/${ONE_HOST}/22`], { stdio: 'ignore' });
+  const child = spawn(TESTBED, ['run', 'timeout', '1', 'bash', '-c', `exec 3<>/dev/tcp/${ONE_HOST}/22`], {
+    stdio: 'ignore',
+  });
   child.on('error', () => undefined);
 }
 
 async function runMasscan(dir: string, rate: number): Promise<Run> {
   const out = join(dir, `masscan-${rate}.txt`);
-  const args = ['run', 'masscan', `-p${PORT_SPEC}`, NET, '--rate', String(rate), '--interface', IFACE, '--router-ip', ROUTER_IP, '--wait', String(MASSCAN_WAIT), '-oL', out];
+  const args = [
+    'run',
+    'masscan',
+    `-p${PORT_SPEC}`,
+    NET,
+    '--rate',
+    String(rate),
+    '--interface',
+    IFACE,
+    '--router-ip',
+    ROUTER_IP,
+    '--wait',
+    String(MASSCAN_WAIT),
+    '-oL',
+    out,
+  ];
   const run = emptyRun('masscan', rate, shown(args).replace(out, 'OUT'));
   const expectedMs = (PROBES / rate + MASSCAN_WAIT) * 1000;
   run.skipped = overBudget(expectedMs + 8_000);
@@ -410,7 +494,12 @@ async function runMasscan(dir: string, rate: number): Promise<Run> {
       st.lastAction = since;
     }
   };
-  const p = await runProc(TESTBED, args, { timeoutMs: capped(expectedMs * 3 + 30_000), stderrPath: `${out}.stderr`, cwd: dir, watch });
+  const p = await runProc(TESTBED, args, {
+    timeoutMs: capped(expectedMs * 3 + 30_000),
+    stderrPath: `${out}.stderr`,
+    cwd: dir,
+    watch,
+  });
   run.seconds = p.seconds;
   // masscan's own figure: the mean of the rates its status line gave while sending (each covers
   // about the same interval); and, for the record, the rate its progress implies between the
@@ -419,7 +508,8 @@ async function runMasscan(dir: string, rate: number): Promise<Run> {
   if (sending.length) run.ownPps = (sending.reduce((a, x) => a + x.kpps, 0) / sending.length) * 1000;
   const first = st.statuses[0];
   const last = st.statuses[st.statuses.length - 1];
-  const progressPps = first && last && last.t > first.t ? (((last.pct - first.pct) / 100) * PROBES) / (last.t - first.t) : null;
+  const progressPps =
+    first && last && last.t > first.t ? (((last.pct - first.pct) / 100) * PROBES) / (last.t - first.t) : null;
   if (st.sendEnd !== null) run.sendSeconds = st.sendEnd;
   const tail = p.stderr.split(/[\r\n]+/).filter((l) => l.trim() !== '' && !/^rate:/.test(l.trim()));
   run.details = {
@@ -433,9 +523,20 @@ async function runMasscan(dir: string, rate: number): Promise<Run> {
     waitOverSeconds: st.waitOver,
     wakeupPackets: st.wakeups,
     sigints: st.sigints,
-    endedBy: p.timedOut ? 'SIGKILL (timeout)' : st.waitOver === null ? 'itself' : st.sigints > 0 ? 'SIGINT' : 'wake-up packet',
+    endedBy: p.timedOut
+      ? 'SIGKILL (timeout)'
+      : st.waitOver === null
+        ? 'itself'
+        : st.sigints > 0
+          ? 'SIGINT'
+          : 'wake-up packet',
     messages: tail.slice(-8),
-    lastStatus: p.stderr.split(/[\r\n]+/).filter((l) => /^rate:/.test(l.trim())).slice(-1)[0]?.trim() ?? null,
+    lastStatus:
+      p.stderr
+        .split(/[\r\n]+/)
+        .filter((l) => /^rate:/.test(l.trim()))
+        .slice(-1)[0]
+        ?.trim() ?? null,
   };
   if (p.timedOut) run.error = 'timed out';
   else if (p.code !== 0) run.error = `exit ${p.code ?? p.signal}`;
@@ -466,15 +567,41 @@ function gatewayMac(): { mac: string; from: string } | null {
   const bytes = w.join('').match(/../g) as string[];
   if (bytes[3] !== 'ff' || bytes[4] !== 'fe') return null; // not EUI-64
   const first = (parseInt(bytes[0] as string, 16) ^ 0x02).toString(16).padStart(2, '0');
-  return { mac: [first, bytes[1], bytes[2], bytes[5], bytes[6], bytes[7]].join(':'), from: 'EUI-64 link-local of the target end' };
+  return {
+    mac: [first, bytes[1], bytes[2], bytes[5], bytes[6], bytes[7]].join(':'),
+    from: 'EUI-64 link-local of the target end',
+  };
 }
 
 async function runZmap(dir: string, rate: number, mac: string): Promise<Run> {
   const argsFor = (port: number | string, out: string, meta: string): string[] => [
-    'run', 'zmap', '-p', String(port), '-b', '/dev/null', '-i', IFACE, '-G', mac, '-r', String(rate), '-c', String(ZMAP_COOLDOWN),
-    '-o', out, '--output-fields=saddr,sport', '-m', meta, '--disable-syslog', NET,
+    'run',
+    'zmap',
+    '-p',
+    String(port),
+    '-b',
+    '/dev/null',
+    '-i',
+    IFACE,
+    '-G',
+    mac,
+    '-r',
+    String(rate),
+    '-c',
+    String(ZMAP_COOLDOWN),
+    '-o',
+    out,
+    '--output-fields=saddr,sport',
+    '-m',
+    meta,
+    '--disable-syslog',
+    NET,
   ];
-  const run = emptyRun('zmap', rate, `for PORT in ${PORTS.join(' ')}; do ${shown(argsFor('$PORT', 'OUT', 'META'))}; done`);
+  const run = emptyRun(
+    'zmap',
+    rate,
+    `for PORT in ${PORTS.join(' ')}; do ${shown(argsFor('$PORT', 'OUT', 'META'))}; done`,
+  );
   const perPortMs = (HOSTS / rate + ZMAP_COOLDOWN + 1.5) * 1000;
   run.skipped = overBudget(perPortMs * PORTS.length);
   if (run.skipped) return run;
@@ -487,7 +614,10 @@ async function runZmap(dir: string, rate: number, mac: string): Promise<Run> {
   for (const port of PORTS) {
     const out = join(dir, `zmap-${rate}-${port}.csv`);
     const meta = join(dir, `zmap-${rate}-${port}.json`);
-    const p = await runProc(TESTBED, argsFor(port, out, meta), { timeoutMs: capped(perPortMs * 3 + 20_000), stderrPath: `${out}.stderr` });
+    const p = await runProc(TESTBED, argsFor(port, out, meta), {
+      timeoutMs: capped(perPortMs * 3 + 20_000),
+      stderrPath: `${out}.stderr`,
+    });
     wall += p.seconds;
     const done = [...p.stderr.matchAll(/send: (\d+) done \(([\d.]+) ([KMG]?)p\/s avg\)/g)].pop();
     let metadata: Record<string, unknown> = {};
@@ -513,9 +643,13 @@ async function runZmap(dir: string, rate: number, mac: string): Promise<Run> {
       destinations: metadata.cli_cidr_destinations ?? null,
       successUnique: metadata.success_unique ?? null,
       pcapDrop: metadata.pcap_drop ?? null,
-      messages: p.stderr.split('\n').filter((l) => /\[(WARN|ERROR|FATAL)\]/.test(l)).slice(-5),
+      messages: p.stderr
+        .split('\n')
+        .filter((l) => /\[(WARN|ERROR|FATAL)\]/.test(l))
+        .slice(-5),
     });
-    if (p.timedOut || p.code !== 0) run.error ??= `port ${port}: ${p.timedOut ? 'timed out' : `exit ${p.code ?? p.signal}: ${p.stderr.trim().split('\n').slice(-2).join(' | ')}`}`;
+    if (p.timedOut || p.code !== 0)
+      run.error ??= `port ${port}: ${p.timedOut ? 'timed out' : `exit ${p.code ?? p.signal}: ${p.stderr.trim().split('\n').slice(-2).join(' | ')}`}`;
     if (metadata.blacklist_total_allowed !== undefined && metadata.blacklist_total_allowed !== HOSTS) {
       run.error ??= `port ${port}: zmap was allowed ${String(metadata.blacklist_total_allowed)} addresses, not ${HOSTS}`;
     }
@@ -537,7 +671,10 @@ async function runZmap(dir: string, rate: number, mac: string): Promise<Run> {
 
 function ratesFrom(env: string | undefined, fallback: number[]): number[] {
   if (!env) return fallback;
-  const xs = env.split(',').map((s) => Number(s.trim())).filter((x) => Number.isInteger(x) && x >= 0);
+  const xs = env
+    .split(',')
+    .map((s) => Number(s.trim()))
+    .filter((x) => Number.isInteger(x) && x >= 0);
   return xs.length ? xs : fallback;
 }
 
@@ -554,36 +691,56 @@ async function main(): Promise<number> {
   if (!masscanVersion || !zmapVersion) fail(2, 'masscan and zmap are needed: apt-get install -y masscan zmap');
   const probe = exec(TESTBED, ['run', 'true']);
   if (probe.error || probe.status !== 0) {
-    fail(2, `the testbed is not up (${(probe.stderr || String(probe.error ?? '')).trim()}): run \`TESTBED_PREFIX=${PREFIX} ${TESTBED} up\``);
+    fail(
+      2,
+      `the testbed is not up (${(probe.stderr || String(probe.error ?? '')).trim()}): run \`TESTBED_PREFIX=${PREFIX} ${TESTBED} up\``,
+    );
   }
   const truthRun = exec(TESTBED, ['truth', NET, PORT_SPEC]);
-  const truth = truthRun.status === 0 ? (JSON.parse(truthRun.stdout.split('\n')[0] ?? '{}') as Record<string, number>) : null;
+  const truth =
+    truthRun.status === 0 ? (JSON.parse(truthRun.stdout.split('\n')[0] ?? '{}') as Record<string, number>) : null;
   const identityBefore = testbedIdentity();
 
-  const machine: MachineInfo & { masscan: string; zmap: string } = { ...machineInfo(), masscan: masscanVersion, zmap: zmapVersion };
+  const machine: MachineInfo & { masscan: string; zmap: string } = {
+    ...machineInfo(),
+    masscan: masscanVersion,
+    zmap: zmapVersion,
+  };
   // Which portscan was measured: the commit, files of lib/ and native/ changed since (others may
   // be working there; build:ts compiles the working tree), and when the addon was built.
   const git = (args: string[]): string => exec('git', args).stdout;
   const addon = join(repoRoot(), 'build', 'Release', 'portscan_native.node');
   const build = {
     commit: git(['rev-parse', 'HEAD']).trim(),
-    changedSinceCommit: git(['status', '--porcelain', '--', 'lib', 'native']).split('\n').filter((l) => l !== ''),
+    changedSinceCommit: git(['status', '--porcelain', '--', 'lib', 'native'])
+      .split('\n')
+      .filter((l) => l !== ''),
     addonBuilt: existsSync(addon) ? statSync(addon).mtime.toISOString() : null,
   };
   const loadBefore = loadavg();
-  const overhead = median([0, 1, 2].map(() => {
-    const t = process.hrtime.bigint();
-    exec(TESTBED, ['run', 'true']);
-    return Number(process.hrtime.bigint() - t) / 1e9;
-  }));
+  const overhead = median(
+    [0, 1, 2].map(() => {
+      const t = process.hrtime.bigint();
+      exec(TESTBED, ['run', 'true']);
+      return Number(process.hrtime.bigint() - t) / 1e9;
+    }),
+  );
 
   const portscanRates = ratesFrom(process.env.BENCH_PORTSCAN_RATES, [100000, 200000, 0]);
-  const masscanRates = ratesFrom(process.env.BENCH_MASSCAN_RATES, [100000, 150000, 200000, 300000]).filter((r) => r > 0);
+  const masscanRates = ratesFrom(process.env.BENCH_MASSCAN_RATES, [100000, 150000, 200000, 300000]).filter(
+    (r) => r > 0,
+  );
   const zmapRates = ratesFrom(process.env.BENCH_ZMAP_RATES, [100000, 200000, 300000]).filter((r) => r > 0);
 
-  console.log(`SYN scan of ${NET} x ports ${PORT_SPEC} (${PROBES} probes): portscan vs masscan vs zmap, inside testbed ${PREFIX}`);
-  console.log(`machine: ${describeMachine(machine)}, ${machine.masscan}, ${machine.zmap}; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`);
-  console.log(`portscan: commit ${build.commit.slice(0, 10)}, ${build.changedSinceCommit.length} files of lib/ native/ changed since, addon built ${build.addonBuilt ?? '?'}`);
+  console.log(
+    `SYN scan of ${NET} x ports ${PORT_SPEC} (${PROBES} probes): portscan vs masscan vs zmap, inside testbed ${PREFIX}`,
+  );
+  console.log(
+    `machine: ${describeMachine(machine)}, ${machine.masscan}, ${machine.zmap}; load average ${loadBefore.map((x) => x.toFixed(2)).join(' ')}`,
+  );
+  console.log(
+    `portscan: commit ${build.commit.slice(0, 10)}, ${build.changedSinceCommit.length} files of lib/ native/ changed since, addon built ${build.addonBuilt ?? '?'}`,
+  );
   if (truth) console.log(`truth:   ${JSON.stringify(truth)}`);
 
   const dir = mkdtempSync(join(tmpdir(), 'portscan-syn-vs-peers-'));
@@ -594,7 +751,9 @@ async function main(): Promise<number> {
     const what = run.skipped
       ? run.skipped
       : `${run.seconds === null ? '-' : run.seconds.toFixed(2).padStart(6)} s  ` +
-        (v ? `found ${v.found_open}, missed ${v.missed_open}, false ${v.false_open}, recall ${v.recall.toFixed(4)}` : 'no verify') +
+        (v
+          ? `found ${v.found_open}, missed ${v.missed_open}, false ${v.false_open}, recall ${v.recall.toFixed(4)}`
+          : 'no verify') +
         (run.error ? `  ERROR ${run.error}` : '');
     console.log(`  ${run.tool.padEnd(8)} rate ${String(run.rate || 'unlimited').padStart(9)}  ${what}`);
   };
@@ -612,7 +771,8 @@ async function main(): Promise<number> {
     if (z !== undefined) {
       if (gw === undefined) {
         gw = gatewayMac();
-        if (!gw) console.log('  zmap: cannot find the gateway MAC (no neighbour entry, no EUI-64 link-local); zmap skipped');
+        if (!gw)
+          console.log('  zmap: cannot find the gateway MAC (no neighbour entry, no EUI-64 link-local); zmap skipped');
       }
       if (gw) report(await runZmap(dir, z, gw.mac));
       else report({ ...emptyRun('zmap', z, 'zmap'), skipped: 'skipped: no gateway MAC' });
@@ -641,13 +801,20 @@ async function main(): Promise<number> {
     r.error ? `ERROR: ${r.error}` : '',
   ]);
   console.log(
-    table(['tool', 'rate', 'wall s', 'send s', 'own pps', 'probes/wall', 'found open', 'missed', 'false', 'recall', ''], rows, [1, 2, 3, 4, 5, 6, 7, 8, 9]),
+    table(
+      ['tool', 'rate', 'wall s', 'send s', 'own pps', 'probes/wall', 'found open', 'missed', 'false', 'recall', ''],
+      rows,
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    ),
   );
 
   // ---- summary: portscan's best with recall 1.0 against each peer's best (any recall)
   const best = (rs: Run[], key: 'probesPerWall' | 'ownPps'): Run | null =>
-    rs.filter((r) => r[key] !== null && r.verify !== null).sort((a, b) => (b[key] as number) - (a[key] as number))[0] ?? null;
-  const oursPerfect = runs.filter((r) => r.tool === 'portscan' && r.ok && r.verify?.recall === 1 && r.verify.false_open === 0);
+    rs.filter((r) => r[key] !== null && r.verify !== null).sort((a, b) => (b[key] as number) - (a[key] as number))[0] ??
+    null;
+  const oursPerfect = runs.filter(
+    (r) => r.tool === 'portscan' && r.ok && r.verify?.recall === 1 && r.verify.false_open === 0,
+  );
   const ourBest = best(oursPerfect, 'probesPerWall');
   const ourBestOwn = best(oursPerfect, 'ownPps');
   const rateName = (r: Run): string => (r.rate === 0 ? 'unlimited' : formatRate(r.rate));
@@ -661,9 +828,20 @@ async function main(): Promise<number> {
     const ratioOwn = ourBest && bestOwn ? (ourBest.probesPerWall as number) / (bestOwn.ownPps as number) : null;
     const ratioOwnToOwn = ourBestOwn && bestOwn ? (ourBestOwn.ownPps as number) / (bestOwn.ownPps as number) : null;
     summary[peer] = {
-      portscanBest: ourBest ? { rate: ourBest.rate, probesPerWall: ourBest.probesPerWall, wallSeconds: ourBest.seconds } : null,
-      peerBestByWall: bestWall ? { rate: bestWall.rate, probesPerWall: bestWall.probesPerWall, recall: bestWall.verify?.recall ?? null, wallSeconds: bestWall.seconds } : null,
-      peerBestOwnPps: bestOwn ? { rate: bestOwn.rate, ownPps: bestOwn.ownPps, recall: bestOwn.verify?.recall ?? null } : null,
+      portscanBest: ourBest
+        ? { rate: ourBest.rate, probesPerWall: ourBest.probesPerWall, wallSeconds: ourBest.seconds }
+        : null,
+      peerBestByWall: bestWall
+        ? {
+            rate: bestWall.rate,
+            probesPerWall: bestWall.probesPerWall,
+            recall: bestWall.verify?.recall ?? null,
+            wallSeconds: bestWall.seconds,
+          }
+        : null,
+      peerBestOwnPps: bestOwn
+        ? { rate: bestOwn.rate, ownPps: bestOwn.ownPps, recall: bestOwn.verify?.recall ?? null }
+        : null,
       ratioWall: ratio,
       ratioPortscanWallToPeerOwnPps: ratioOwn,
       portscanBestOwnPps: ourBestOwn ? { rate: ourBestOwn.rate, ownPps: ourBestOwn.ownPps } : null,
@@ -692,10 +870,22 @@ async function main(): Promise<number> {
 
   // ---- one host, every port
   const oh = oneHost as {
-    ok?: boolean; wallSeconds?: number; ownSeconds?: number | null; ownMin?: number | null; ownMax?: number | null;
-    open?: number | null; probed?: number | null; verify?: unknown; skipped?: string; runs?: unknown[]; exact?: number;
+    ok?: boolean;
+    wallSeconds?: number;
+    ownSeconds?: number | null;
+    ownMin?: number | null;
+    ownMax?: number | null;
+    open?: number | null;
+    probed?: number | null;
+    verify?: unknown;
+    skipped?: string;
+    runs?: unknown[];
+    exact?: number;
   };
-  for (const [full, r] of [[false, oneHost], [true, oneHostFull]] as const) {
+  for (const [full, r] of [
+    [false, oneHost],
+    [true, oneHostFull],
+  ] as const) {
     const o = r as typeof oh;
     const what = full ? '-p- --full' : '-p- (open ports listed, every state counted)';
     const check = full ? 'verify --strict-closed' : 'verify';
@@ -711,13 +901,20 @@ async function main(): Promise<number> {
   const ourRuns = runs.filter((r) => r.tool === 'portscan');
   const ourFailures = ourRuns.filter((r) => !r.skipped && !r.ok);
   for (const r of ourFailures) {
-    console.log(`  portscan FAILED at rate ${rateName(r)}: ${r.command}\n    ${r.error ?? ''} verify: ${JSON.stringify(r.verify)}`);
+    console.log(
+      `  portscan FAILED at rate ${rateName(r)}: ${r.command}\n    ${r.error ?? ''} verify: ${JSON.stringify(r.verify)}`,
+    );
     const examples = r.details.verifyExamples as string[] | undefined;
     if (examples?.length) console.log(`    verify says: ${examples.join('; ')}`);
   }
-  console.log(`  testbed run overhead (\`testbed run true\`, median of 3): ${overhead.toFixed(3)} s, in every wall time (zmap: 5 times)`);
-  console.log(`  load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}; bench took ${(elapsedMs() / 1000).toFixed(1)} s`);
-  if (identityAfter !== identityBefore) console.log('  WARNING: the testbed was rebuilt or went down during the bench; results are suspect');
+  console.log(
+    `  testbed run overhead (\`testbed run true\`, median of 3): ${overhead.toFixed(3)} s, in every wall time (zmap: 5 times)`,
+  );
+  console.log(
+    `  load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${loadAfter.map((x) => x.toFixed(2)).join(' ')}; bench took ${(elapsedMs() / 1000).toFixed(1)} s`,
+  );
+  if (identityAfter !== identityBefore)
+    console.log('  WARNING: the testbed was rebuilt or went down during the bench; results are suspect');
 
   const resultsDir = join(repoRoot(), 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
@@ -734,7 +931,7 @@ async function main(): Promise<number> {
     testbedRunOverheadSeconds: overhead,
     zmapGatewayMac: gw ?? null,
     notes: [
-      'probesPerWall = probes / wall seconds (process start to exit, including testbed run and each tool\'s wait for late replies)',
+      "probesPerWall = probes / wall seconds (process start to exit, including testbed run and each tool's wait for late replies)",
       'ownPps = the send rate the tool printed: masscan the mean of its status-line rates before 100%, zmap total sent / sum of per-port send times from its "done (R p/s avg)", portscan first tries / its -v send phase',
       'sendSeconds: masscan, spawn to the first status line at 100% (includes its start-up); zmap, the sum over its 5 runs of sent / its own average send rate; portscan, its -v send phase (first probe to the last first try)',
       'portscan re-probes silent ports (--retries 2 by default), so it sends more packets than the workload counts; masscan and zmap send each probe once',

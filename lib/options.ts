@@ -145,8 +145,10 @@ function wholeNumber(name: string, value: unknown, min: number, max: number): nu
 }
 
 function checkSendPath(v: unknown, routerMac: string | undefined): SendPath {
-  if (v !== 'auto' && v !== 'link' && v !== 'ip') throw new UsageError(`option '--send' expects auto, link or ip, got '${String(v)}'`);
-  if (v === 'ip' && routerMac !== undefined) throw new UsageError("option '--router-mac' sends Ethernet frames: it cannot go with '--send ip'");
+  if (v !== 'auto' && v !== 'link' && v !== 'ip')
+    throw new UsageError(`option '--send' expects auto, link or ip, got '${String(v)}'`);
+  if (v === 'ip' && routerMac !== undefined)
+    throw new UsageError("option '--router-mac' sends Ethernet frames: it cannot go with '--send ip'");
   return v;
 }
 
@@ -169,7 +171,11 @@ function checkShard(shard: { index: number; count: number }): { index: number; c
  * run here (null when it can): 'auto' then falls back to connect, and an explicit 'syn' fails
  * with that reason.
  */
-export function resolveOptions(o: ScanOptions, fdLimit: number, synBlocker: string | null = 'SYN mode was not checked'): ResolvedOptions {
+export function resolveOptions(
+  o: ScanOptions,
+  fdLimit: number,
+  synBlocker: string | null = 'SYN mode was not checked',
+): ResolvedOptions {
   const requested = o.mode ?? 'auto';
   if (requested !== 'auto' && requested !== 'connect' && requested !== 'syn') {
     throw new UsageError(`option '--mode' expects auto, connect or syn, got '${String(requested)}'`);
@@ -180,7 +186,9 @@ export function resolveOptions(o: ScanOptions, fdLimit: number, synBlocker: stri
   // SYN mode sends try k from source port + k (see native/syn_tx.cc), so they must all fit.
   // Try k is sent from source port + k, and the adaptive wait's sentinels from the port after the last try's.
   if (o.sourcePort !== undefined && o.sourcePort + retries + 1 > 65535) {
-    throw new UsageError(`option '--source-port' ${o.sourcePort} leaves no room for ${retries} retries (each try uses the next port, and the port after them is the sentinels'): use at most ${65534 - retries}`);
+    throw new UsageError(
+      `option '--source-port' ${o.sourcePort} leaves no room for ${retries} retries (each try uses the next port, and the port after them is the sentinels'): use at most ${65534 - retries}`,
+    );
   }
   let ports: Uint16Array;
   if (o.ports === undefined) ports = Uint16Array.from(STANDARD_PORTS);
@@ -188,7 +196,12 @@ export function resolveOptions(o: ScanOptions, fdLimit: number, synBlocker: stri
   else ports = parsePortList(o.ports.map(String).join(','));
   const tasks = o.tasks === undefined ? defaultTasks(fdLimit) : wholeNumber('tasks', o.tasks, 1, maxTasks(fdLimit));
   const timeoutMs = wholeNumber('timeout', o.timeoutMs ?? DEFAULTS.timeoutMs, 1, 600000);
-  const minTimeoutMs = wholeNumber('min-timeout', o.minTimeoutMs ?? Math.min(mode === 'syn' ? DEFAULTS.synMinTimeoutMs : DEFAULTS.minTimeoutMs, timeoutMs), 1, timeoutMs);
+  const minTimeoutMs = wholeNumber(
+    'min-timeout',
+    o.minTimeoutMs ?? Math.min(mode === 'syn' ? DEFAULTS.synMinTimeoutMs : DEFAULTS.minTimeoutMs, timeoutMs),
+    1,
+    timeoutMs,
+  );
   return {
     mode,
     requestedMode: requested,

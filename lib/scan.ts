@@ -83,7 +83,9 @@ function planRange(plan: ScanPlan, resolved: ResolvedOptions, options: ScanOptio
     else seed = randomBytes(8).readBigUInt64LE();
   }
   const hash = planHash(plan, resolved.mode, seed);
-  let { start, end } = resolved.shard ? shardRange(plan.total, resolved.shard.index, resolved.shard.count) : { start: 0n, end: plan.total };
+  let { start, end } = resolved.shard
+    ? shardRange(plan.total, resolved.shard.index, resolved.shard.count)
+    : { start: 0n, end: plan.total };
   if (options.resume) {
     if (options.resume.planHash !== hash) {
       throw new UsageError('the checkpoint does not match this scan: its targets, ports, mode, seed or shard differ');
@@ -124,13 +126,23 @@ export async function runScan(options: ScanOptions, hooks: RunHooks): Promise<Sc
     tarpits: tarpits.flagged(),
   };
   if (scanner instanceof SynScanner) {
-    const [sent = 0, replies = 0, duplicates = 0, late = 0, pcapDrops = 0, , sentinels = 0, sendPhaseUs = 0] = scanner.stats;
+    const [sent = 0, replies = 0, duplicates = 0, late = 0, pcapDrops = 0, , sentinels = 0, sendPhaseUs = 0] =
+      scanner.stats;
     const paths = scanner.route?.paths;
     const sendPaths = [
       ...(paths?.v4 ? [`IPv4: ${paths.v4.why}`] : []),
       ...(paths?.v6 ? [`IPv6: ${paths.v6.why}`] : []),
     ];
-    summary.engine = { sent, replies, duplicates, late, pcapDrops, sentinels, sendPaths, sendPhaseMs: sendPhaseUs / 1000 };
+    summary.engine = {
+      sent,
+      replies,
+      duplicates,
+      late,
+      pcapDrops,
+      sentinels,
+      sendPaths,
+      sendPhaseMs: sendPhaseUs / 1000,
+    };
   }
   return summary;
 }

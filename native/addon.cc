@@ -35,8 +35,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 }  // namespace
 }  // namespace portscan
 
-static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
-  return portscan::Init(env, exports);
-}
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return portscan::Init(env, exports); }
 
 NODE_API_MODULE(portscan_native, InitModule)

@@ -207,7 +207,7 @@ void ConnectLoop::Complete(uint32_t slot_index, int err, ResultKind kind, uint64
   Slot& s = slots_[slot_index];
   CloseAbortive(s.fd, kind);  // closing also removes it from the epoll set
   s.fd = -1;
-  s.gen++;      // any deadline still queued for this slot is now stale
+  s.gen++;  // any deadline still queued for this slot is now stale
   free_slots_.push_back(slot_index);
   in_flight_--;
   Emit(s.target, kind, err, static_cast<uint32_t>(now_us - s.start_us));
@@ -240,7 +240,7 @@ int ConnectLoop::NextWaitMs(uint64_t now_us) const {
     const uint64_t at = deadlines_.top().at_us;
     wait_us = std::min(wait_us, at > now_us ? at - now_us : 0);
   }
-  if (wait_us == ~0ull) return -1;        // nothing to wait for but new work or stop
+  if (wait_us == ~0ull) return -1;  // nothing to wait for but new work or stop
   return static_cast<int>((wait_us + 999) / 1000);
 }
 
@@ -269,9 +269,8 @@ void ConnectLoop::Run() {
     if (window_cap_ < slots_.size() && in_flight_ + 1 < window_cap_) window_cap_++;
     // A bounded burst, so deadlines, completions and urgent retries are looked at often even
     // when every probe completes inside connect() and the window never fills.
-    for (uint32_t burst = 0; burst < kLaunchBurst && !pending_.empty() && in_flight_ < window_cap_ &&
-                             !free_slots_.empty();
-         ++burst) {
+    for (uint32_t burst = 0;
+         burst < kLaunchBurst && !pending_.empty() && in_flight_ < window_cap_ && !free_slots_.empty(); ++burst) {
       const TargetRecord t = pending_.front();
       pending_.pop_front();
       Launch(t, now);

@@ -36,10 +36,8 @@ void CallJs(Napi::Env env, Napi::Function callback, Delivery* d) {
 
 Napi::Function ConnectEngine::Define(Napi::Env env) {
   return DefineClass(env, "ConnectEngine",
-                     {InstanceMethod<&ConnectEngine::Submit>("submit"),
-                      InstanceMethod<&ConnectEngine::Close>("close"),
-                      InstanceMethod<&ConnectEngine::Ref>("ref"),
-                      InstanceMethod<&ConnectEngine::Unref>("unref")});
+                     {InstanceMethod<&ConnectEngine::Submit>("submit"), InstanceMethod<&ConnectEngine::Close>("close"),
+                      InstanceMethod<&ConnectEngine::Ref>("ref"), InstanceMethod<&ConnectEngine::Unref>("unref")});
 }
 
 ConnectEngine::ConnectEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ConnectEngine>(info) {
@@ -52,8 +50,7 @@ ConnectEngine::ConnectEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<
   Napi::Object opts = info[0].As<Napi::Object>();
   ConnectLoopOptions o;
   uint32_t threads = 1;
-  if (!GetUint32Option(opts, "window", &o.window) ||
-      !GetUint32Option(opts, "flushIntervalMs", &o.flush_interval_ms) ||
+  if (!GetUint32Option(opts, "window", &o.window) || !GetUint32Option(opts, "flushIntervalMs", &o.flush_interval_ms) ||
       !GetUint32Option(opts, "maxBatch", &o.max_batch) || !GetUint32Option(opts, "threads", &threads)) {
     return;
   }

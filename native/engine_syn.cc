@@ -40,9 +40,9 @@ void CallJs(Napi::Env env, Napi::Function callback, SynDelivery* d) {
       constexpr size_t kStats = 8;
       auto stats = Napi::Float64Array::New(env, kStats);
       const SynStats& s = d->stats;
-      const double values[kStats] = {double(s.sent),       double(s.replies),   double(s.duplicates),
-                                     double(s.late),       double(s.pcap_drops), double(s.in_flight),
-                                     double(s.sentinels),  double(s.send_phase_us)};
+      const double values[kStats] = {double(s.sent),      double(s.replies),      double(s.duplicates),
+                                     double(s.late),      double(s.pcap_drops),   double(s.in_flight),
+                                     double(s.sentinels), double(s.send_phase_us)};
       for (size_t k = 0; k < kStats; ++k) stats[k] = values[k];
       callback.Call({env.Null(), buf, Napi::Number::New(env, double(d->batch.size())), stats,
                      Napi::Boolean::New(env, d->done), Napi::Number::New(env, d->thread),
@@ -58,8 +58,8 @@ bool CopyBytes(const Napi::Object& opts, const char* name, uint8_t* out, size_t 
   if (v.IsUndefined() || v.IsNull()) return true;
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
       v.As<Napi::Uint8Array>().ByteLength() != len) {
-    Napi::TypeError::New(opts.Env(), std::string("option '") + name + "' must be a Uint8Array of " +
-                                         std::to_string(len) + " bytes")
+    Napi::TypeError::New(opts.Env(),
+                         std::string("option '") + name + "' must be a Uint8Array of " + std::to_string(len) + " bytes")
         .ThrowAsJavaScriptException();
     return false;
   }
@@ -82,7 +82,8 @@ bool GetLinkPath(const Napi::Object& opts, const char* name, LinkPath* out) {
     if (out->use) return true;
   }
   if (!opts.Env().IsExceptionPending()) {
-    Napi::TypeError::New(opts.Env(), std::string("option '") + name + "' must be { ifindex > 0, srcMac, dstMac: Uint8Array(6) }")
+    Napi::TypeError::New(opts.Env(),
+                         std::string("option '") + name + "' must be { ifindex > 0, srcMac, dstMac: Uint8Array(6) }")
         .ThrowAsJavaScriptException();
   }
   return false;
@@ -97,12 +98,11 @@ Napi::Value PcapError(const Napi::CallbackInfo& info) {
 }
 
 Napi::Function SynEngine::Define(Napi::Env env) {
-  return DefineClass(env, "SynEngine",
-                     {InstanceMethod<&SynEngine::SetRate>("setRate"),
-                      InstanceMethod<&SynEngine::SetTimeout>("setTimeout"),
-                      InstanceMethod<&SynEngine::Drain>("drain"),
-                      InstanceMethod<&SynEngine::Close>("close"), InstanceMethod<&SynEngine::Ref>("ref"),
-                      InstanceMethod<&SynEngine::Unref>("unref")});
+  return DefineClass(
+      env, "SynEngine",
+      {InstanceMethod<&SynEngine::SetRate>("setRate"), InstanceMethod<&SynEngine::SetTimeout>("setTimeout"),
+       InstanceMethod<&SynEngine::Drain>("drain"), InstanceMethod<&SynEngine::Close>("close"),
+       InstanceMethod<&SynEngine::Ref>("ref"), InstanceMethod<&SynEngine::Unref>("unref")});
 }
 
 SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngine>(info) {
@@ -142,18 +142,21 @@ SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngin
     return;
   }
   // Try k comes from srcPort + k, sentinels from srcPort + retries + 1.
-  if (!have_key || src_port == 0 || src_port > 65535 || retries > 255 || src_port + retries + 1 > 65535 || !opts.Get("device").IsString() ||
-      !opts.Get("seed").IsBigInt() || !opts.Get("startIndex").IsNumber() || !opts.Get("endIndex").IsNumber()) {
-    Napi::TypeError::New(env, "SynEngine needs cookieKey, srcPort 1-65535 (srcPort + retries < 65535), retries <= 255, device, seed (bigint), "
-                              "startIndex and endIndex")
+  if (!have_key || src_port == 0 || src_port > 65535 || retries > 255 || src_port + retries + 1 > 65535 ||
+      !opts.Get("device").IsString() || !opts.Get("seed").IsBigInt() || !opts.Get("startIndex").IsNumber() ||
+      !opts.Get("endIndex").IsNumber()) {
+    Napi::TypeError::New(env,
+                         "SynEngine needs cookieKey, srcPort 1-65535 (srcPort + retries < 65535), retries <= 255, "
+                         "device, seed (bigint), "
+                         "startIndex and endIndex")
         .ThrowAsJavaScriptException();
     return;
   }
   bool lossless = false;
   o.seed = opts.Get("seed").As<Napi::BigInt>().Uint64Value(&lossless);
   o.start_index = static_cast<uint64_t>(opts.Get("startIndex").As<Napi::Number>().Int64Value());
-  o.end_index = std::min<uint64_t>(static_cast<uint64_t>(opts.Get("endIndex").As<Napi::Number>().Int64Value()),
-                                   plan.Size());
+  o.end_index =
+      std::min<uint64_t>(static_cast<uint64_t>(opts.Get("endIndex").As<Napi::Number>().Int64Value()), plan.Size());
   o.src_port_h = static_cast<uint16_t>(src_port);
   o.retries = static_cast<uint8_t>(retries);
   o.device = opts.Get("device").As<Napi::String>().Utf8Value();
@@ -161,14 +164,15 @@ SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngin
   o.threads = std::clamp<uint32_t>(o.threads, 1, kMaxSynThreads);  // every share of the order needs its thread
   if (!GetLinkPath(opts, "linkV4", &o.link_v4) || !GetLinkPath(opts, "linkV6", &o.link_v6)) return;
   if ((plan.HasFamily(kFamilyV4) && !o.has_v4) || (plan.HasFamily(kFamilyV6) && !o.has_v6)) {
-    Napi::TypeError::New(env, "the plan has a family with no source address (srcV4 / srcV6)").ThrowAsJavaScriptException();
+    Napi::TypeError::New(env, "the plan has a family with no source address (srcV4 / srcV6)")
+        .ThrowAsJavaScriptException();
     return;
   }
   Napi::ThreadSafeFunction tsfn = life_.Open(env, info[3].As<Napi::Function>(), "portscan:syn-batch");
   loop_ = std::make_unique<SynLoop>(
       std::move(plan), o,
-      [tsfn](std::vector<ResultRecord>&& batch, const SynStats& stats, bool done, uint32_t thread,
-             uint64_t mark, uint64_t max_position) mutable {
+      [tsfn](std::vector<ResultRecord>&& batch, const SynStats& stats, bool done, uint32_t thread, uint64_t mark,
+             uint64_t max_position) mutable {
         auto* d = new SynDelivery{std::move(batch), stats, done, thread, mark, max_position, {}, {}};
         if (tsfn.NonBlockingCall(d, CallJs) != napi_ok) delete d;
       },
@@ -190,14 +194,16 @@ SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngin
 SynEngine::~SynEngine() = default;
 
 Napi::Value SynEngine::SetRate(const Napi::CallbackInfo& info) {
-  if (!life_.Closed() && info.Length() > 0 && info[0].IsNumber()) loop_->SetRate(info[0].As<Napi::Number>().Uint32Value());
+  if (!life_.Closed() && info.Length() > 0 && info[0].IsNumber())
+    loop_->SetRate(info[0].As<Napi::Number>().Uint32Value());
   return info.Env().Undefined();
 }
 
 Napi::Value SynEngine::SetTimeout(const Napi::CallbackInfo& info) {
   if (life_.Closed() || info.Length() == 0 || !info[0].IsNumber()) return info.Env().Undefined();
   const uint32_t timeout_ms = info[0].As<Napi::Number>().Uint32Value();
-  const uint32_t last_try_ms = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : timeout_ms;
+  const uint32_t last_try_ms =
+      info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : timeout_ms;
   loop_->SetTimeout(timeout_ms, last_try_ms);
   return info.Env().Undefined();
 }

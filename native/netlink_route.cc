@@ -114,17 +114,20 @@ bool RouteTo(Netlink* nl, uint8_t family, const uint8_t* dst_n, const uint8_t* s
     return false;
   }
   bool found = false;
-  const bool ok = nl->Receive(false, [&](const nlmsghdr* m) {
-    if (m->nlmsg_type != RTM_NEWROUTE || m->nlmsg_len < NLMSG_LENGTH(sizeof(rtmsg))) return;
-    found = true;
-    ForEachAttr(m, sizeof(rtmsg), [&](uint16_t type, const uint8_t* data, size_t len) {
-      if (type == RTA_OIF && len >= sizeof(int)) std::memcpy(&out->ifindex, data, sizeof(int));
-      if (type == RTA_GATEWAY && len == alen) {
-        std::memcpy(out->gateway_n, data, alen);
-        out->has_gateway = true;
-      }
-    });
-  }, err);
+  const bool ok = nl->Receive(
+      false,
+      [&](const nlmsghdr* m) {
+        if (m->nlmsg_type != RTM_NEWROUTE || m->nlmsg_len < NLMSG_LENGTH(sizeof(rtmsg))) return;
+        found = true;
+        ForEachAttr(m, sizeof(rtmsg), [&](uint16_t type, const uint8_t* data, size_t len) {
+          if (type == RTA_OIF && len >= sizeof(int)) std::memcpy(&out->ifindex, data, sizeof(int));
+          if (type == RTA_GATEWAY && len == alen) {
+            std::memcpy(out->gateway_n, data, alen);
+            out->has_gateway = true;
+          }
+        });
+      },
+      err);
   return ok && found;
 }
 
@@ -151,25 +154,28 @@ bool NeighbourMac(Netlink* nl, uint8_t family, int ifindex, const uint8_t* addr_
   if (!SendDump(nl, RTM_GETNEIGH, nd, err)) return false;
   constexpr uint16_t kUsable = NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT;
   bool found = false;
-  const bool ok = nl->Receive(true, [&](const nlmsghdr* m) {
-    if (found || m->nlmsg_type != RTM_NEWNEIGH || m->nlmsg_len < NLMSG_LENGTH(sizeof(ndmsg))) return;
-    const auto* n = static_cast<const ndmsg*>(NLMSG_DATA(m));
-    if (n->ndm_ifindex != ifindex || (n->ndm_state & kUsable) == 0) return;
-    bool match = false;
-    bool have_mac = false;
-    uint8_t lladdr[6] = {};
-    ForEachAttr(m, sizeof(ndmsg), [&](uint16_t type, const uint8_t* data, size_t len) {
-      if (type == NDA_DST && len == alen && std::memcmp(data, addr_n, alen) == 0) match = true;
-      if (type == NDA_LLADDR && len == 6) {
-        std::memcpy(lladdr, data, 6);
-        have_mac = true;
-      }
-    });
-    if (match && have_mac) {
-      std::memcpy(mac, lladdr, 6);
-      found = true;
-    }
-  }, err);
+  const bool ok = nl->Receive(
+      true,
+      [&](const nlmsghdr* m) {
+        if (found || m->nlmsg_type != RTM_NEWNEIGH || m->nlmsg_len < NLMSG_LENGTH(sizeof(ndmsg))) return;
+        const auto* n = static_cast<const ndmsg*>(NLMSG_DATA(m));
+        if (n->ndm_ifindex != ifindex || (n->ndm_state & kUsable) == 0) return;
+        bool match = false;
+        bool have_mac = false;
+        uint8_t lladdr[6] = {};
+        ForEachAttr(m, sizeof(ndmsg), [&](uint16_t type, const uint8_t* data, size_t len) {
+          if (type == NDA_DST && len == alen && std::memcmp(data, addr_n, alen) == 0) match = true;
+          if (type == NDA_LLADDR && len == 6) {
+            std::memcpy(lladdr, data, 6);
+            have_mac = true;
+          }
+        });
+        if (match && have_mac) {
+          std::memcpy(mac, lladdr, 6);
+          found = true;
+        }
+      },
+      err);
   return ok && found;
 }
 
@@ -235,32 +241,35 @@ void CheckPlanRoutes(Netlink* nl, uint8_t family, const uint8_t* sample_n, const
   const U128 sample = Load(sample_n, alen);
   int matched_len = -1;
   Range matched{0, 0};
-  const bool ok = nl->Receive(true, [&](const nlmsghdr* m) {
-    if (m->nlmsg_type != RTM_NEWROUTE || m->nlmsg_len < NLMSG_LENGTH(sizeof(rtmsg))) return;
-    const auto* rt = static_cast<const rtmsg*>(NLMSG_DATA(m));
-    if (rt->rtm_type == RTN_MULTICAST || rt->rtm_type == RTN_ANYCAST || rt->rtm_dst_len > alen * 8) return;
-    uint8_t dst[16] = {};
-    uint8_t gw[16] = {};
-    bool has_gw = false;
-    int oif = 0;
-    ForEachAttr(m, sizeof(rtmsg), [&](uint16_t type, const uint8_t* data, size_t len) {
-      if (type == RTA_DST && len == alen) std::memcpy(dst, data, alen);
-      if (type == RTA_OIF && len >= sizeof(int)) std::memcpy(&oif, data, sizeof(int));
-      if (type == RTA_GATEWAY && len == alen) {
-        std::memcpy(gw, data, alen);
-        has_gw = true;
-      }
-    });
-    const Range r = PrefixRange(dst, alen, rt->rtm_dst_len);
-    const bool unicast = rt->rtm_type == RTN_UNICAST;
-    const bool same_hop = unicast && oif == out->ifindex && has_gw == out->has_gateway &&
-                          (!has_gw || std::memcmp(gw, out->gateway_n, alen) == 0);
-    if (same_hop && sample >= r.first && sample <= r.last && rt->rtm_dst_len > matched_len) {
-      matched_len = rt->rtm_dst_len;
-      matched = r;
-    }
-    if (AnyOverlaps(iv, n, family, alen, r)) overlapping.push_back(Seen{r, rt->rtm_dst_len, unicast});
-  }, err);
+  const bool ok = nl->Receive(
+      true,
+      [&](const nlmsghdr* m) {
+        if (m->nlmsg_type != RTM_NEWROUTE || m->nlmsg_len < NLMSG_LENGTH(sizeof(rtmsg))) return;
+        const auto* rt = static_cast<const rtmsg*>(NLMSG_DATA(m));
+        if (rt->rtm_type == RTN_MULTICAST || rt->rtm_type == RTN_ANYCAST || rt->rtm_dst_len > alen * 8) return;
+        uint8_t dst[16] = {};
+        uint8_t gw[16] = {};
+        bool has_gw = false;
+        int oif = 0;
+        ForEachAttr(m, sizeof(rtmsg), [&](uint16_t type, const uint8_t* data, size_t len) {
+          if (type == RTA_DST && len == alen) std::memcpy(dst, data, alen);
+          if (type == RTA_OIF && len >= sizeof(int)) std::memcpy(&oif, data, sizeof(int));
+          if (type == RTA_GATEWAY && len == alen) {
+            std::memcpy(gw, data, alen);
+            has_gw = true;
+          }
+        });
+        const Range r = PrefixRange(dst, alen, rt->rtm_dst_len);
+        const bool unicast = rt->rtm_type == RTN_UNICAST;
+        const bool same_hop = unicast && oif == out->ifindex && has_gw == out->has_gateway &&
+                              (!has_gw || std::memcmp(gw, out->gateway_n, alen) == 0);
+        if (same_hop && sample >= r.first && sample <= r.last && rt->rtm_dst_len > matched_len) {
+          matched_len = rt->rtm_dst_len;
+          matched = r;
+        }
+        if (AnyOverlaps(iv, n, family, alen, r)) overlapping.push_back(Seen{r, rt->rtm_dst_len, unicast});
+      },
+      err);
   if (!ok || matched_len < 0) return;
   out->prefix_len = static_cast<uint8_t>(matched_len);
   out->covers_plan = AllInside(iv, n, family, alen, matched);

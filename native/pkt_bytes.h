@@ -9,9 +9,7 @@
 namespace portscan {
 
 /// Reads the network-order 16-bit integer at `p`; returns it in host order.
-inline uint16_t LoadBe16(const uint8_t* p) {
-  return static_cast<uint16_t>((p[0] << 8) | p[1]);
-}
+inline uint16_t LoadBe16(const uint8_t* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
 
 /// Reads the network-order 32-bit integer at `p`; returns it in host order.
 inline uint32_t LoadBe32(const uint8_t* p) {

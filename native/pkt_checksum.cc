@@ -28,19 +28,16 @@ uint32_t ChecksumAdd(const uint8_t* data, size_t len, uint32_t sum) {
 
 uint16_t ChecksumFinish(uint32_t sum) { return static_cast<uint16_t>(~Fold(sum)); }
 
-uint16_t InternetChecksum(const uint8_t* data, size_t len) {
-  return ChecksumFinish(ChecksumAdd(data, len, 0));
-}
+uint16_t InternetChecksum(const uint8_t* data, size_t len) { return ChecksumFinish(ChecksumAdd(data, len, 0)); }
 
-uint32_t PseudoHeaderSumV4(const uint8_t* src_addr_n, const uint8_t* dst_addr_n, uint8_t protocol,
-                           uint16_t length_h) {
+uint32_t PseudoHeaderSumV4(const uint8_t* src_addr_n, const uint8_t* dst_addr_n, uint8_t protocol, uint16_t length_h) {
   uint32_t sum = ChecksumAdd(src_addr_n, 4, 0);
   sum = ChecksumAdd(dst_addr_n, 4, sum);
   return Fold(static_cast<uint64_t>(sum) + protocol + length_h);
 }
 
-uint32_t PseudoHeaderSumV6(const uint8_t* src_addr_n, const uint8_t* dst_addr_n,
-                           uint8_t next_header, uint32_t length_h) {
+uint32_t PseudoHeaderSumV6(const uint8_t* src_addr_n, const uint8_t* dst_addr_n, uint8_t next_header,
+                           uint32_t length_h) {
   uint32_t sum = ChecksumAdd(src_addr_n, 16, 0);
   sum = ChecksumAdd(dst_addr_n, 16, sum);
   return Fold(static_cast<uint64_t>(sum) + (length_h >> 16) + (length_h & 0xffff) + next_header);
@@ -49,36 +46,31 @@ uint32_t PseudoHeaderSumV6(const uint8_t* src_addr_n, const uint8_t* dst_addr_n,
 uint16_t TransportChecksumV4(const uint8_t* src_addr_n, const uint8_t* dst_addr_n, uint8_t protocol,
                              const uint8_t* segment, size_t len) {
   assert(len <= 0xffff);
-  const uint32_t pseudo =
-      PseudoHeaderSumV4(src_addr_n, dst_addr_n, protocol, static_cast<uint16_t>(len));
+  const uint32_t pseudo = PseudoHeaderSumV4(src_addr_n, dst_addr_n, protocol, static_cast<uint16_t>(len));
   return ChecksumFinish(ChecksumAdd(segment, len, pseudo));
 }
 
-uint16_t TransportChecksumV6(const uint8_t* src_addr_n, const uint8_t* dst_addr_n,
-                             uint8_t next_header, const uint8_t* segment, size_t len) {
+uint16_t TransportChecksumV6(const uint8_t* src_addr_n, const uint8_t* dst_addr_n, uint8_t next_header,
+                             const uint8_t* segment, size_t len) {
   assert(len <= 0xffffffffu);
-  const uint32_t pseudo =
-      PseudoHeaderSumV6(src_addr_n, dst_addr_n, next_header, static_cast<uint32_t>(len));
+  const uint32_t pseudo = PseudoHeaderSumV6(src_addr_n, dst_addr_n, next_header, static_cast<uint32_t>(len));
   return ChecksumFinish(ChecksumAdd(segment, len, pseudo));
 }
 
 uint16_t ChecksumUpdate16(uint16_t checksum_h, uint16_t old_h, uint16_t new_h) {
   // RFC 1624 eqn 3 with one's-complement (end-around carry) addition.
-  const uint64_t sum = static_cast<uint16_t>(~checksum_h) + static_cast<uint16_t>(~old_h) +
-                       static_cast<uint64_t>(new_h);
+  const uint64_t sum =
+      static_cast<uint16_t>(~checksum_h) + static_cast<uint16_t>(~old_h) + static_cast<uint64_t>(new_h);
   return ChecksumFinish(Fold(sum));
 }
 
 uint16_t ChecksumUpdate32(uint16_t checksum_h, uint32_t old_h, uint32_t new_h) {
-  const uint64_t sum = static_cast<uint16_t>(~checksum_h) +
-                       static_cast<uint16_t>(~(old_h >> 16)) +
-                       static_cast<uint16_t>(~(old_h & 0xffff)) +
-                       static_cast<uint64_t>(new_h >> 16) + (new_h & 0xffff);
+  const uint64_t sum = static_cast<uint16_t>(~checksum_h) + static_cast<uint16_t>(~(old_h >> 16)) +
+                       static_cast<uint16_t>(~(old_h & 0xffff)) + static_cast<uint64_t>(new_h >> 16) + (new_h & 0xffff);
   return ChecksumFinish(Fold(sum));
 }
 
-uint16_t ChecksumUpdateBytes(uint16_t checksum_h, const uint8_t* old_n, const uint8_t* new_n,
-                             size_t len) {
+uint16_t ChecksumUpdateBytes(uint16_t checksum_h, const uint8_t* old_n, const uint8_t* new_n, size_t len) {
   assert(len % 2 == 0);
   uint64_t sum = static_cast<uint16_t>(~checksum_h);
   for (size_t i = 0; i < len; i += 2) {

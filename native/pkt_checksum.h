@@ -30,13 +30,12 @@ uint16_t InternetChecksum(const uint8_t* data, size_t len);
 
 /// The folded sum of the IPv4 pseudo-header: source, destination (4 bytes each, network order),
 /// zero, `protocol`, and the transport length `length_h` in bytes.
-uint32_t PseudoHeaderSumV4(const uint8_t* src_addr_n, const uint8_t* dst_addr_n, uint8_t protocol,
-                           uint16_t length_h);
+uint32_t PseudoHeaderSumV4(const uint8_t* src_addr_n, const uint8_t* dst_addr_n, uint8_t protocol, uint16_t length_h);
 
 /// The folded sum of the IPv6 pseudo-header: source, destination (16 bytes each, network order),
 /// the upper-layer length `length_h` in bytes, three zero bytes and `next_header`.
-uint32_t PseudoHeaderSumV6(const uint8_t* src_addr_n, const uint8_t* dst_addr_n,
-                           uint8_t next_header, uint32_t length_h);
+uint32_t PseudoHeaderSumV6(const uint8_t* src_addr_n, const uint8_t* dst_addr_n, uint8_t next_header,
+                           uint32_t length_h);
 
 /// The checksum of a TCP (or other `protocol`) segment of `len` bytes over IPv4. The segment's own
 /// checksum field is summed as it is: zero it to compute a checksum; leave it to verify (0 = good).
@@ -44,18 +43,16 @@ uint16_t TransportChecksumV4(const uint8_t* src_addr_n, const uint8_t* dst_addr_
                              const uint8_t* segment, size_t len);
 
 /// As TransportChecksumV4, over the IPv6 pseudo-header (TCP: next_header 6; ICMPv6: 58).
-uint16_t TransportChecksumV6(const uint8_t* src_addr_n, const uint8_t* dst_addr_n,
-                             uint8_t next_header, const uint8_t* segment, size_t len);
+uint16_t TransportChecksumV6(const uint8_t* src_addr_n, const uint8_t* dst_addr_n, uint8_t next_header,
+                             const uint8_t* segment, size_t len);
 
 /// TransportChecksumV4 for TCP (protocol 6).
-inline uint16_t TcpChecksumV4(const uint8_t* src_addr_n, const uint8_t* dst_addr_n,
-                              const uint8_t* tcp, size_t len) {
+inline uint16_t TcpChecksumV4(const uint8_t* src_addr_n, const uint8_t* dst_addr_n, const uint8_t* tcp, size_t len) {
   return TransportChecksumV4(src_addr_n, dst_addr_n, 6, tcp, len);
 }
 
 /// TransportChecksumV6 for TCP (next header 6).
-inline uint16_t TcpChecksumV6(const uint8_t* src_addr_n, const uint8_t* dst_addr_n,
-                              const uint8_t* tcp, size_t len) {
+inline uint16_t TcpChecksumV6(const uint8_t* src_addr_n, const uint8_t* dst_addr_n, const uint8_t* tcp, size_t len) {
   return TransportChecksumV6(src_addr_n, dst_addr_n, 6, tcp, len);
 }
 
@@ -69,7 +66,6 @@ uint16_t ChecksumUpdate32(uint16_t checksum_h, uint32_t old_h, uint32_t new_h);
 
 /// ChecksumUpdate16 for a field of `len` bytes (even; an IPv6 address is 16) that starts at an
 /// even offset within the checksummed data, old and new contents given in network order.
-uint16_t ChecksumUpdateBytes(uint16_t checksum_h, const uint8_t* old_n, const uint8_t* new_n,
-                             size_t len);
+uint16_t ChecksumUpdateBytes(uint16_t checksum_h, const uint8_t* old_n, const uint8_t* new_n, size_t len);
 
 }  // namespace portscan

@@ -65,8 +65,8 @@ CookieKey CookieKeyFromBytes(const uint8_t* key_bytes16) {
 
 uint64_t SipHash24(const CookieKey& key, const uint8_t* data, size_t len) {
   // Initialisation constants: "somepseudorandomlygeneratedbytes" (paper, section 2).
-  SipState s{key.k0 ^ 0x736f6d6570736575ull, key.k1 ^ 0x646f72616e646f6dull,
-             key.k0 ^ 0x6c7967656e657261ull, key.k1 ^ 0x7465646279746573ull};
+  SipState s{key.k0 ^ 0x736f6d6570736575ull, key.k1 ^ 0x646f72616e646f6dull, key.k0 ^ 0x6c7967656e657261ull,
+             key.k1 ^ 0x7465646279746573ull};
   const size_t full = len & ~static_cast<size_t>(7);
   for (size_t i = 0; i < full; i += 8) s.Compress(LoadLe64(data + i));
   // Last block: the remaining 0..7 bytes, zero padded, with len mod 256 in the top byte.
@@ -82,8 +82,8 @@ uint64_t SipHash24(const CookieKey& key, const uint8_t* data, size_t len) {
   return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
 }
 
-uint32_t SynCookie(const CookieKey& key, uint8_t family, const uint8_t* src_addr_n,
-                   const uint8_t* dst_addr_n, uint16_t src_port_h, uint16_t dst_port_h) {
+uint32_t SynCookie(const CookieKey& key, uint8_t family, const uint8_t* src_addr_n, const uint8_t* dst_addr_n,
+                   uint16_t src_port_h, uint16_t dst_port_h) {
   const size_t alen = AddrLen(family);
   uint8_t msg[36];
   std::memcpy(msg, src_addr_n, alen);
@@ -94,19 +94,18 @@ uint32_t SynCookie(const CookieKey& key, uint8_t family, const uint8_t* src_addr
 }
 
 bool CookieMatches(const CookieKey& key, uint8_t family, const uint8_t* reply_src_addr_n,
-                   const uint8_t* reply_dst_addr_n, uint16_t reply_src_port_h,
-                   uint16_t reply_dst_port_h, uint32_t ack_h) {
+                   const uint8_t* reply_dst_addr_n, uint16_t reply_src_port_h, uint16_t reply_dst_port_h,
+                   uint32_t ack_h) {
   // The reply travels target -> us; our probe went us -> target, so reverse the tuple.
-  const uint32_t cookie = SynCookie(key, family, reply_dst_addr_n, reply_src_addr_n,
-                                    reply_dst_port_h, reply_src_port_h);
+  const uint32_t cookie =
+      SynCookie(key, family, reply_dst_addr_n, reply_src_addr_n, reply_dst_port_h, reply_src_port_h);
   return ack_h - 1u == cookie;  // RFC 793 section 3.3: a SYN consumes one sequence number
 }
 
 bool ProbeSeqMatches(const CookieKey& key, uint8_t family, const uint8_t* probe_src_addr_n,
-                     const uint8_t* probe_dst_addr_n, uint16_t probe_src_port_h,
-                     uint16_t probe_dst_port_h, uint32_t seq_h) {
-  return seq_h == SynCookie(key, family, probe_src_addr_n, probe_dst_addr_n, probe_src_port_h,
-                            probe_dst_port_h);
+                     const uint8_t* probe_dst_addr_n, uint16_t probe_src_port_h, uint16_t probe_dst_port_h,
+                     uint32_t seq_h) {
+  return seq_h == SynCookie(key, family, probe_src_addr_n, probe_dst_addr_n, probe_src_port_h, probe_dst_port_h);
 }
 
 }  // namespace portscan

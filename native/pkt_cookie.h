@@ -33,21 +33,21 @@ uint64_t SipHash24(const CookieKey& key, const uint8_t* data, size_t len);
 /// The cookie for a probe from `src_addr_n`:`src_port_h` to `dst_addr_n`:`dst_port_h`: the low 32
 /// bits of SipHash-2-4 over src addr | dst addr | src port | dst port (ports big-endian). Addresses
 /// are 4 bytes for `family` kFamilyV4 and 16 for kFamilyV6, network order. Used as the SYN's seq.
-uint32_t SynCookie(const CookieKey& key, uint8_t family, const uint8_t* src_addr_n,
-                   const uint8_t* dst_addr_n, uint16_t src_port_h, uint16_t dst_port_h);
+uint32_t SynCookie(const CookieKey& key, uint8_t family, const uint8_t* src_addr_n, const uint8_t* dst_addr_n,
+                   uint16_t src_port_h, uint16_t dst_port_h);
 
 /// True iff a TCP reply from `reply_src_addr_n`:`reply_src_port_h` to
 /// `reply_dst_addr_n`:`reply_dst_port_h` carrying acknowledgment number `ack_h` answers one of our
 /// probes: ack - 1 (mod 2^32) == SynCookie of the reversed tuple. The caller must still check that
 /// the ACK flag is set (an RST without ACK carries no usable ack).
 bool CookieMatches(const CookieKey& key, uint8_t family, const uint8_t* reply_src_addr_n,
-                   const uint8_t* reply_dst_addr_n, uint16_t reply_src_port_h,
-                   uint16_t reply_dst_port_h, uint32_t ack_h);
+                   const uint8_t* reply_dst_addr_n, uint16_t reply_src_port_h, uint16_t reply_dst_port_h,
+                   uint32_t ack_h);
 
 /// True iff a probe quoted inside an ICMP error (its own tuple, not reversed, and its seq) is one
 /// of ours: seq == SynCookie(tuple).
 bool ProbeSeqMatches(const CookieKey& key, uint8_t family, const uint8_t* probe_src_addr_n,
-                     const uint8_t* probe_dst_addr_n, uint16_t probe_src_port_h,
-                     uint16_t probe_dst_port_h, uint32_t seq_h);
+                     const uint8_t* probe_dst_addr_n, uint16_t probe_src_port_h, uint16_t probe_dst_port_h,
+                     uint32_t seq_h);
 
 }  // namespace portscan

@@ -184,8 +184,7 @@ ParseStatus ParseIpv6(const uint8_t* p, size_t avail, ParsedReply* out) {
 }
 
 // Dispatches on a link layer's protocol field (an ethertype).
-ParseStatus ParseByEthertype(uint16_t ethertype, const uint8_t* p, size_t avail,
-                             ParsedReply* out) {
+ParseStatus ParseByEthertype(uint16_t ethertype, const uint8_t* p, size_t avail, ParsedReply* out) {
   if (ethertype == kEthertypeIpv4) return ParseIpv4(p, avail, out);
   if (ethertype == kEthertypeIpv6) return ParseIpv6(p, avail, out);
   return ParseStatus::kNotIp;

@@ -95,15 +95,13 @@ bool BuildProbeTemplate(const TemplateOptions& opts, ProbeTemplate* out) {
   WriteTcpHeader(opts, out->frame + out->tcp_offset);
   FullChecksums(*out, out->frame);
   // ~HC is the folded sum S of the data as built.
-  out->ip_sum = v6 ? 0 : static_cast<uint16_t>(
-                             ~LoadBe16(out->frame + out->ip_offset + kIp4ChecksumOffset));
-  out->tcp_sum =
-      static_cast<uint16_t>(~LoadBe16(out->frame + out->tcp_offset + kTcpChecksumOffset));
+  out->ip_sum = v6 ? 0 : static_cast<uint16_t>(~LoadBe16(out->frame + out->ip_offset + kIp4ChecksumOffset));
+  out->tcp_sum = static_cast<uint16_t>(~LoadBe16(out->frame + out->tcp_offset + kTcpChecksumOffset));
   return true;
 }
 
-void PatchProbe(const ProbeTemplate& tmpl, uint8_t* out, const uint8_t* dst_addr_n,
-                uint16_t dst_port_h, uint16_t src_port_h, uint32_t seq_h) {
+void PatchProbe(const ProbeTemplate& tmpl, uint8_t* out, const uint8_t* dst_addr_n, uint16_t dst_port_h,
+                uint16_t src_port_h, uint32_t seq_h) {
   std::memcpy(out, tmpl.frame, tmpl.size);
   uint8_t* ip = out + tmpl.ip_offset;
   uint8_t* tcp = out + tmpl.tcp_offset;
@@ -114,8 +112,7 @@ void PatchProbe(const ProbeTemplate& tmpl, uint8_t* out, const uint8_t* dst_addr
   StoreBe16(tcp + 2, dst_port_h);
   StoreBe32(tcp + kTcpSeqOffset, seq_h);
   // The destination address is in the TCP pseudo-header too.
-  const uint32_t tcp_sum = tmpl.tcp_sum + addr_words + src_port_h + dst_port_h + (seq_h >> 16) +
-                           (seq_h & 0xffff);
+  const uint32_t tcp_sum = tmpl.tcp_sum + addr_words + src_port_h + dst_port_h + (seq_h >> 16) + (seq_h & 0xffff);
   StoreBe16(tcp + kTcpChecksumOffset, ChecksumFinish(tcp_sum));
 
   if (tmpl.family == kFamilyV6) {
@@ -134,14 +131,12 @@ void FullChecksums(const ProbeTemplate& tmpl, uint8_t* frame) {
   const size_t tcp_len = tmpl.size - tmpl.tcp_offset;
   StoreBe16(tcp + kTcpChecksumOffset, 0);
   if (tmpl.family == kFamilyV6) {
-    StoreBe16(tcp + kTcpChecksumOffset,
-              TcpChecksumV6(ip + kIp6SrcOffset, ip + kIp6DstOffset, tcp, tcp_len));
+    StoreBe16(tcp + kTcpChecksumOffset, TcpChecksumV6(ip + kIp6SrcOffset, ip + kIp6DstOffset, tcp, tcp_len));
     return;
   }
   StoreBe16(ip + kIp4ChecksumOffset, 0);
   StoreBe16(ip + kIp4ChecksumOffset, InternetChecksum(ip, 20));
-  StoreBe16(tcp + kTcpChecksumOffset,
-            TcpChecksumV4(ip + kIp4SrcOffset, ip + kIp4DstOffset, tcp, tcp_len));
+  StoreBe16(tcp + kTcpChecksumOffset, TcpChecksumV4(ip + kIp4SrcOffset, ip + kIp4DstOffset, tcp, tcp_len));
 }
 
 }  // namespace portscan

@@ -23,7 +23,7 @@
 namespace portscan {
 
 constexpr size_t kEthernetHeaderSize = 14;
-constexpr size_t kProbeTcpHeaderSize = 24;  // 20-byte header + 4-byte MSS option
+constexpr size_t kProbeTcpHeaderSize = 24;                                        // 20-byte header + 4-byte MSS option
 constexpr size_t kMaxProbeSize = kEthernetHeaderSize + 40 + kProbeTcpHeaderSize;  // 78
 
 /// What a scan's probes have in common. Every field is used as given; the defaults are the
@@ -47,8 +47,8 @@ struct ProbeTemplate {
   uint16_t ip_offset;            // 0, or 14 after an Ethernet header
   uint16_t tcp_offset;           // ip_offset + 20 (IPv4) or + 40 (IPv6)
   uint8_t family;                // kFamilyV4 or kFamilyV6
-  uint32_t ip_sum;   // IPv4: folded one's-complement sum of the header as built (0 for IPv6)
-  uint32_t tcp_sum;  // folded sum of pseudo-header + TCP header as built
+  uint32_t ip_sum;               // IPv4: folded one's-complement sum of the header as built (0 for IPv6)
+  uint32_t tcp_sum;              // folded sum of pseudo-header + TCP header as built
 };
 
 /// Fills `out` from `opts`. Returns false (and leaves `out` unusable) if `opts.family` is neither
@@ -61,8 +61,8 @@ bool BuildProbeTemplate(const TemplateOptions& opts, ProbeTemplate* out);
 /// header and TCP checksums updated incrementally. The IPv4 ID is (seq ^ seq >> 16) & 0xffff, so
 /// it varies per probe at no cost and looks random to the target (a constant ID marks a scanner).
 /// Thread-safe for distinct `out` buffers.
-void PatchProbe(const ProbeTemplate& tmpl, uint8_t* out, const uint8_t* dst_addr_n,
-                uint16_t dst_port_h, uint16_t src_port_h, uint32_t seq_h);
+void PatchProbe(const ProbeTemplate& tmpl, uint8_t* out, const uint8_t* dst_addr_n, uint16_t dst_port_h,
+                uint16_t src_port_h, uint32_t seq_h);
 
 /// Recomputes the IPv4 header checksum (IPv4 only) and the TCP checksum of `frame`, a probe laid
 /// out as `tmpl` describes, from scratch. The slow reference path: BuildProbeTemplate uses it

@@ -41,9 +41,7 @@ Permutation::Permutation(uint64_t n, uint64_t seed) : n_(n == 0 ? 1 : n) {
   for (uint64_t& k : keys_) k = SplitMix64(&state);
 }
 
-uint64_t Permutation::Round(int r, uint64_t half) const {
-  return Mix64(half ^ keys_[r]) & half_mask_;
-}
+uint64_t Permutation::Round(int r, uint64_t half) const { return Mix64(half ^ keys_[r]) & half_mask_; }
 
 uint64_t Permutation::Encrypt(uint64_t x) const {
   uint64_t left = x >> half_bits_;

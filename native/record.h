@@ -13,8 +13,7 @@ namespace portscan {
 
 constexpr uint32_t kAbiVersion = 2;
 
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-              "records are little-endian; lib/native/records.ts assumes so");
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "records are little-endian; lib/native/records.ts assumes so");
 
 /// Address family tags used in records (not AF_* values, which differ between platforms).
 enum : uint8_t { kFamilyV4 = 4, kFamilyV6 = 6 };
@@ -43,12 +42,12 @@ struct ResultRecord {
   uint8_t addr_n[16];  // as in the TargetRecord
   uint16_t port_h;
   uint8_t family;
-  uint8_t kind;        // ResultKind
-  int32_t err;         // errno for kRefused / kError, else 0
-  uint32_t rtt_us;     // connect() to completion, microseconds (timeout: the time waited)
-  uint8_t attempt;     // echoed from the TargetRecord (SYN mode: the try that was answered)
-  uint8_t tcp_flags;   // SYN mode: the reply's TCP flags; 0 otherwise
-  uint8_t ttl;         // SYN mode: the reply's TTL or hop limit; 0 otherwise
+  uint8_t kind;       // ResultKind
+  int32_t err;        // errno for kRefused / kError, else 0
+  uint32_t rtt_us;    // connect() to completion, microseconds (timeout: the time waited)
+  uint8_t attempt;    // echoed from the TargetRecord (SYN mode: the try that was answered)
+  uint8_t tcp_flags;  // SYN mode: the reply's TCP flags; 0 otherwise
+  uint8_t ttl;        // SYN mode: the reply's TTL or hop limit; 0 otherwise
   uint8_t reserved;
 };
 static_assert(sizeof(ResultRecord) == 32, "RECORD_SIZE changed: update lib/native/records.ts");

@@ -14,7 +14,8 @@ Napi::Value NextHopJs(const Napi::CallbackInfo& info) {
   if ((fam != 4 && fam != 6) || info.Length() < 2 || !info[1].IsTypedArray() ||
       info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array ||
       info[1].As<Napi::Uint8Array>().ByteLength() != alen) {
-    Napi::TypeError::New(env, "Usage: nextHop(family: 4 | 6, address: Uint8Array of 4 or 16 bytes)").ThrowAsJavaScriptException();
+    Napi::TypeError::New(env, "Usage: nextHop(family: 4 | 6, address: Uint8Array of 4 or 16 bytes)")
+        .ThrowAsJavaScriptException();
     return env.Undefined();
   }
   const auto bytes = [&info](size_t k, size_t len) -> const uint8_t* {
@@ -25,12 +26,13 @@ Napi::Value NextHopJs(const Napi::CallbackInfo& info) {
   };
   const uint8_t* src = bytes(2, alen);
   const uint8_t* intervals = bytes(3, 0);
-  const size_t n_intervals = intervals != nullptr ? info[3].As<Napi::Uint8Array>().ByteLength() / sizeof(PlanInterval) : 0;
+  const size_t n_intervals =
+      intervals != nullptr ? info[3].As<Napi::Uint8Array>().ByteLength() / sizeof(PlanInterval) : 0;
   NextHop hop;
   std::string error;
   const uint8_t family = fam == 6 ? kFamilyV6 : kFamilyV4;
-  if (!LookupNextHop(family, info[1].As<Napi::Uint8Array>().Data(), src, reinterpret_cast<const PlanInterval*>(intervals),
-                     n_intervals, &hop, &error)) {
+  if (!LookupNextHop(family, info[1].As<Napi::Uint8Array>().Data(), src,
+                     reinterpret_cast<const PlanInterval*>(intervals), n_intervals, &hop, &error)) {
     Napi::Error e = Napi::Error::New(env, error);
     e.Set("code", Napi::String::New(env, "ENOROUTE"));
     e.ThrowAsJavaScriptException();

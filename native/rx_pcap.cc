@@ -85,8 +85,8 @@ bool PcapAvailable(std::string* error) {
 PcapCapture::PcapCapture() = default;
 PcapCapture::~PcapCapture() { Close(); }
 
-bool PcapCapture::Open(const std::string& device, const std::string& filter, int snaplen,
-                       int buffer_bytes, bool immediate, std::string* code, std::string* error) {
+bool PcapCapture::Open(const std::string& device, const std::string& filter, int snaplen, int buffer_bytes,
+                       bool immediate, std::string* code, std::string* error) {
   std::string why;
   lib_ = LoadLib(&why);
   if (lib_ == nullptr) {
@@ -136,8 +136,7 @@ bool PcapCapture::Open(const std::string& device, const std::string& filter, int
     return false;
   }
   BpfProgram prog{};
-  if (api_->compile(handle_, &prog, filter.c_str(), 1, kNetmaskUnknown) != 0 ||
-      api_->setfilter(handle_, &prog) != 0) {
+  if (api_->compile(handle_, &prog, filter.c_str(), 1, kNetmaskUnknown) != 0 || api_->setfilter(handle_, &prog) != 0) {
     *code = "EPCAP";
     *error = std::string("BPF filter '") + filter + "': " + api_->geterr(handle_);
     api_->freecode(&prog);
@@ -156,8 +155,7 @@ int PcapCapture::Dispatch(int max, const FrameFn& fn) {
   auto trampoline = [](unsigned char* user, const PcapPkthdr* h, const unsigned char* bytes) {
     (*reinterpret_cast<const FrameFn*>(user))(bytes, h->caplen);
   };
-  return api_->dispatch(handle_, max, trampoline,
-                        reinterpret_cast<unsigned char*>(const_cast<FrameFn*>(&fn)));
+  return api_->dispatch(handle_, max, trampoline, reinterpret_cast<unsigned char*>(const_cast<FrameFn*>(&fn)));
 }
 
 std::string PcapCapture::LastError() {

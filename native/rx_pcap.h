@@ -26,10 +26,10 @@ class PcapCapture {
 
   /// Opens a live capture on `device` ("lo", "s0", "any") with a `buffer_bytes` kernel ring,
   /// `snaplen` bytes per frame and the BPF `filter` compiled in the kernel, non-blocking.
-  /// `immediate`: deliver each frame at once (else in blocks, within a few ms). On failure returns false with `error` set (code: "ENOPCAP" when
-  /// libpcap cannot be loaded, "EPERM" without capture rights, "EPCAP" otherwise).
-  bool Open(const std::string& device, const std::string& filter, int snaplen, int buffer_bytes,
-            bool immediate, std::string* code, std::string* error);
+  /// `immediate`: deliver each frame at once (else in blocks, within a few ms). On failure returns false with `error`
+  /// set (code: "ENOPCAP" when libpcap cannot be loaded, "EPERM" without capture rights, "EPCAP" otherwise).
+  bool Open(const std::string& device, const std::string& filter, int snaplen, int buffer_bytes, bool immediate,
+            std::string* code, std::string* error);
   /// A descriptor that polls readable when frames wait (pcap_get_selectable_fd).
   int Fd() const { return fd_; }
   /// The capture's link type (pcap_datalink), for ParseFrame.

@@ -25,7 +25,7 @@ int CaptureBufferBytes(const SynLoopOptions& o) {
   const uint64_t probes = o.end_index - o.start_index;
   return static_cast<int>(std::clamp<uint64_t>(probes * 128, 4u << 20, 32u << 20));
 }
-}
+}  // namespace
 
 SynLoop::SynLoop(SynPlan plan, const SynLoopOptions& opts, Sink sink, FailSink fail)
     : shared_(std::move(plan), opts, std::move(sink), std::move(fail)) {}

@@ -29,8 +29,8 @@ void SynPlan::FromKey(u128 key, uint8_t family, uint8_t* addr_n) {
   for (int k = 3; k >= 0; --k) addr_n[k] = static_cast<uint8_t>((v4 >> (8 * (3 - k))) & 0xff);
 }
 
-bool SynPlan::Init(const PlanInterval* intervals, size_t n_intervals, const uint16_t* ports,
-                   size_t n_ports, const char** error) {
+bool SynPlan::Init(const PlanInterval* intervals, size_t n_intervals, const uint16_t* ports, size_t n_ports,
+                   const char** error) {
   if (n_intervals == 0 || n_ports == 0) {
     *error = "the plan has no addresses or no ports";
     return false;
@@ -74,8 +74,8 @@ void SynPlan::At(uint64_t j, uint8_t* addr_n, uint8_t* family, uint16_t* port_h)
   const uint64_t host = j / ports_.size();
   *port_h = ports_[j % ports_.size()];
   // The last range whose `before` is <= host.
-  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), host,
-                             [](uint64_t h, const Range& r) { return h < r.before; });
+  auto it =
+      std::upper_bound(ranges_.begin(), ranges_.end(), host, [](uint64_t h, const Range& r) { return h < r.before; });
   const Range& r = *(it - 1);
   *family = r.family;
   FromKey(r.start_key + (host - r.before), r.family, addr_n);
@@ -85,8 +85,8 @@ bool SynPlan::IndexOf(uint8_t family, const uint8_t* addr_n, uint16_t port_h, ui
   const int32_t p = port_index_.empty() ? -1 : port_index_[port_h];
   if (p < 0) return false;
   const u128 key = Key(family, addr_n);
-  auto it = std::upper_bound(ranges_.begin(), ranges_.end(), key,
-                             [](u128 k, const Range& r) { return k < r.start_key; });
+  auto it =
+      std::upper_bound(ranges_.begin(), ranges_.end(), key, [](u128 k, const Range& r) { return k < r.start_key; });
   if (it == ranges_.begin()) return false;
   const Range& r = *(it - 1);
   if (r.family != family || key - r.start_key >= r.count) return false;

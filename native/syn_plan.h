@@ -20,7 +20,7 @@ struct PlanInterval {
   uint8_t start_n[16];  // first address, network order (IPv4 in the first 4 bytes)
   uint8_t family;       // kFamilyV4 or kFamilyV6
   uint8_t reserved[7];
-  uint64_t count;       // addresses in the interval, >= 1
+  uint64_t count;  // addresses in the interval, >= 1
 };
 static_assert(sizeof(PlanInterval) == 32, "PlanInterval layout is mirrored in lib/syn-scanner.ts");
 

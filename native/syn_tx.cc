@@ -29,7 +29,8 @@ uint64_t ThreadShare(const SynLoopOptions& o) {
 // Room for one thread's probes in flight over `wait_ms`.
 uint64_t Capacity(const SynLoopOptions& o, uint64_t wait_ms) {
   const uint64_t per_thread_rate = (o.rate_pps == 0 ? 400000 : o.rate_pps) / std::max<uint32_t>(1, o.threads);
-  return std::min(ThreadShare(o), std::clamp<uint64_t>(per_thread_rate * wait_ms / 1000 * 5 / 4 + 4096, 4096, 1u << 20));
+  return std::min(ThreadShare(o),
+                  std::clamp<uint64_t>(per_thread_rate * wait_ms / 1000 * 5 / 4 + 4096, 4096, 1u << 20));
 }
 
 uint64_t TableCapacity(const SynLoopOptions& o) { return Capacity(o, std::max(o.timeout_ms, o.wait_ms)); }
@@ -46,8 +47,12 @@ uint64_t SynNowUs() {
 }
 
 SynShared::SynShared(SynPlan p, const SynLoopOptions& o, Sink s, FailSink f)
-    : plan(std::move(p)), opts(o), key(CookieKeyFromBytes(o.cookie_key)), perm(plan.Size(), o.seed),
-      sink(std::move(s)), fail(std::move(f)) {
+    : plan(std::move(p)),
+      opts(o),
+      key(CookieKeyFromBytes(o.cookie_key)),
+      perm(plan.Size(), o.seed),
+      sink(std::move(s)),
+      fail(std::move(f)) {
   rate_pps.store(o.rate_pps);
   timeout_us.store(uint64_t{o.timeout_ms} * 1000);
   last_try_timeout_us.store(uint64_t{o.timeout_ms} * 1000);
@@ -105,7 +110,8 @@ bool SynTx::Open(std::string* code, std::string* message) {
   const auto open = [&err](RawSender* s, uint8_t family, const LinkPath& link) {
     return link.use ? s->OpenLink(family, link.ifindex, link.dst_mac, &err) : s->Open(family, &err);
   };
-  if (o.has_v4 && !open(&tx4_, kFamilyV4, o.link_v4)) which = o.link_v4.use ? "socket(AF_PACKET, SOCK_RAW)" : "socket(AF_INET, SOCK_RAW)";
+  if (o.has_v4 && !open(&tx4_, kFamilyV4, o.link_v4))
+    which = o.link_v4.use ? "socket(AF_PACKET, SOCK_RAW)" : "socket(AF_INET, SOCK_RAW)";
   if (which == nullptr && o.has_v6 && !open(&tx6_, kFamilyV6, o.link_v6)) {
     which = o.link_v6.use ? "socket(AF_PACKET, SOCK_RAW)" : "socket(AF_INET6, SOCK_RAW)";
   }
@@ -289,8 +295,9 @@ bool SynTx::Send(Batch* b, uint8_t family) {
   shared_->sent += static_cast<uint64_t>(sent);
   b->n = 0;
   if (err == 0) return true;
-  const std::string what = err == ENETDOWN ? "sending failed: no route to the targets any more (did the interface go down?)"
-                                           : std::string("sendmmsg: ") + std::strerror(err);
+  const std::string what = err == ENETDOWN
+                               ? "sending failed: no route to the targets any more (did the interface go down?)"
+                               : std::string("sendmmsg: ") + std::strerror(err);
   shared_->fail(strerrorname_np(err) ? strerrorname_np(err) : "EIO", what);
   return false;
 }
@@ -326,8 +333,10 @@ bool SynTx::Loop() {
     Expire(now);
     // Each thread paces its share of the rate. The bucket holds at most one batch: after a
     // stall the scan resumes at its rate, with no catch-up burst.
-    const double rate = static_cast<double>(shared_->rate_pps.load(std::memory_order_relaxed)) / static_cast<double>(step);
-    tokens = rate == 0 ? kBatch * 4 : std::min<double>(kBatch, tokens + static_cast<double>(now - last_us) * rate / 1e6);
+    const double rate =
+        static_cast<double>(shared_->rate_pps.load(std::memory_order_relaxed)) / static_cast<double>(step);
+    tokens =
+        rate == 0 ? kBatch * 4 : std::min<double>(kBatch, tokens + static_cast<double>(now - last_us) * rate / 1e6);
     last_us = now;
     int budget = static_cast<int>(tokens);
     int sent_now = 0;
@@ -341,7 +350,8 @@ bool SynTx::Loop() {
     }
     // Sentinels first: each covers the last tries already sent, and takes one probe's place in
     // the rate (when draining, one may still go out, so the wait ends sooner).
-    const int sentinels = SendSentinels(now, budget > 0 ? budget : (shared_->draining.load(std::memory_order_relaxed) ? 1 : 0));
+    const int sentinels =
+        SendSentinels(now, budget > 0 ? budget : (shared_->draining.load(std::memory_order_relaxed) ? 1 : 0));
     budget -= sentinels;
     sent_now += sentinels;
     while (budget > 0 && !table_.Full() && !final_.Full()) {
@@ -370,7 +380,8 @@ bool SynTx::Loop() {
     if (sent_now == 0 || (rate != 0 && tokens < 1)) {
       // Nothing to send now: sleep until a token is due, or 1 ms, whichever is first.
       uint64_t wake = 1000;
-      if (rate != 0 && tokens < 1) wake = std::min<uint64_t>(wake, static_cast<uint64_t>((1 - tokens) * 1e6 / rate) + 1);
+      if (rate != 0 && tokens < 1)
+        wake = std::min<uint64_t>(wake, static_cast<uint64_t>((1 - tokens) * 1e6 / rate) + 1);
       SleepUs(std::max<uint64_t>(wake, 20));
     }
   }

@@ -58,8 +58,8 @@ struct SynLoopOptions {
   // The wait after the last try ends once a sentinel sent after it has come back (and at least
   // one timeout has passed): see SynTx::SendSentinels.
   bool adaptive_wait = false;
-  uint8_t retries = 0;         // extra tries for a silent probe
-  uint32_t threads = 1;        // transmit threads
+  uint8_t retries = 0;   // extra tries for a silent probe
+  uint32_t threads = 1;  // transmit threads
   uint32_t flush_interval_ms = 20;
   uint32_t max_batch = 4096;
 };
@@ -72,7 +72,7 @@ struct SynStats {
   uint64_t late = 0;        // answers to a probe no longer in flight
   uint64_t pcap_drops = 0;  // frames the capture lost
   uint64_t in_flight = 0;
-  uint64_t sentinels = 0;   // sentinel probes sent (not counted in `sent`)
+  uint64_t sentinels = 0;      // sentinel probes sent (not counted in `sent`)
   uint64_t send_phase_us = 0;  // first probe to the last first try (all threads), once known
 };
 
@@ -95,8 +95,8 @@ struct SynShared {
   /// in this batch or an earlier one (the resume point, see SynTx::Mark); `max_position` is the
   /// highest position among the batch's results (so a resume knows where in the output the
   /// results past a mark can start).
-  using Sink = std::function<void(std::vector<ResultRecord>&& batch, const SynStats& stats, bool done,
-                                  uint32_t thread, uint64_t mark, uint64_t max_position)>;
+  using Sink = std::function<void(std::vector<ResultRecord>&& batch, const SynStats& stats, bool done, uint32_t thread,
+                                  uint64_t mark, uint64_t max_position)>;
   using FailSink = std::function<void(const std::string& code, const std::string& message)>;
 
   SynShared(SynPlan p, const SynLoopOptions& o, Sink s, FailSink f);
@@ -113,8 +113,8 @@ struct SynShared {
   std::atomic<uint32_t> rate_pps{0};
   std::atomic<uint64_t> timeout_us{0};
   std::atomic<uint64_t> last_try_timeout_us{0};  // adaptive wait: the least a last try waits
-  std::atomic<uint32_t> running{0};  // transmit threads not yet finished
-  int rx_wake_fd = -1;                // eventfd: wakes the receive thread when they all have
+  std::atomic<uint32_t> running{0};              // transmit threads not yet finished
+  int rx_wake_fd = -1;                           // eventfd: wakes the receive thread when they all have
   void WakeRx() const;
   std::atomic<uint64_t> sent{0}, replies{0}, duplicates{0}, late{0}, drops{0}, in_flight{0}, sentinels{0};
   // When the first try of the first and of the last probe left (monotonic us; 0: not yet), over
@@ -201,13 +201,13 @@ class SynTx {
     uint64_t sent_us;
   };
   struct SentinelState {
-    uint64_t refused[8] = {};    // plan indices that answered with RST lately (preferred targets)
+    uint64_t refused[8] = {};  // plan indices that answered with RST lately (preferred targets)
     uint32_t refused_count = 0;
-    uint64_t open_j = 0;         // one that answered SYN-ACK (the fallback target)
+    uint64_t open_j = 0;  // one that answered SYN-ACK (the fallback target)
     bool have_open = false;
-    uint64_t need = 0;           // final_ push numbers below this hold last tries of this family
-    uint64_t drained = 0;        // final_ push numbers below this are vouched for
-    Sentinel out[4] = {};        // in flight (distinct targets), oldest first
+    uint64_t need = 0;     // final_ push numbers below this hold last tries of this family
+    uint64_t drained = 0;  // final_ push numbers below this are vouched for
+    Sentinel out[4] = {};  // in flight (distinct targets), oldest first
     uint32_t out_count = 0;
     Sentinel retired[8] = {};    // answered or pushed out lately: a late answer to one of these
     uint32_t retired_count = 0;  // must not be taken for a new sentinel's, so not reused soon

@@ -76,8 +76,10 @@ int SynTx::SendSentinels(uint64_t now, int budget) {
   if (!shared_->opts.adaptive_wait || budget <= 0) return 0;
   const uint64_t timeout_us = shared_->timeout_us.load(std::memory_order_relaxed);
   const uint16_t sport = static_cast<uint16_t>(shared_->opts.src_port_h + shared_->SentinelTry());
-  const uint64_t thread_rate_pps = shared_->rate_pps.load(std::memory_order_relaxed) / std::max<uint32_t>(1, shared_->opts.threads);
-  const uint64_t gap_us = std::max<uint64_t>(kSentinelGapUs, thread_rate_pps == 0 ? 0 : 100 * 1000000ull / thread_rate_pps);
+  const uint64_t thread_rate_pps =
+      shared_->rate_pps.load(std::memory_order_relaxed) / std::max<uint32_t>(1, shared_->opts.threads);
+  const uint64_t gap_us =
+      std::max<uint64_t>(kSentinelGapUs, thread_rate_pps == 0 ? 0 : 100 * 1000000ull / thread_rate_pps);
   int sent = 0;
   for (SentinelState& s : sentinel_) {
     if (sent >= budget) break;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// tx_rawsock.cc: sending with sendmmsg on a raw IP or an AF_PACKET socket (see tx_rawsock.h). sendmmsg may send fewer messages
-// than asked (man 2 sendmmsg: "returns the number of messages sent"); the rest are sent again.
+// tx_rawsock.cc: sending with sendmmsg on a raw IP or an AF_PACKET socket (see tx_rawsock.h). sendmmsg may send fewer
+// messages than asked (man 2 sendmmsg: "returns the number of messages sent"); the rest are sent again.
 #include "tx_rawsock.h"
 
 #include <linux/if_ether.h>
@@ -50,8 +50,8 @@ bool RawSender::OpenLink(uint8_t family, int ifindex, const uint8_t dst_mac[6], 
   return true;
 }
 
-int RawSender::SendBatch(const uint8_t* packets, size_t stride, const uint16_t* sizes,
-                         const sockaddr_storage* dsts, int n, int* err) {
+int RawSender::SendBatch(const uint8_t* packets, size_t stride, const uint16_t* sizes, const sockaddr_storage* dsts,
+                         int n, int* err) {
   iovec iov[kMaxBatch];
   mmsghdr msgs[kMaxBatch];
   if (n > kMaxBatch) n = kMaxBatch;

@@ -34,12 +34,12 @@ class RawSender {
   bool OpenLink(uint8_t family, int ifindex, const uint8_t dst_mac[6], int* err);
   bool IsLink() const { return link_; }
   /// Sends `n` (<= kMaxBatch) packets: packet k is `sizes[k]` bytes at `packets + k * stride`,
-  /// to `dsts[k]` (the link path ignores `dsts`: every frame carries its own MAC). Retries briefly when the kernel queue is full (ENOBUFS, EAGAIN). Returns the
-  /// number sent; fewer than `n` only on a hard error, left in `err`. A destination without a
-  /// route is skipped, but a whole batch without one sets `err` to ENETDOWN (the interface or
-  /// the route went away).
-  int SendBatch(const uint8_t* packets, size_t stride, const uint16_t* sizes,
-                const sockaddr_storage* dsts, int n, int* err);
+  /// to `dsts[k]` (the link path ignores `dsts`: every frame carries its own MAC). Retries briefly when the kernel
+  /// queue is full (ENOBUFS, EAGAIN). Returns the number sent; fewer than `n` only on a hard error, left in `err`. A
+  /// destination without a route is skipped, but a whole batch without one sets `err` to ENETDOWN (the interface or the
+  /// route went away).
+  int SendBatch(const uint8_t* packets, size_t stride, const uint16_t* sizes, const sockaddr_storage* dsts, int n,
+                int* err);
   void Close();
 
  private:

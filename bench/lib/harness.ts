@@ -216,7 +216,11 @@ export function formatTable(results: CaseResult[]): string {
     r.error ? '' : `±${r.rme.toFixed(1)}%`,
     String(r.samples),
     r.perOp === 1 ? '' : `${formatRate(r.itemsPerSec)} ${r.unit}/s`,
-    r.ratio === null ? '-' : r.reference ? '1.00x' : `${r.ratio.toFixed(r.ratio < 0.1 ? 4 : 2)}x ref${r.ref ? (refIndex.get(r.ref) ?? '?') : ''}`,
+    r.ratio === null
+      ? '-'
+      : r.reference
+        ? '1.00x'
+        : `${r.ratio.toFixed(r.ratio < 0.1 ? 4 : 2)}x ref${r.ref ? (refIndex.get(r.ref) ?? '?') : ''}`,
   ]);
   return table(['case', 'ops/s', 'rme', 'runs', 'items/s', 'vs ref'], rows, [1, 2, 3, 4]);
 }

@@ -86,7 +86,10 @@ export const bench = new BenchSuite('classify')
     { perOp: N, unit: 'verdicts' },
   )
   .add(`classify x ${N}, all refused`, () => run(closed), { perOp: N, unit: 'verdicts' })
-  .add(`classify x ${N}, mixed (90% refused, 3% open, 5% timeout, 2% ICMP/reset)`, () => run(mixed), { perOp: N, unit: 'verdicts' })
+  .add(`classify x ${N}, mixed (90% refused, 3% open, 5% timeout, 2% ICMP/reset)`, () => run(mixed), {
+    perOp: N,
+    unit: 'verdicts',
+  })
   .add(`classify x ${N}, unnamed errno (EADDRNOTAVAIL)`, () => run(unknownErrno), { perOp: N, unit: 'verdicts' });
 
 runIfMain(module, bench);

@@ -67,7 +67,8 @@ const tallies = new Map<string, Tally>([['net.connect', newTally()]]);
 const netTally = tallies.get('net.connect') as Tally;
 
 /** The thread count the CLI picks by default (options.ts), or 1 where the engine has no threads. */
-const defaultThreads = (resolveOptions({ ports: '1', tasks: WINDOW }, binding.getFdLimit()) as { threads?: number }).threads ?? 1;
+const defaultThreads =
+  (resolveOptions({ ports: '1', tasks: WINDOW }, binding.getFdLimit()) as { threads?: number }).threads ?? 1;
 
 interface NativeCase {
   engine: NativeEngine | undefined;
@@ -176,13 +177,16 @@ if (defaultThreads > 1) {
     unit: 'probes',
   });
 }
-bench
-  .note(`ports ${ports[0]}-${ports[N - 1]} (listening ports skipped), probe timeout ${TIMEOUT_MS} ms, engine flush interval 20 ms`);
+bench.note(
+  `ports ${ports[0]}-${ports[N - 1]} (listening ports skipped), probe timeout ${TIMEOUT_MS} ms, engine flush interval 20 ms`,
+);
 
 runIfMain(module, bench, () => {
   for (const c of nativeCases) c.engine?.close();
   for (const [name, t] of tallies) {
     const probes = t.refused + t.connected + t.other;
-    console.log(`  note: ${name}: ${probes} probes in ${t.ops} ops: ${t.refused} refused, ${t.connected} connected, ${t.other} other`);
+    console.log(
+      `  note: ${name}: ${probes} probes in ${t.ops} ops: ${t.refused} refused, ${t.connected} connected, ${t.other} other`,
+    );
   }
 });

@@ -51,12 +51,24 @@ for (let h = 0; h < HOSTS; h++) {
   rows.push(row);
 }
 
-const options = resolveOptions({ targets: `198.18.0.1-198.18.0.${HOSTS}`, ports: `1-${PORTS}`, mode: 'connect', full: true }, 20000);
+const options = resolveOptions(
+  { targets: `198.18.0.1-198.18.0.${HOSTS}`, ports: `1-${PORTS}`, mode: 'connect', full: true },
+  20000,
+);
 const hostList = parseTargets(`198.18.0.1-198.18.0.${HOSTS}`).ranges;
 const summary: ScanSummary = {
-  plan: { hosts: hostList, ports: options.ports, total: hostList.count() * BigInt(options.ports.length), resolutions: [] },
+  plan: {
+    hosts: hostList,
+    ports: options.ports,
+    total: hostList.count() * BigInt(options.ports.length),
+    resolutions: [],
+  },
   options,
-  counters: { sent: N + 2 * rows.reduce((n, r) => n + r.filtered, 0), done: N, open: rows.reduce((n, r) => n + r.open.length, 0) },
+  counters: {
+    sent: N + 2 * rows.reduce((n, r) => n + r.filtered, 0),
+    done: N,
+    open: rows.reduce((n, r) => n + r.open.length, 0),
+  },
   aborted: false,
   elapsedMs: 1234,
 };
@@ -91,7 +103,9 @@ for (const name of FORMATS) {
     { perOp: N, unit: 'results' },
   );
 }
-bench.note(`${HOSTS} hosts x ${PORTS} ports: ${summary.counters.open} open, ${rows.reduce((n, r) => n + r.closed, 0)} closed, ${rows.reduce((n, r) => n + r.filtered, 0)} filtered`);
+bench.note(
+  `${HOSTS} hosts x ${PORTS} ports: ${summary.counters.open} open, ${rows.reduce((n, r) => n + r.closed, 0)} closed, ${rows.reduce((n, r) => n + r.filtered, 0)} filtered`,
+);
 
 runIfMain(module, bench, () => {
   out.close();

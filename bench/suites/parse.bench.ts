@@ -82,26 +82,44 @@ export const bench = new BenchSuite('parse')
   .reference(REF_TOKENS, () => {
     sink.n += referenceTokens(MIXED);
   })
-  .add(`parseTargets(mixed, ${MIXED_TOKENS} tokens) + merge`, () => {
-    const spec = parseTargets(MIXED);
-    sink.value = spec.ranges.count();
-  }, { ref: REF_TOKENS, perOp: MIXED_TOKENS, unit: 'tokens' })
+  .add(
+    `parseTargets(mixed, ${MIXED_TOKENS} tokens) + merge`,
+    () => {
+      const spec = parseTargets(MIXED);
+      sink.value = spec.ranges.count();
+    },
+    { ref: REF_TOKENS, perOp: MIXED_TOKENS, unit: 'tokens' },
+  )
   .reference(REF_INTERVALS, () => {
     sink.n += referenceIntervals();
   })
-  .add('parseTargets("198.18.0-255.1-254") + merge (256 intervals)', () => {
-    sink.value = parseTargets('198.18.0-255.1-254').ranges.count();
-  }, { ref: REF_INTERVALS })
-  .add('parseTargets("198.18-19.0-127.1-10") + merge (256 intervals)', () => {
-    sink.value = parseTargets('198.18-19.0-127.1-10').ranges.count();
-  }, { ref: REF_INTERVALS })
-  .add('parseTargets("198.18.*.*") + merge (1 interval)', () => {
-    sink.value = parseTargets('198.18.*.*').ranges.count();
-  }, { ref: REF_INTERVALS });
+  .add(
+    'parseTargets("198.18.0-255.1-254") + merge (256 intervals)',
+    () => {
+      sink.value = parseTargets('198.18.0-255.1-254').ranges.count();
+    },
+    { ref: REF_INTERVALS },
+  )
+  .add(
+    'parseTargets("198.18-19.0-127.1-10") + merge (256 intervals)',
+    () => {
+      sink.value = parseTargets('198.18-19.0-127.1-10').ranges.count();
+    },
+    { ref: REF_INTERVALS },
+  )
+  .add(
+    'parseTargets("198.18.*.*") + merge (1 interval)',
+    () => {
+      sink.value = parseTargets('198.18.*.*').ranges.count();
+    },
+    { ref: REF_INTERVALS },
+  );
 
 {
   const spec = parseTargets(MIXED);
-  bench.note(`mixed target string: ${MIXED.length} chars, ${MIXED_TOKENS} tokens -> ${spec.ranges.intervals().length} intervals, ${spec.ranges.count()} addresses`);
+  bench.note(
+    `mixed target string: ${MIXED.length} chars, ${MIXED_TOKENS} tokens -> ${spec.ranges.intervals().length} intervals, ${spec.ranges.count()} addresses`,
+  );
   bench.note(`seed Standard list: "${SEED_STANDARD.slice(0, 40)}..." -> ${parsePortList(SEED_STANDARD).length} ports`);
 }
 

@@ -128,8 +128,16 @@ export const bench = new BenchSuite('records')
     },
     { perOp: N, unit: 'records' },
   )
-  .add(`ResultBatch decode x ${N}, IPv4 (every field)`, () => decodeAll(v4Records), { perOp: N, unit: 'records', ref: REF_DECODE })
-  .add(`ResultBatch decode x ${N}, IPv6 (every field)`, () => decodeAll(v6Records), { perOp: N, unit: 'records', ref: REF_DECODE })
+  .add(`ResultBatch decode x ${N}, IPv4 (every field)`, () => decodeAll(v4Records), {
+    perOp: N,
+    unit: 'records',
+    ref: REF_DECODE,
+  })
+  .add(`ResultBatch decode x ${N}, IPv6 (every field)`, () => decodeAll(v6Records), {
+    perOp: N,
+    unit: 'records',
+    ref: REF_DECODE,
+  })
   .note('records: 90% refused, 3% connected, 5% timeout, 2% error; 16 ports per address');
 
 runIfMain(module, bench);

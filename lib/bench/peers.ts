@@ -81,7 +81,21 @@ export function nmapScanner(): Scanner {
     retries: 'nmap default: adaptive, up to 10 retransmissions (-T3)',
     job(w: Workload, rate: number, ctx: JobContext, tag: string) {
       const out = join(ctx.dir, `nmap-${tag}.xml`);
-      const args = ['nmap', '-sT', '-n', '-Pn', '-p', w.ports, '--min-rate', String(rate), '--max-rate', String(rate), '-oX', out, w.hosts];
+      const args = [
+        'nmap',
+        '-sT',
+        '-n',
+        '-Pn',
+        '-p',
+        w.ports,
+        '--min-rate',
+        String(rate),
+        '--max-rate',
+        String(rate),
+        '-oX',
+        out,
+        w.hosts,
+      ];
       return {
         runs: [{ argv: args, expectMs: (w.want.probes / rate) * 1000 + 8000 }],
         shown: quote(args).replace(out, 'OUT.xml'),
@@ -100,7 +114,12 @@ function masscanWatcher(): (stderr: string, ctl: RunControl) => void {
   let sawCountdown = false;
   return (stderr, ctl) => {
     if (waitOverAt !== null) return;
-    const last = stderr.slice(-300).split('\r').filter((l) => l.includes('waiting')).pop() ?? '';
+    const last =
+      stderr
+        .slice(-300)
+        .split('\r')
+        .filter((l) => l.includes('waiting'))
+        .pop() ?? '';
     const m = /100\.00% done, waiting (-?\d+)-secs/.exec(last);
     if (!m) return;
     if (Number(m[1]) > 0) {
@@ -131,9 +150,25 @@ export function masscanScanner(): Scanner {
     retries: 'masscan default: --retries 0 (one probe per port)',
     job(w: Workload, rate: number, ctx: JobContext, tag: string) {
       const out = join(ctx.dir, `masscan-${tag}.txt`);
-      const args = ['masscan', `-p${w.ports}`, w.hosts, '--rate', String(rate), '--interface', ctx.range.scanDev, '--router-ip', TGT_ADDR, '--wait', String(MASSCAN_WAIT), '-oL', out];
+      const args = [
+        'masscan',
+        `-p${w.ports}`,
+        w.hosts,
+        '--rate',
+        String(rate),
+        '--interface',
+        ctx.range.scanDev,
+        '--router-ip',
+        TGT_ADDR,
+        '--wait',
+        String(MASSCAN_WAIT),
+        '-oL',
+        out,
+      ];
       return {
-        runs: [{ argv: args, expectMs: (w.want.probes / rate) * 1000 + (MASSCAN_WAIT + 6) * 1000, watch: masscanWatcher() }],
+        runs: [
+          { argv: args, expectMs: (w.want.probes / rate) * 1000 + (MASSCAN_WAIT + 6) * 1000, watch: masscanWatcher() },
+        ],
         shown: quote(args).replace(out, 'OUT.txt'),
         parse: () => readMasscanList(read(out)),
       };
@@ -152,11 +187,30 @@ export function zmapScanner(): Scanner {
       const ports = expandPorts(w.ports);
       const outOf = (port: number): string => join(ctx.dir, `zmap-${tag}-${port}.txt`);
       const argsFor = (port: string, out: string): string[] => [
-        'zmap', '-p', port, '-b', '/dev/null', '-i', ctx.range.scanDev, '-G', mac, '-r', String(rate), '-c', String(ZMAP_COOLDOWN),
-        '--output-fields=saddr', '-o', out, '--disable-syslog', w.hosts,
+        'zmap',
+        '-p',
+        port,
+        '-b',
+        '/dev/null',
+        '-i',
+        ctx.range.scanDev,
+        '-G',
+        mac,
+        '-r',
+        String(rate),
+        '-c',
+        String(ZMAP_COOLDOWN),
+        '--output-fields=saddr',
+        '-o',
+        out,
+        '--disable-syslog',
+        w.hosts,
       ];
       return {
-        runs: ports.map((p) => ({ argv: argsFor(String(p), outOf(p)), expectMs: (w.want.probes / ports.length / rate) * 1000 + (ZMAP_COOLDOWN + 2) * 1000 })),
+        runs: ports.map((p) => ({
+          argv: argsFor(String(p), outOf(p)),
+          expectMs: (w.want.probes / ports.length / rate) * 1000 + (ZMAP_COOLDOWN + 2) * 1000,
+        })),
         shown: `for PORT in ${ports.join(' ')}; do ${quote(argsFor('PORTX', 'OUT-PORTX.txt')).replace(/PORTX/g, '$PORT')}; done`,
         parse: () => {
           const open = new Set<string>();
@@ -172,7 +226,11 @@ export function zmapScanner(): Scanner {
 export function findPeers(): { scanners: Scanner[]; missing: string[] } {
   const scanners: Scanner[] = [];
   const missing: string[] = [];
-  for (const [cmd, make] of [['nmap', nmapScanner], ['masscan', masscanScanner], ['zmap', zmapScanner]] as const) {
+  for (const [cmd, make] of [
+    ['nmap', nmapScanner],
+    ['masscan', masscanScanner],
+    ['zmap', zmapScanner],
+  ] as const) {
     if (installed(cmd)) scanners.push(make());
     else missing.push(`${cmd} (not installed: apt-get install ${cmd})`);
   }

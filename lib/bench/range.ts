@@ -50,7 +50,10 @@ export function rangeUnavailable(): string | null {
 /** The names of the network namespaces that exist now. */
 export function listNamespaces(): string[] {
   const r = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  return (r.stdout ?? '').split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter(Boolean);
+  return (r.stdout ?? '')
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/)[0] ?? '')
+    .filter(Boolean);
 }
 
 function quote(args: string[]): string {
@@ -100,7 +103,8 @@ export class BenchRange {
 
   constructor(opts: RangeOptions = {}) {
     this.prefix = opts.prefix ?? 'psb';
-    if (!/^[a-z][a-z0-9]{0,9}$/.test(this.prefix)) throw new Error(`bench: namespace prefix '${this.prefix}' must be 1-10 lower-case letters and digits`);
+    if (!/^[a-z][a-z0-9]{0,9}$/.test(this.prefix))
+      throw new Error(`bench: namespace prefix '${this.prefix}' must be 1-10 lower-case letters and digits`);
     this.scanNs = `${this.prefix}-scan`;
     this.tgtNs = `${this.prefix}-tgt`;
     this.scanDev = `${this.prefix}0`;
@@ -110,16 +114,29 @@ export class BenchRange {
   }
 
   /** Runs a command (in namespace `ns` when given); throws with its stderr when it fails. */
-  private sh(args: string[], opts: { ns?: string; input?: string; check?: boolean; quiet?: boolean } = {}): { status: number | null; stdout: string; stderr: string } {
+  private sh(
+    args: string[],
+    opts: { ns?: string; input?: string; check?: boolean; quiet?: boolean } = {},
+  ): { status: number | null; stdout: string; stderr: string } {
     const full = opts.ns ? ['ip', 'netns', 'exec', opts.ns, ...args] : args;
     const text = quote(full) + (opts.input !== undefined ? ' <<EOF (ruleset below)' : '');
     if (!opts.quiet) {
       this.commands.push(opts.input !== undefined ? `${text}\n${opts.input}` : text);
       this.log(text);
     }
-    const r = spawnSync(full[0] as string, full.slice(1), { encoding: 'utf8', input: opts.input, stdio: ['pipe', 'pipe', 'pipe'], timeout: 30000 });
-    const out = { status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
-    if ((opts.check ?? true) && r.status !== 0) throw new Error(`bench: '${text}' failed: ${out.stderr.trim() || `exit ${String(r.status)}`}`);
+    const r = spawnSync(full[0] as string, full.slice(1), {
+      encoding: 'utf8',
+      input: opts.input,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      timeout: 30000,
+    });
+    const out = {
+      status: r.status,
+      stdout: r.stdout ?? '',
+      stderr: (r.stderr ?? '') + (r.error ? String(r.error) : ''),
+    };
+    if ((opts.check ?? true) && r.status !== 0)
+      throw new Error(`bench: '${text}' failed: ${out.stderr.trim() || `exit ${String(r.status)}`}`);
     return out;
   }
 
@@ -138,9 +155,15 @@ export class BenchRange {
     this.sh(['ip', 'netns', 'add', S]);
     this.sh(['ip', 'netns', 'add', T]);
     this.sh(['ip', 'link', 'add', this.scanDev, 'netns', S, 'type', 'veth', 'peer', 'name', this.tgtDev, 'netns', T]);
-    for (const [ns, dev, addr] of [[S, this.scanDev, SCAN_ADDR], [T, this.tgtDev, TGT_ADDR]] as const) {
+    for (const [ns, dev, addr] of [
+      [S, this.scanDev, SCAN_ADDR],
+      [T, this.tgtDev, TGT_ADDR],
+    ] as const) {
       // IPv4 only: no IPv6 on either side, so not even router solicitations leave the link.
-      this.sh(['sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'], { ns, check: false });
+      this.sh(['sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1'], {
+        ns,
+        check: false,
+      });
       this.sh(['ip', 'link', 'set', 'lo', 'up'], { ns });
       this.sh(['ip', 'addr', 'add', `${addr}/30`, 'dev', dev], { ns });
       this.sh(['ip', 'link', 'set', dev, 'up'], { ns });
@@ -150,7 +173,12 @@ export class BenchRange {
     this.sh(['sysctl', '-qw', 'net.ipv4.ip_local_port_range=1024 65535'], { ns: S, check: false });
     // Target: every address of the block is local; deep accept queues; no ICMP rate limit.
     this.sh(['ip', 'route', 'add', 'local', PATTERN.network, 'dev', 'lo'], { ns: T });
-    for (const kv of ['net.core.somaxconn=65535', 'net.ipv4.tcp_max_syn_backlog=65535', 'net.ipv4.tcp_syncookies=1', 'net.ipv4.icmp_ratelimit=0']) {
+    for (const kv of [
+      'net.core.somaxconn=65535',
+      'net.ipv4.tcp_max_syn_backlog=65535',
+      'net.ipv4.tcp_syncookies=1',
+      'net.ipv4.icmp_ratelimit=0',
+    ]) {
       this.sh(['sysctl', '-qw', kv], { ns: T, check: false });
     }
     this.sh(['nft', '-f', '-'], { ns: T, input: patternRules() });
@@ -161,7 +189,9 @@ export class BenchRange {
     if (existsSync(this.lockFile)) {
       const pid = Number(readFileSync(this.lockFile, 'utf8').trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-        throw new Error(`bench: the range ${this.scanNs}/${this.tgtNs} belongs to a bench still running (pid ${pid}); wait for it or stop it`);
+        throw new Error(
+          `bench: the range ${this.scanNs}/${this.tgtNs} belongs to a bench still running (pid ${pid}); wait for it or stop it`,
+        );
       }
     }
     writeFileSync(this.lockFile, `${process.pid}\n`);
@@ -171,7 +201,16 @@ export class BenchRange {
     // Compiled next to this file; when this file runs as TypeScript (jest), the build's copy.
     const here = join(__dirname, 'listener.js');
     const script = existsSync(here) ? here : join(__dirname, '..', '..', 'dist', 'lib', 'bench', 'listener.js');
-    const argv = ['ip', 'netns', 'exec', this.tgtNs, process.execPath, script, SCAN_ADDR, ...PATTERN.listeners.map(String)];
+    const argv = [
+      'ip',
+      'netns',
+      'exec',
+      this.tgtNs,
+      process.execPath,
+      script,
+      SCAN_ADDR,
+      ...PATTERN.listeners.map(String),
+    ];
     this.commands.push(`${quote(argv.slice(0, 7))} PORT... (${PATTERN.listeners.length} ports)`);
     this.log(`${quote(argv.slice(0, 7))} PORT...`);
     // Its own process group: a Ctrl-C on the terminal reaches the bench, which decides.
@@ -213,7 +252,11 @@ export class BenchRange {
 
   /** SYNs (probes, and the kernel's SYN retransmits in connect mode) the target side has received so far. */
   synCount(): number {
-    const r = this.sh(['nft', 'list', 'counter', 'ip', 'psb_count', 'syns'], { ns: this.tgtNs, check: false, quiet: true });
+    const r = this.sh(['nft', 'list', 'counter', 'ip', 'psb_count', 'syns'], {
+      ns: this.tgtNs,
+      check: false,
+      quiet: true,
+    });
     return Number(/packets (\d+)/.exec(r.stdout)?.[1] ?? NaN);
   }
 
@@ -238,7 +281,10 @@ export class BenchRange {
     const T = this.tgtNs;
     const res = { loss: null as string | null, delay: null as string | null, rate: null as string | null };
     this.sh(['nft', 'delete', 'table', 'inet', 'psb_shape'], { ns: T, check: false });
-    for (const [ns, dev] of [[this.scanNs, this.scanDev], [T, this.tgtDev]] as const) {
+    for (const [ns, dev] of [
+      [this.scanNs, this.scanDev],
+      [T, this.tgtDev],
+    ] as const) {
       this.sh(['tc', 'qdisc', 'del', 'dev', dev, 'root'], { ns, check: false });
     }
     this.shaping = [];
@@ -255,18 +301,33 @@ export class BenchRange {
       this.shaping.push(`loss ${loss}% each way`);
     }
     if (s.delayMs && s.linkRate) throw new Error('bench: delay and a link rate cannot be combined');
-    for (const [ns, dev] of [[this.scanNs, this.scanDev], [T, this.tgtDev]] as const) {
+    for (const [ns, dev] of [
+      [this.scanNs, this.scanDev],
+      [T, this.tgtDev],
+    ] as const) {
       if (s.delayMs) {
-        const r = this.sh(['tc', 'qdisc', 'add', 'dev', dev, 'root', 'netem', 'limit', '100000', 'delay', `${s.delayMs}ms`], { ns, check: false });
-        if (r.status !== 0) res.delay = `unavailable: this kernel has no netem qdisc (${r.stderr.trim().split('\n')[0] ?? ''})`;
+        const r = this.sh(
+          ['tc', 'qdisc', 'add', 'dev', dev, 'root', 'netem', 'limit', '100000', 'delay', `${s.delayMs}ms`],
+          { ns, check: false },
+        );
+        if (r.status !== 0)
+          res.delay = `unavailable: this kernel has no netem qdisc (${r.stderr.trim().split('\n')[0] ?? ''})`;
       }
       if (s.linkRate) {
-        const r = this.sh(['tc', 'qdisc', 'add', 'dev', dev, 'root', 'tbf', 'rate', s.linkRate, 'burst', '64kb', 'latency', '50ms'], { ns, check: false });
+        const r = this.sh(
+          ['tc', 'qdisc', 'add', 'dev', dev, 'root', 'tbf', 'rate', s.linkRate, 'burst', '64kb', 'latency', '50ms'],
+          { ns, check: false },
+        );
         if (r.status !== 0) res.rate = `unavailable: tc tbf failed (${r.stderr.trim().split('\n')[0] ?? ''})`;
       }
     }
     if (s.delayMs) {
-      if (res.delay) for (const [ns, dev] of [[this.scanNs, this.scanDev], [T, this.tgtDev]] as const) this.sh(['tc', 'qdisc', 'del', 'dev', dev, 'root'], { ns, check: false });
+      if (res.delay)
+        for (const [ns, dev] of [
+          [this.scanNs, this.scanDev],
+          [T, this.tgtDev],
+        ] as const)
+          this.sh(['tc', 'qdisc', 'del', 'dev', dev, 'root'], { ns, check: false });
       else this.shaping.push(`delay ${s.delayMs} ms each way`);
     }
     if (s.linkRate && !res.rate) this.shaping.push(`rate ${s.linkRate}`);
@@ -275,7 +336,8 @@ export class BenchRange {
 
   private removeNamespaces(): void {
     const present = new Set(listNamespaces());
-    for (const ns of [this.scanNs, this.tgtNs]) if (present.has(ns)) this.sh(['ip', 'netns', 'del', ns], { check: false });
+    for (const ns of [this.scanNs, this.tgtNs])
+      if (present.has(ns)) this.sh(['ip', 'netns', 'del', ns], { check: false });
   }
 
   /** Removes everything up() made. Synchronous and idempotent; safe from signal and exit handlers. */
@@ -293,7 +355,8 @@ export class BenchRange {
     if (this.isUp || listNamespaces().some((n) => n === this.scanNs || n === this.tgtNs)) this.removeNamespaces();
     this.isUp = false;
     try {
-      if (existsSync(this.lockFile) && Number(readFileSync(this.lockFile, 'utf8').trim()) === process.pid) unlinkSync(this.lockFile);
+      if (existsSync(this.lockFile) && Number(readFileSync(this.lockFile, 'utf8').trim()) === process.pid)
+        unlinkSync(this.lockFile);
     } catch {
       // not ours, or gone
     }

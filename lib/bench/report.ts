@@ -32,7 +32,15 @@ export interface BenchReport {
   durationS: number;
   machine: MachineInfo;
   scanners: ScannerInfo[];
-  workloads: { mode: Mode; hosts: string; ports: string; probes: number; open: number; closed: number; filtered: number }[];
+  workloads: {
+    mode: Mode;
+    hosts: string;
+    ports: string;
+    probes: number;
+    open: number;
+    closed: number;
+    filtered: number;
+  }[];
   pattern: string[];
   /** Commands that built and shaped the range, in order. */
   rangeCommands: string[];
@@ -85,7 +93,10 @@ export function summarise(steps: StepResult[]): SummaryRow[] {
     const lost = sw.filter((s) => !s.exact).map((s) => s.rate);
     const lossRecall: Record<string, number> = {};
     for (const s of mine.filter((x) => x.phase === 'loss')) lossRecall[String(s.lossPct)] = s.recall;
-    const cpu = sw.map((s) => s.cpuUsPerProbe).filter((x): x is number => x !== null).sort((x, y) => x - y);
+    const cpu = sw
+      .map((s) => s.cpuUsPerProbe)
+      .filter((x): x is number => x !== null)
+      .sort((x, y) => x - y);
     return {
       scanner,
       mode,
@@ -107,7 +118,11 @@ const fmtNum = (x: number | null, digits: number): string => (x === null ? '-' :
 
 function textTable(header: string[], rows: string[][], right: number[]): string {
   const width = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((x, c) => (right.includes(c) ? x.padStart(width[c] ?? 0) : x.padEnd(width[c] ?? 0))).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((x, c) => (right.includes(c) ? x.padStart(width[c] ?? 0) : x.padEnd(width[c] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(width.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -115,12 +130,33 @@ export function stepRow(s: StepResult): string[] {
   const shaping = s.phase === 'sweep' ? '' : s.phase === 'loss' ? `loss ${s.lossPct}%` : `delay ${s.delayMs} ms`;
   if (s.skipped) return [s.mode, s.scanner, fmtRate(s.rate), '', shaping, 'skipped', '', '', '', '', s.skipped];
   return [
-    s.mode, s.scanner, fmtRate(s.rate), fmtRate(s.achievedPps), shaping, fmtRecall(s.recall), `${s.foundOpen}/${s.expectedOpen}`, String(s.falseOpen),
-    s.wallS.toFixed(2), fmtNum(s.cpuUsPerProbe, 2), s.error ?? (s.exact ? 'exact' : s.falseOpen ? 'false opens' : 'lost ports'),
+    s.mode,
+    s.scanner,
+    fmtRate(s.rate),
+    fmtRate(s.achievedPps),
+    shaping,
+    fmtRecall(s.recall),
+    `${s.foundOpen}/${s.expectedOpen}`,
+    String(s.falseOpen),
+    s.wallS.toFixed(2),
+    fmtNum(s.cpuUsPerProbe, 2),
+    s.error ?? (s.exact ? 'exact' : s.falseOpen ? 'false opens' : 'lost ports'),
   ];
 }
 
-const STEP_HEADER = ['mode', 'scanner', 'asked/s', 'achieved/s', 'shaping', 'recall', 'found/open', 'false', 'wall s', 'CPU us/probe', 'result'];
+const STEP_HEADER = [
+  'mode',
+  'scanner',
+  'asked/s',
+  'achieved/s',
+  'shaping',
+  'recall',
+  'found/open',
+  'false',
+  'wall s',
+  'CPU us/probe',
+  'result',
+];
 
 function summaryLine(r: SummaryRow): string {
   const exact =
@@ -137,15 +173,36 @@ export function renderText(rep: BenchReport): string {
   const rows = rep.steps.filter((s) => s.phase !== 'loss' || s.lossPct !== 0).map(stepRow);
   const sum = summarise(rep.steps);
   const losses = [...new Set(rep.steps.filter((s) => s.phase === 'loss').map((s) => s.lossPct))].sort((a, b) => a - b);
-  const lossRows = sum.filter((r) => Object.keys(r.lossRecall).length).map((r) => [r.mode, r.scanner, ...losses.map((l) => (r.lossRecall[String(l)] === undefined ? '-' : fmtRecall(r.lossRecall[String(l)] as number)))]);
+  const lossRows = sum
+    .filter((r) => Object.keys(r.lossRecall).length)
+    .map((r) => [
+      r.mode,
+      r.scanner,
+      ...losses.map((l) =>
+        r.lossRecall[String(l)] === undefined ? '-' : fmtRecall(r.lossRecall[String(l)] as number),
+      ),
+    ]);
   return [
     `portscan bench, ${rep.date} (${rep.durationS.toFixed(0)} s): ${m.cpu}, ${m.cores} cores, Linux ${m.kernel}, Node ${m.node}, load ${m.load.toFixed(2)} at start`,
-    ...rep.workloads.map((w) => `  ${w.mode}: ${w.hosts} x ports ${w.ports} = ${fmtRate(w.probes)} probes (${w.open} open, ${w.closed} closed, ${w.filtered} silent)`),
+    ...rep.workloads.map(
+      (w) =>
+        `  ${w.mode}: ${w.hosts} x ports ${w.ports} = ${fmtRate(w.probes)} probes (${w.open} open, ${w.closed} closed, ${w.filtered} silent)`,
+    ),
     '',
     textTable(STEP_HEADER, rows, [2, 3, 5, 6, 7, 8, 9]),
     '',
     ...sum.map(summaryLine),
-    ...(lossRows.length ? ['', `recall under loss (at the loss phase's rate, default retries):`, textTable(['mode', 'scanner', ...losses.map((l) => `${l}% loss`)], lossRows, losses.map((_, i) => i + 2))] : []),
+    ...(lossRows.length
+      ? [
+          '',
+          `recall under loss (at the loss phase's rate, default retries):`,
+          textTable(
+            ['mode', 'scanner', ...losses.map((l) => `${l}% loss`)],
+            lossRows,
+            losses.map((_, i) => i + 2),
+          ),
+        ]
+      : []),
     ...rep.unavailable.map((u) => `not measured: ${u}`),
     ...rep.notes.map((n) => `note: ${n}`),
   ].join('\n');
@@ -155,7 +212,8 @@ export function renderJson(rep: BenchReport): string {
   return `${JSON.stringify({ ...rep, summary: summarise(rep.steps) }, null, 2)}\n`;
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string): string =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** One colour per scanner in every chart; connect mode drawn solid, SYN mode dashed. */
 const COLORS: Record<string, string> = { portscan: '#1f77b4', nmap: '#d62728', masscan: '#ff7f0e', zmap: '#9467bd' };
 const colorOf = (s: StepResult): string => COLORS[s.scanner] ?? '#2ca02c';
@@ -175,7 +233,15 @@ const nines = (r: number): number => (r >= 1 ? TOP : Math.min(MAX_NINES, -Math.l
  * One chart, drawn at (0, top) of an enclosing SVG: recall (y, nines scale, so that one missed
  * port in 60,000 shows) against x, a line and a dot per step, a legend.
  */
-function chart(top: number, title: string, xLabel: string, series: Series[], logX: boolean, xTicks: number[], xFmt: (x: number) => string): string {
+function chart(
+  top: number,
+  title: string,
+  xLabel: string,
+  series: Series[],
+  logX: boolean,
+  xTicks: number[],
+  xFmt: (x: number) => string,
+): string {
   const W = 860;
   const H = 400;
   const L = 70;
@@ -196,12 +262,21 @@ function chart(top: number, title: string, xLabel: string, series: Series[], log
   out.push(`<rect x="${L}" y="${T}" width="${W - L - R}" height="${H - T - B}" fill="#fafafa" stroke="#999"/>`);
   for (let k = y0; k <= MAX_NINES; k++) {
     const label = k === 0 ? '0' : (1 - 10 ** -k).toFixed(k);
-    out.push(`<line x1="${L}" x2="${W - R}" y1="${py(k)}" y2="${py(k)}" stroke="#e3e3e3"/><text x="${L - 6}" y="${py(k) + 4}" text-anchor="end">${label}</text>`);
+    out.push(
+      `<line x1="${L}" x2="${W - R}" y1="${py(k)}" y2="${py(k)}" stroke="#e3e3e3"/><text x="${L - 6}" y="${py(k) + 4}" text-anchor="end">${label}</text>`,
+    );
   }
-  out.push(`<line x1="${L}" x2="${W - R}" y1="${py(TOP)}" y2="${py(TOP)}" stroke="#bbb" stroke-dasharray="4 3"/><text x="${L - 6}" y="${py(TOP) + 4}" text-anchor="end" font-weight="bold">1</text>`);
-  for (const x of xTicks) out.push(`<line x1="${px(x)}" x2="${px(x)}" y1="${T}" y2="${H - B}" stroke="#e3e3e3"/><text x="${px(x)}" y="${H - B + 16}" text-anchor="middle">${esc(xFmt(x))}</text>`);
+  out.push(
+    `<line x1="${L}" x2="${W - R}" y1="${py(TOP)}" y2="${py(TOP)}" stroke="#bbb" stroke-dasharray="4 3"/><text x="${L - 6}" y="${py(TOP) + 4}" text-anchor="end" font-weight="bold">1</text>`,
+  );
+  for (const x of xTicks)
+    out.push(
+      `<line x1="${px(x)}" x2="${px(x)}" y1="${T}" y2="${H - B}" stroke="#e3e3e3"/><text x="${px(x)}" y="${H - B + 16}" text-anchor="middle">${esc(xFmt(x))}</text>`,
+    );
   out.push(`<text x="${(L + W - R) / 2}" y="${H - 16}" text-anchor="middle">${esc(xLabel)}</text>`);
-  out.push(`<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">recall: open ports found / there (nines scale)</text>`);
+  out.push(
+    `<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">recall: open ports found / there (nines scale)</text>`,
+  );
   series.forEach((s, i) => {
     const first = s.points[0]?.s;
     const color = first ? colorOf(first) : '#555';
@@ -209,7 +284,10 @@ function chart(top: number, title: string, xLabel: string, series: Series[], log
     // Lines that all found every port would hide each other on the top line: each sits a little lower.
     const y = (r: number): number => py(nines(r)) + (r >= 1 ? i * 3 : 0);
     const pts = [...s.points].sort((a, b) => a.s.rate - b.s.rate || a.x - b.x);
-    if (pts.length > 1) out.push(`<polyline fill="none" stroke="${color}"${dash} stroke-width="2" points="${pts.map((p) => `${px(p.x).toFixed(1)},${y(p.s.recall).toFixed(1)}`).join(' ')}"/>`);
+    if (pts.length > 1)
+      out.push(
+        `<polyline fill="none" stroke="${color}"${dash} stroke-width="2" points="${pts.map((p) => `${px(p.x).toFixed(1)},${y(p.s.recall).toFixed(1)}`).join(' ')}"/>`,
+      );
     for (const p of pts) {
       const tip = `${s.name}, asked ${fmtRate(p.s.rate)}/s, achieved ${fmtRate(p.s.achievedPps)}/s${p.s.lossPct ? `, loss ${p.s.lossPct}%` : ''}: recall ${fmtRecall(p.s.recall)} (${p.s.foundOpen}/${p.s.expectedOpen}), ${p.s.falseOpen} false open${p.s.error ? `; ${p.s.error}` : ''}`;
       out.push(
@@ -217,10 +295,14 @@ function chart(top: number, title: string, xLabel: string, series: Series[], log
       );
     }
     const ly = T + 10 + i * 20;
-    out.push(`<line x1="${W - R + 10}" x2="${W - R + 42}" y1="${ly}" y2="${ly}" stroke="${color}"${dash} stroke-width="2"/><circle cx="${W - R + 26}" cy="${ly}" r="4" fill="${color}"/><text x="${W - R + 44}" y="${ly + 4}">${esc(s.name)}</text>`);
+    out.push(
+      `<line x1="${W - R + 10}" x2="${W - R + 42}" y1="${ly}" y2="${ly}" stroke="${color}"${dash} stroke-width="2"/><circle cx="${W - R + 26}" cy="${ly}" r="4" fill="${color}"/><text x="${W - R + 44}" y="${ly + 4}">${esc(s.name)}</text>`,
+    );
   });
   const ly = T + 20 + series.length * 20;
-  out.push(`<circle cx="${W - R + 26}" cy="${ly}" r="4" fill="#fff" stroke="#555" stroke-width="2"/><text x="${W - R + 44}" y="${ly + 4}">not exact (missed or</text><text x="${W - R + 44}" y="${ly + 18}">false opens, or failed)</text>`);
+  out.push(
+    `<circle cx="${W - R + 26}" cy="${ly}" r="4" fill="#fff" stroke="#555" stroke-width="2"/><text x="${W - R + 44}" y="${ly + 4}">not exact (missed or</text><text x="${W - R + 44}" y="${ly + 18}">false opens, or failed)</text>`,
+  );
   out.push('</svg>');
   return out.join('\n');
 }
@@ -252,13 +334,26 @@ export function renderRateSvg(steps: StepResult[]): string {
   const modes = [...new Set(steps.filter((s) => s.phase === 'sweep' && ran(s)).map((s) => s.mode))];
   return svgOf(
     modes.map((mode) => (top: number) => {
-      const series = seriesOf(steps.filter((s) => s.mode === mode), 'sweep', (s) => Math.max(1, s.achievedPps));
+      const series = seriesOf(
+        steps.filter((s) => s.mode === mode),
+        'sweep',
+        (s) => Math.max(1, s.achievedPps),
+      );
       const xs = series.flatMap((s) => s.points.map((p) => p.x));
       const lo = xs.length ? Math.min(...xs) : 1e3;
       const hi = xs.length ? Math.max(...xs) : 1e4;
       const ticks: number[] = [];
-      for (let d = 10 ** Math.floor(Math.log10(lo)); d <= hi * 10; d *= 10) for (const m of [1, 2, 5]) if (d * m >= lo / 1.5 && d * m <= hi * 1.5) ticks.push(d * m);
-      return chart(top, `${mode} mode: recall against probe rate`, 'probes per second achieved, measured at the target (log scale)', series, true, ticks, fmtK);
+      for (let d = 10 ** Math.floor(Math.log10(lo)); d <= hi * 10; d *= 10)
+        for (const m of [1, 2, 5]) if (d * m >= lo / 1.5 && d * m <= hi * 1.5) ticks.push(d * m);
+      return chart(
+        top,
+        `${mode} mode: recall against probe rate`,
+        'probes per second achieved, measured at the target (log scale)',
+        series,
+        true,
+        ticks,
+        fmtK,
+      );
     }),
   );
 }
@@ -266,7 +361,18 @@ export function renderRateSvg(steps: StepResult[]): string {
 export function renderLossSvg(steps: StepResult[]): string {
   const series = seriesOf(steps, 'loss', (s) => s.lossPct);
   const losses = [...new Set(series.flatMap((s) => s.points.map((p) => p.s.lossPct)))].sort((a, b) => a - b);
-  return svgOf([(top) => chart(top, 'Recall under injected packet loss (each way), default retries', 'packet loss, % each way', series, false, losses.length ? losses : [0], (x) => `${x}%`)]);
+  return svgOf([
+    (top) =>
+      chart(
+        top,
+        'Recall under injected packet loss (each way), default retries',
+        'packet loss, % each way',
+        series,
+        false,
+        losses.length ? losses : [0],
+        (x) => `${x}%`,
+      ),
+  ]);
 }
 
 export function renderHtml(rep: BenchReport): string {
@@ -275,7 +381,16 @@ export function renderHtml(rep: BenchReport): string {
   const table = (header: string[], rows: string[][]): string =>
     `<table><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</table>`;
   const losses = [...new Set(rep.steps.filter((s) => s.phase === 'loss').map((s) => s.lossPct))].sort((a, b) => a - b);
-  const commands = [...new Map(rep.steps.filter(ran).map((s) => [`${s.scanner} ${s.mode} ${s.rate} ${s.command}`, `${s.phase === 'sweep' ? '' : `[${s.phase}] `}${s.command}`])).values()];
+  const commands = [
+    ...new Map(
+      rep.steps
+        .filter(ran)
+        .map((s) => [
+          `${s.scanner} ${s.mode} ${s.rate} ${s.command}`,
+          `${s.phase === 'sweep' ? '' : `[${s.phase}] `}${s.command}`,
+        ]),
+    ).values(),
+  ];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>portscan bench ${esc(rep.date)}</title>
 <style>body{font-family:sans-serif;margin:24px;max-width:1100px;color:#222}table{border-collapse:collapse;margin:8px 0 16px}
@@ -284,7 +399,28 @@ pre{background:#f6f6f6;padding:8px;font-size:12px;white-space:pre-wrap;word-brea
 <h1>portscan bench</h1>
 <p>${esc(rep.date)}, ${rep.durationS.toFixed(0)} s. Every scan ran inside a sealed pair of network namespaces (no route but to 198.18.0.0/16) against a target side with a known pattern of open, closed and silent ports; each result is scored against that pattern.</p>
 <h2>Summary</h2>
-${table(['mode', 'scanner', 'highest exact rate, achieved/s', '(asked/s)', 'first asked rate not exact', 'top speed achieved/s', 'CPU us/probe (median)', ...losses.map((l) => `recall at ${l}% loss`)], sum.map((r) => [r.mode, r.scanner, r.maxExactAchieved === null ? 'none' : fmtRate(r.maxExactAchieved), r.maxExactAsked === null ? '-' : fmtRate(r.maxExactAsked), r.firstLossAsked === null ? '-' : fmtRate(r.firstLossAsked), r.topAchieved === null ? '-' : fmtRate(r.topAchieved), fmtNum(r.cpuUsPerProbe, 2), ...losses.map((l) => (r.lossRecall[String(l)] === undefined ? '-' : fmtRecall(r.lossRecall[String(l)] as number)))]))}
+${table(
+  [
+    'mode',
+    'scanner',
+    'highest exact rate, achieved/s',
+    '(asked/s)',
+    'first asked rate not exact',
+    'top speed achieved/s',
+    'CPU us/probe (median)',
+    ...losses.map((l) => `recall at ${l}% loss`),
+  ],
+  sum.map((r) => [
+    r.mode,
+    r.scanner,
+    r.maxExactAchieved === null ? 'none' : fmtRate(r.maxExactAchieved),
+    r.maxExactAsked === null ? '-' : fmtRate(r.maxExactAsked),
+    r.firstLossAsked === null ? '-' : fmtRate(r.firstLossAsked),
+    r.topAchieved === null ? '-' : fmtRate(r.topAchieved),
+    fmtNum(r.cpuUsPerProbe, 2),
+    ...losses.map((l) => (r.lossRecall[String(l)] === undefined ? '-' : fmtRecall(r.lossRecall[String(l)] as number))),
+  ]),
+)}
 ${renderRateSvg(rep.steps)}
 ${losses.length ? renderLossSvg(rep.steps) : ''}
 ${rep.unavailable.length ? `<p><b>Not measured:</b> ${rep.unavailable.map(esc).join('; ')}</p>` : ''}
@@ -295,7 +431,18 @@ ${rep.notes.map((n) => `<p>${esc(n)}</p>`).join('\n')}
 <h2>Machine and tools</h2>
 ${table(['item', 'value'], [['CPU', m.cpu], ['cores', String(m.cores)], ['kernel', `Linux ${m.kernel}`], ['Node', m.node], ['load average at start (1 min)', m.load.toFixed(2)], ...rep.scanners.map((s) => [`${s.name} (${s.mode})`, `${s.version}; ${s.retries}`])])}
 <h2>Workloads and pattern</h2>
-${table(['mode', 'hosts', 'ports', 'probes', 'open', 'closed', 'silent'], rep.workloads.map((w) => [w.mode, w.hosts, w.ports, fmtRate(w.probes), String(w.open), String(w.closed), String(w.filtered)]))}
+${table(
+  ['mode', 'hosts', 'ports', 'probes', 'open', 'closed', 'silent'],
+  rep.workloads.map((w) => [
+    w.mode,
+    w.hosts,
+    w.ports,
+    fmtRate(w.probes),
+    String(w.open),
+    String(w.closed),
+    String(w.filtered),
+  ]),
+)}
 <pre>${rep.pattern.map(esc).join('\n')}</pre>
 <h2>Commands</h2>
 <p>Each scan, run inside the scanner namespace (<code>ip netns exec ${esc(rep.scanNamespace)} /usr/bin/time -f '%e %U %S %M' -o TIME ...</code>):</p>

@@ -170,7 +170,11 @@ export function runInRange(range: BenchRange, spec: RunSpec, abort: AbortSignal)
         syns: range.synCount() - startSyns,
         busyS: busyTime(samples) / 1000,
         ...(stopped ? { stopped } : {}),
-        stderrTail: stderr.split(/[\r\n]+/).filter((l) => l.trim() !== '').slice(-6).join('\n'),
+        stderrTail: stderr
+          .split(/[\r\n]+/)
+          .filter((l) => l.trim() !== '')
+          .slice(-6)
+          .join('\n'),
       });
     };
     child.on('error', (err) => {

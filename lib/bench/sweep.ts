@@ -123,7 +123,10 @@ export interface SweepOutput {
 }
 
 /** The portscan CLI of this package (from dist/lib/bench, or lib/bench under jest). */
-export const CLI = [join(__dirname, '..', '..', '..', 'bin', 'portscan.js'), join(__dirname, '..', '..', 'bin', 'portscan.js')].find((p) => existsSync(p)) ?? 'bin/portscan.js';
+export const CLI =
+  [join(__dirname, '..', '..', '..', 'bin', 'portscan.js'), join(__dirname, '..', '..', 'bin', 'portscan.js')].find(
+    (p) => existsSync(p),
+  ) ?? 'bin/portscan.js';
 
 export function quote(args: string[]): string {
   return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
@@ -173,12 +176,39 @@ export function portscanScanner(mode: Mode, version: string): Scanner {
   };
 }
 
-async function runStep(s: Scanner, w: Workload, rate: number, phase: Phase, lossPct: number, delayMs: number, ctx: JobContext, o: SweepOptions): Promise<StepResult> {
+async function runStep(
+  s: Scanner,
+  w: Workload,
+  rate: number,
+  phase: Phase,
+  lossPct: number,
+  delayMs: number,
+  ctx: JobContext,
+  o: SweepOptions,
+): Promise<StepResult> {
   const tag = `${phase}-${rate}-${lossPct}-${delayMs}`;
   const job = s.job(w, rate, ctx, tag);
   const base: StepResult = {
-    scanner: s.name, mode: s.mode, phase, rate, lossPct, delayMs, probes: w.want.probes, expectedOpen: w.want.open.size,
-    achievedPps: 0, syns: 0, foundOpen: 0, falseOpen: 0, recall: 0, exact: false, wallS: 0, cpuS: null, cpuUsPerProbe: null, packetsIn: 0, peakPps: 0, command: job.shown,
+    scanner: s.name,
+    mode: s.mode,
+    phase,
+    rate,
+    lossPct,
+    delayMs,
+    probes: w.want.probes,
+    expectedOpen: w.want.open.size,
+    achievedPps: 0,
+    syns: 0,
+    foundOpen: 0,
+    falseOpen: 0,
+    recall: 0,
+    exact: false,
+    wallS: 0,
+    cpuS: null,
+    cpuUsPerProbe: null,
+    packetsIn: 0,
+    peakPps: 0,
+    command: job.shown,
   };
   const expectMs = job.runs.reduce((a, r) => a + r.expectMs, 0);
   if (o.abort.aborted) return { ...base, skipped: 'interrupted' };
@@ -214,16 +244,27 @@ async function runStep(s: Scanner, w: Workload, rate: number, phase: Phase, loss
   const busy = outcomes.reduce((a, x) => a + x.busyS, 0);
   res.achievedPps = busy > 0 && Number.isFinite(res.syns) ? res.syns / busy : 0;
   const bad = outcomes.find((x) => x.stopped || (x.exitCode !== 0 && x.exitCode !== null) || x.signal);
-  if (bad) res.error = bad.stopped ? `stopped: ${bad.stopped}` : `exit ${String(bad.exitCode ?? bad.signal)}: ${bad.stderrTail.split('\n').slice(-2).join(' | ')}`;
-  if (outcomes.length < job.runs.length) res.error = `${res.error ?? 'failed'} (ran ${outcomes.length} of ${job.runs.length} processes)`;
+  if (bad)
+    res.error = bad.stopped
+      ? `stopped: ${bad.stopped}`
+      : `exit ${String(bad.exitCode ?? bad.signal)}: ${bad.stderrTail.split('\n').slice(-2).join(' | ')}`;
+  if (outcomes.length < job.runs.length)
+    res.error = `${res.error ?? 'failed'} (ran ${outcomes.length} of ${job.runs.length} processes)`;
   const sc = score(w.want, job.parse());
-  Object.assign(res, { foundOpen: sc.foundOpen, falseOpen: sc.falseOpen, recall: sc.recall, exact: sc.exact && !res.error });
+  Object.assign(res, {
+    foundOpen: sc.foundOpen,
+    falseOpen: sc.falseOpen,
+    recall: sc.recall,
+    exact: sc.exact && !res.error,
+  });
   return res;
 }
 
 function describeStep(r: StepResult): string {
   if (r.skipped) return `${r.scanner} ${r.mode} @ ${r.rate}/s: skipped (${r.skipped})`;
-  const shaping = [r.lossPct ? `loss ${r.lossPct}%` : '', r.delayMs ? `delay ${r.delayMs} ms` : ''].filter(Boolean).join(', ');
+  const shaping = [r.lossPct ? `loss ${r.lossPct}%` : '', r.delayMs ? `delay ${r.delayMs} ms` : '']
+    .filter(Boolean)
+    .join(', ');
   return (
     `${r.scanner} ${r.mode} @ ${r.rate}/s${shaping ? ` (${shaping})` : ''}: ${Math.round(r.achievedPps)} probes/s achieved, recall ${r.recall.toFixed(5)} ` +
     `(${r.foundOpen}/${r.expectedOpen}), ${r.falseOpen} false open, ${r.wallS.toFixed(2)} s` +
@@ -251,7 +292,9 @@ export async function sweep(scanners: Scanner[], ctx: JobContext, o: SweepOption
   for (const mode of modes) {
     const w = work.get(mode) as Workload;
     const of = scanners.filter((s) => s.mode === mode);
-    o.log(`sweep ${mode}: ${w.hosts} x ports ${w.ports} = ${w.want.probes} probes, ${w.want.open.size} open; rates ${o.rates[mode].join(', ')}/s`);
+    o.log(
+      `sweep ${mode}: ${w.hosts} x ports ${w.ports} = ${w.want.probes} probes, ${w.want.open.size} open; rates ${o.rates[mode].join(', ')}/s`,
+    );
     // A scanner that fails, or finds under half the open ports, twice in a row is done.
     const misses = new Map<Scanner, number>();
     for (const rate of o.rates[mode]) {
@@ -274,7 +317,9 @@ export async function sweep(scanners: Scanner[], ctx: JobContext, o: SweepOption
         const rate = shapingRate(o.rates[mode]);
         for (const s of scanners.filter((x) => x.mode === mode)) {
           if (lossPct === 0) {
-            const same = steps.find((x) => x.phase === 'sweep' && x.scanner === s.name && x.mode === mode && x.rate === rate && !x.skipped);
+            const same = steps.find(
+              (x) => x.phase === 'sweep' && x.scanner === s.name && x.mode === mode && x.rate === rate && !x.skipped,
+            );
             if (same) {
               steps.push({ ...same, phase: 'loss' });
               continue;
@@ -298,7 +343,8 @@ export async function sweep(scanners: Scanner[], ctx: JobContext, o: SweepOption
       try {
         for (const mode of modes) {
           const w = work.get(mode) as Workload;
-          for (const s of scanners.filter((x) => x.mode === mode)) record(await runStep(s, w, shapingRate(o.rates[mode]), 'delay', 0, o.delayMs, ctx, o));
+          for (const s of scanners.filter((x) => x.mode === mode))
+            record(await runStep(s, w, shapingRate(o.rates[mode]), 'delay', 0, o.delayMs, ctx, o));
         }
       } finally {
         ctx.range.shape({});

@@ -30,9 +30,17 @@ export interface Pattern {
   rules: PatternRule[];
 }
 
-const every = (from: number, to: number, step: number): number[] => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+const every = (from: number, to: number, step: number): number[] =>
+  Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
 
-const rule = (ports: number | [number, number], mask: number, value: number, negate: boolean, action: 'drop' | 'reset', text: string): PatternRule => ({
+const rule = (
+  ports: number | [number, number],
+  mask: number,
+  value: number,
+  negate: boolean,
+  action: 'drop' | 'reset',
+  text: string,
+): PatternRule => ({
   ports: typeof ports === 'number' ? [ports, ports] : ports,
   mask,
   value,
@@ -90,7 +98,8 @@ export function stateOf(h: number, port: number, p: Pattern = PATTERN): State {
 export function expandHosts(spec: string): string[] {
   const [addr, bits = '32'] = spec.split('/');
   const prefix = Number(bits);
-  if (!addr || !isIPv4(addr) || !Number.isInteger(prefix) || prefix < 16 || prefix > 32) throw new Error(`bench: bad host block '${spec}'`);
+  if (!addr || !isIPv4(addr) || !Number.isInteger(prefix) || prefix < 16 || prefix > 32)
+    throw new Error(`bench: bad host block '${spec}'`);
   const start = (addr.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) >>> 0) & ((~0 << (32 - prefix)) >>> 0);
   const out: string[] = [];
   for (let i = 0; i < 2 ** (32 - prefix); i++) {
@@ -103,9 +112,13 @@ export function expandHosts(spec: string): string[] {
 /** Ports from "1-100,443" text. */
 export function expandPorts(spec: string): number[] {
   const out = new Set<number>();
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [lo, hi = lo] = part.split('-').map(Number) as [number, number?];
-    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || (hi as number) > 65535 || lo > (hi as number)) throw new Error(`bench: bad port range '${part}'`);
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 1 || (hi as number) > 65535 || lo > (hi as number))
+      throw new Error(`bench: bad port range '${part}'`);
     for (let q = lo; q <= (hi as number); q++) out.add(q);
   }
   return [...out].sort((a, b) => a - b);

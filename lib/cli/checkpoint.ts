@@ -6,7 +6,17 @@
 // any moment leaves the last good one. Resuming appends to the output after cutting a half
 // written last line, and skips results that were written after the checkpoint (each (host,
 // port) once).
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, statSync, truncateSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 
 import { UsageError } from '../errors';
 

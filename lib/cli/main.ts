@@ -33,7 +33,9 @@ function wholeNumber(flag: string, text: string | undefined, suffixes = false): 
   if (text === undefined) return undefined;
   const m = /^(\d+)(ms|s)?$/.exec(text.trim());
   if (!m || (!suffixes && m[2])) {
-    throw new UsageError(`option '--${flag}' expects a whole number${suffixes ? ' of ms (or with s)' : ''}, got '${text}'`);
+    throw new UsageError(
+      `option '--${flag}' expects a whole number${suffixes ? ' of ms (or with s)' : ''}, got '${text}'`,
+    );
   }
   return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
 }
@@ -51,20 +53,56 @@ function parser(argv: string[]) {
     .command('$0 [targets..]', 'TCP port scanner: finds the open, closed and silent ports of the targets', (y) =>
       y.positional('targets', { type: 'string', array: true, describe: 'addresses, ranges, CIDR blocks, hostnames' }),
     )
-    .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false, 'duplicate-arguments-array': true })
+    .parserConfiguration({
+      'parse-numbers': false,
+      'parse-positional-numbers': false,
+      'duplicate-arguments-array': true,
+    })
     .option('ports', { alias: 'p', type: 'string', describe: 'ports to scan (default: the Standard list)' })
-    .option('mode', { alias: 'm', type: 'string', default: 'auto', describe: "scan mode: connect (Conventional: full TCP handshake, no privileges), syn (Stealth: half-open, needs root or CAP_NET_RAW and libpcap), auto: syn when it can, else connect" })
-    .option('tasks', { alias: 't', type: 'string', describe: 'simultaneous connection attempts (default: from the open-file limit, at most 10000)' })
-    .option('timeout', { type: 'string', describe: 'longest wait for an answer to one probe, ms (default 1000; "2s" works)' })
-    .option('min-timeout', { type: 'string', describe: 'shortest wait, once round trips are measured, ms (default: connect 100, syn 20)' })
+    .option('mode', {
+      alias: 'm',
+      type: 'string',
+      default: 'auto',
+      describe:
+        'scan mode: connect (Conventional: full TCP handshake, no privileges), syn (Stealth: half-open, needs root or CAP_NET_RAW and libpcap), auto: syn when it can, else connect',
+    })
+    .option('tasks', {
+      alias: 't',
+      type: 'string',
+      describe: 'simultaneous connection attempts (default: from the open-file limit, at most 10000)',
+    })
+    .option('timeout', {
+      type: 'string',
+      describe: 'longest wait for an answer to one probe, ms (default 1000; "2s" works)',
+    })
+    .option('min-timeout', {
+      type: 'string',
+      describe: 'shortest wait, once round trips are measured, ms (default: connect 100, syn 20)',
+    })
     .option('retries', { alias: 'r', type: 'string', describe: 'times a silent port is probed again (default 2)' })
     .option('rate', { type: 'string', describe: 'most probes per second (default: connect no limit, syn 100000)' })
-    .option('wait', { type: 'string', describe: 'syn: wait after the last try for late replies, ms (default: adaptive, over once a sentinel probe shows the replies in flight are in, 250 at most)' })
+    .option('wait', {
+      type: 'string',
+      describe:
+        'syn: wait after the last try for late replies, ms (default: adaptive, over once a sentinel probe shows the replies in flight are in, 250 at most)',
+    })
     .option('source-port', { type: 'string', describe: 'syn: source port of the probes (default: random 40000-59999)' })
     .option('source-ip', { type: 'string', describe: 'syn: source address (default: from the routing table)' })
-    .option('interface', { alias: 'e', type: 'string', describe: "syn: capture interface (default: from the route; 'lo' for loopback)" })
-    .option('send', { type: 'string', describe: 'syn: how probes leave: link (Ethernet frames to the gateway\'s MAC, from the neighbour table), ip (raw IP socket, the kernel routes each), auto: link when the gateway\'s MAC is known (default auto)' })
-    .option('router-mac', { type: 'string', describe: 'syn: send the frames to this MAC (e.g. 02:00:00:00:00:01) instead of the gateway\'s from the neighbour table' })
+    .option('interface', {
+      alias: 'e',
+      type: 'string',
+      describe: "syn: capture interface (default: from the route; 'lo' for loopback)",
+    })
+    .option('send', {
+      type: 'string',
+      describe:
+        "syn: how probes leave: link (Ethernet frames to the gateway's MAC, from the neighbour table), ip (raw IP socket, the kernel routes each), auto: link when the gateway's MAC is known (default auto)",
+    })
+    .option('router-mac', {
+      type: 'string',
+      describe:
+        "syn: send the frames to this MAC (e.g. 02:00:00:00:00:01) instead of the gateway's from the neighbour table",
+    })
     .option('seed', { type: 'string', describe: 'syn: permutation key, to repeat a scan order (default: random)' })
     .option('start-ip', { type: 'string', describe: "first address of a range (the seed's Starting IP)" })
     .option('end-ip', { type: 'string', describe: "last address of a range (the seed's Ending IP)" })
@@ -73,19 +111,49 @@ function parser(argv: string[]) {
     .option('exclude-file', { type: 'string', describe: 'read addresses to leave out from a file' })
     .option('format', { alias: 'f', type: 'string', default: 'table', describe: `output form: ${FORMATS.join(', ')}` })
     .option('output', { alias: 'o', type: 'string', describe: 'write results to FILE instead of stdout' })
-    .option('full', { type: 'boolean', default: false, describe: 'list every port: the full port list per host; every probed port in ndjson/json/csv/list' })
+    .option('full', {
+      type: 'boolean',
+      default: false,
+      describe: 'list every port: the full port list per host; every probed port in ndjson/json/csv/list',
+    })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress line or notices on stderr' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: "print the engine's counters at the end (probes sent, replies, capture drops)" })
-    .option('adaptive', { type: 'boolean', default: false, describe: 'syn: lower the rate when answers show packet loss, raise it again when the network is clean' })
-    .option('tarpit-limit', { type: 'string', describe: 'open ports after which a host answering on (nearly) every port is reported once as a tarpit instead of port by port; 0 = never (default 200)' })
-    .option('shard', { type: 'string', describe: 'K/N: scan only the K-th of N disjoint parts of the plan (same targets, ports and --seed in every part)' })
-    .option('checkpoint', { type: 'string', describe: 'keep a resume point in FILE (default: OUTPUT.checkpoint for scans of over a million probes with -o)' })
-    .option('resume', { type: 'string', describe: 'continue the scan recorded in checkpoint FILE (its own options are used)' })
+    .option('verbose', {
+      alias: 'v',
+      type: 'boolean',
+      default: false,
+      describe: "print the engine's counters at the end (probes sent, replies, capture drops)",
+    })
+    .option('adaptive', {
+      type: 'boolean',
+      default: false,
+      describe: 'syn: lower the rate when answers show packet loss, raise it again when the network is clean',
+    })
+    .option('tarpit-limit', {
+      type: 'string',
+      describe:
+        'open ports after which a host answering on (nearly) every port is reported once as a tarpit instead of port by port; 0 = never (default 200)',
+    })
+    .option('shard', {
+      type: 'string',
+      describe:
+        'K/N: scan only the K-th of N disjoint parts of the plan (same targets, ports and --seed in every part)',
+    })
+    .option('checkpoint', {
+      type: 'string',
+      describe: 'keep a resume point in FILE (default: OUTPUT.checkpoint for scans of over a million probes with -o)',
+    })
+    .option('resume', {
+      type: 'string',
+      describe: 'continue the scan recorded in checkpoint FILE (its own options are used)',
+    })
     .example('portscan 127.0.0.1', 'the Standard list of 32 ports on this machine')
     .example("portscan -p '21, 22, 80-88, 6666' 127.0.0.1", 'a custom port list')
     .example('portscan -p- --full 127.0.0.1', 'every port, with the full port list')
     .example('portscan --mode syn -p- 127.0.0.1', 'Stealth (SYN) mode on loopback (as root)')
-    .example('testbed run portscan -p 1-65535 -f ndjson -o out.ndjson 198.18.0.0/29', 'inside the testbed, results saved as NDJSON')
+    .example(
+      'testbed run portscan -p 1-65535 -f ndjson -o out.ndjson 198.18.0.0/29',
+      'inside the testbed, results saved as NDJSON',
+    )
     .epilog(EPILOG)
     .strict()
     .help('help')
@@ -96,7 +164,8 @@ function parser(argv: string[]) {
 }
 
 function toOptions(a: Record<string, unknown>): ScanOptions {
-  const last = (v: unknown): string | undefined => (Array.isArray(v) ? String(v[v.length - 1]) : v === undefined ? undefined : String(v));
+  const last = (v: unknown): string | undefined =>
+    Array.isArray(v) ? String(v[v.length - 1]) : v === undefined ? undefined : String(v);
   const opts: ScanOptions = {
     targets: [...(list(a.targets) ?? []), ...(list(a._) ?? [])].filter((t) => t.length > 0),
     mode: last(a.mode) as ScanOptions['mode'],
@@ -133,7 +202,8 @@ function toOptions(a: Record<string, unknown>): ScanOptions {
   const shard = last(a.shard);
   if (shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(shard.trim());
-    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`option '--shard' expects K/N with 1 <= K <= N, got '${shard}'`);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]))
+      throw new UsageError(`option '--shard' expects K/N with 1 <= K <= N, got '${shard}'`);
     opts.shard = { index: Number(m[1]), count: Number(m[2]) };
   }
   return opts;
@@ -208,11 +278,18 @@ export async function main(argv: string[]): Promise<number> {
         session.begin(plan, resolved, !quiet && process.stderr.isTTY === true);
         checkpoint = startCheckpoint(args, range, outputPath, scanArgv, () => session.outputBytes());
         if (resolved.requestedMode === 'auto') {
-          say(quiet, resolved.mode === 'syn' ? 'mode auto: using syn mode (raw sockets and libpcap are available)' : 'mode auto: using connect mode (SYN mode needs root or CAP_NET_RAW and libpcap)');
+          say(
+            quiet,
+            resolved.mode === 'syn'
+              ? 'mode auto: using syn mode (raw sockets and libpcap are available)'
+              : 'mode auto: using connect mode (SYN mode needs root or CAP_NET_RAW and libpcap)',
+          );
         }
       },
       onResult: (r) => session.result(r),
-      ...(session.wantsStates ? { onState: (ip: string, port: number, state: PortState) => session.state(ip, port, state) } : {}),
+      ...(session.wantsStates
+        ? { onState: (ip: string, port: number, state: PortState) => session.state(ip, port, state) }
+        : {}),
       onBatch: (c) => session.batch(c),
       onNotice: (message) => {
         session.clearProgress();
@@ -225,18 +302,35 @@ export async function main(argv: string[]): Promise<number> {
     checkpoint?.flush();
     if (session.writeError) throw session.writeError;
     const c = summary.counters;
-    if (format !== 'table') say(quiet, `${c.open} open of ${c.done} probed (${summary.plan.total} planned) in ${(summary.elapsedMs / 1000).toFixed(2)} s`);
-    for (const t of summary.tarpits ?? []) say(quiet, `${t.ip} answered on ${t.open} of ${t.answered} ports: flagged as a tarpit, its open ports are not listed`);
+    if (format !== 'table')
+      say(
+        quiet,
+        `${c.open} open of ${c.done} probed (${summary.plan.total} planned) in ${(summary.elapsedMs / 1000).toFixed(2)} s`,
+      );
+    for (const t of summary.tarpits ?? [])
+      say(
+        quiet,
+        `${t.ip} answered on ${t.open} of ${t.answered} ports: flagged as a tarpit, its open ports are not listed`,
+      );
     const e = summary.engine;
     if (e && e.sent >= 100 && e.replies === 0 && !summary.aborted) {
-      say(false, `warning: ${e.sent} probes sent and not one reply captured: if the targets are up, check the capture interface (-e/--interface) and the route`);
+      say(
+        false,
+        `warning: ${e.sent} probes sent and not one reply captured: if the targets are up, check the capture interface (-e/--interface) and the route`,
+      );
     }
     if (e && (args.verbose || e.pcapDrops > 0)) {
-      say(quiet && !args.verbose, `syn engine: ${e.sent} probes sent, ${e.replies} replies, ${e.duplicates} duplicates, ${e.late} late, ${e.pcapDrops} capture drops, ${e.sentinels} sentinels`);
+      say(
+        quiet && !args.verbose,
+        `syn engine: ${e.sent} probes sent, ${e.replies} replies, ${e.duplicates} duplicates, ${e.late} late, ${e.pcapDrops} capture drops, ${e.sentinels} sentinels`,
+      );
       if (args.verbose) for (const p of e.sendPaths) say(false, `syn send path: ${p}`);
       if (args.verbose && e.sendPhaseMs > 0 && !summary.aborted) {
         const firsts = summary.counters.done;
-        say(false, `syn send phase: the first tries of ${firsts} probes went out in ${(e.sendPhaseMs / 1000).toFixed(3)} s (${Math.round(firsts / (e.sendPhaseMs / 1000))} probes/s), retries and the last wait not included`);
+        say(
+          false,
+          `syn send phase: the first tries of ${firsts} probes went out in ${(e.sendPhaseMs / 1000).toFixed(3)} s (${Math.round(firsts / (e.sendPhaseMs / 1000))} probes/s), retries and the last wait not included`,
+        );
       }
     }
     return summary.aborted ? EXIT.interrupted : EXIT.ok;
@@ -278,7 +372,8 @@ function startCheckpoint(
   if (path === undefined) return undefined;
   const cleanArgv = argv.filter((a, i) => a !== '--resume' && argv[i - 1] !== '--resume' && !a.startsWith('--resume='));
   // The seed is part of the plan: a resumed scan must walk the same order.
-  if (!cleanArgv.some((a) => a === '--seed' || a.startsWith('--seed='))) cleanArgv.push('--seed', range.seed.toString());
+  if (!cleanArgv.some((a) => a === '--seed' || a.startsWith('--seed=')))
+    cleanArgv.push('--seed', range.seed.toString());
   const cp = new CheckpointWriter(path, cleanArgv, range.planHash, range.end, outputPath ?? null, outputBytes);
   cp.update(range.start);
   return cp;

@@ -76,7 +76,8 @@ export async function mergeMain(argv: string[]): Promise<number> {
     } else files.push(a);
   }
   try {
-    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`option '--format' expects one of ${FORMATS.join(', ')}, got '${format}'`);
+    if (!(FORMATS as readonly string[]).includes(format))
+      throw new UsageError(`option '--format' expects one of ${FORMATS.join(', ')}, got '${format}'`);
     if (files.length === 0) throw new UsageError('merge needs at least one NDJSON file');
     const results = [...readResults(files).values()];
     const hosts = new RangeList();
@@ -86,7 +87,12 @@ export async function mergeMain(argv: string[]): Promise<number> {
       hosts.add(a, a);
       ports.add(r.port);
     }
-    const plan = { hosts, ports: Uint16Array.from([...ports].sort((x, y) => x - y)), total: BigInt(results.length), resolutions: [] };
+    const plan = {
+      hosts,
+      ports: Uint16Array.from([...ports].sort((x, y) => x - y)),
+      total: BigInt(results.length),
+      resolutions: [],
+    };
     const session = new OutputSession(format, full, output, () => undefined);
     const options = { mode: 'merged', full } as unknown as ResolvedOptions; // only mode (a label here) and full are read
     session.begin(plan, options, false);
@@ -96,7 +102,13 @@ export async function mergeMain(argv: string[]): Promise<number> {
       if (session.wantsStates) session.state(r.ip, r.port, r.state);
       if (full || r.state === 'open') session.result(r);
     }
-    const summary: ScanSummary = { plan, options, counters: { sent: results.length, done: results.length, open }, aborted: false, elapsedMs: 0 };
+    const summary: ScanSummary = {
+      plan,
+      options,
+      counters: { sent: results.length, done: results.length, open },
+      aborted: false,
+      elapsedMs: 0,
+    };
     session.end(summary);
     if (session.writeError) throw session.writeError;
     return 0;

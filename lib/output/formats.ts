@@ -21,7 +21,15 @@ export interface Formatter {
 
 /** The NDJSON/JSON record: ip, port, state, reason, rtt_ms, service, tries. */
 export function resultRecord(r: PortResult): Record<string, string | number> {
-  return { ip: r.ip, port: r.port, state: r.state, reason: r.reason, rtt_ms: r.rttMs, service: r.service, tries: r.tries };
+  return {
+    ip: r.ip,
+    port: r.port,
+    state: r.state,
+    reason: r.reason,
+    rtt_ms: r.rttMs,
+    service: r.service,
+    tries: r.tries,
+  };
 }
 
 /**
@@ -104,12 +112,16 @@ export function createFormatter(name: FormatName, out: Writer, full: boolean): F
             }
             const tarpit = summary.tarpits?.find((t) => t.ip === h.ip);
             if (tarpit) {
-              out.write(`Host: ${h.ip}\tTarpit: answers on ${tarpit.open} of ${tarpit.answered} ports\tClosed: ${h.closed}\tSilent: ${h.filtered}\n`);
+              out.write(
+                `Host: ${h.ip}\tTarpit: answers on ${tarpit.open} of ${tarpit.answered} ports\tClosed: ${h.closed}\tSilent: ${h.filtered}\n`,
+              );
               continue;
             }
             out.write(`Host: ${h.ip}\tPorts: ${ports.join(', ')}\tClosed: ${h.closed}\tSilent: ${h.filtered}\n`);
           }
-          out.write(`# done: ${summary.counters.done} of ${summary.plan.total} probes${summary.aborted ? ' (stopped early)' : ''}\n`);
+          out.write(
+            `# done: ${summary.counters.done} of ${summary.plan.total} probes${summary.aborted ? ' (stopped early)' : ''}\n`,
+          );
         },
       };
     case 'table':

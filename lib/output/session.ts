@@ -59,7 +59,11 @@ export class OutputSession {
     try {
       this.out = Writer.open(this.path, this.skip !== undefined);
     } catch (err) {
-      throw new ScanError(`cannot write output file '${this.path}': ${(err as Error).message}`, 'EOUTPUT', 'choose a writable path with -o');
+      throw new ScanError(
+        `cannot write output file '${this.path}': ${(err as Error).message}`,
+        'EOUTPUT',
+        'choose a writable path with -o',
+      );
     }
     this.formatter = createFormatter(this.format, this.out, this.full);
     if (!this.skip || this.outputBytes() === 0) this.guard(() => this.formatter?.begin()); // no second CSV header
@@ -104,7 +108,13 @@ export class OutputSession {
       this.guard(() => this.out?.close());
       return;
     }
-    this.end({ plan: this.plan, options: this.options, counters: this.counters, aborted, elapsedMs: performance.now() - this.t0 });
+    this.end({
+      plan: this.plan,
+      options: this.options,
+      counters: this.counters,
+      aborted,
+      elapsedMs: performance.now() - this.t0,
+    });
   }
 
   private guard(fn: () => void): void {
@@ -114,7 +124,10 @@ export class OutputSession {
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       this.writeError = new ScanError(
-        `cannot write output${this.path ? ` file '${this.path}'` : ''}: ${e.code ?? ''} ${e.message}`.replace(/\s+/g, ' '),
+        `cannot write output${this.path ? ` file '${this.path}'` : ''}: ${e.code ?? ''} ${e.message}`.replace(
+          /\s+/g,
+          ' ',
+        ),
         e.code ?? 'EOUTPUT',
         e.code === 'ENOSPC' ? 'the disk is full: what was written so far is kept' : undefined,
       );

@@ -25,7 +25,10 @@ export function renderTable(summary: ScanSummary, hosts: HostRow[], full: boolea
   });
   const width = header.map((t, c) => Math.max(t.length, ...rows.map((r) => (r[c] as string).length)));
   const line = (cells: string[]): string =>
-    cells.map((cell, c) => (c >= 2 ? cell.padStart(width[c] as number) : cell.padEnd(width[c] as number))).join('  ').trimEnd();
+    cells
+      .map((cell, c) => (c >= 2 ? cell.padStart(width[c] as number) : cell.padEnd(width[c] as number)))
+      .join('  ')
+      .trimEnd();
   const out: string[] = [line(header), line(width.map((w) => '-'.repeat(w)))];
   shown.forEach((h, i) => {
     out.push(line(rows[i] as string[]));

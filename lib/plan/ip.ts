@@ -88,7 +88,7 @@ export function formatAddress(addr: bigint): string {
   // RFC 5952 4.2: compress the longest run of two or more zero groups, the first if tied.
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -39,7 +39,8 @@ export async function buildPlan(o: ScanOptions, ports: Uint16Array): Promise<Sca
     const start = o.startIp.trim();
     const end = o.endIp.trim();
     const col = (v: string): number => v.length - v.trimStart().length + 1;
-    if (parseAddress(start) === null) throw new ParseError(`bad address '${start}' for --start-ip`, o.startIp, col(o.startIp));
+    if (parseAddress(start) === null)
+      throw new ParseError(`bad address '${start}' for --start-ip`, o.startIp, col(o.startIp));
     if (parseAddress(end) === null) throw new ParseError(`bad address '${end}' for --end-ip`, o.endIp, col(o.endIp));
     parseTargets(`${start}-${end}`, spec);
   }

@@ -8,8 +8,8 @@ import { ParseError } from '../errors';
 
 /** The seed's Standard list of 32 ports (portscan-help.txt). */
 export const STANDARD_PORTS: readonly number[] = Object.freeze([
-  7, 9, 11, 13, 17, 19, 21, 23, 25, 43, 53, 70, 79, 80, 88, 110, 111, 113, 119, 135, 139, 143, 389, 443, 445, 512,
-  513, 1080, 1512, 3128, 6667, 8080,
+  7, 9, 11, 13, 17, 19, 21, 23, 25, 43, 53, 70, 79, 80, 88, 110, 111, 113, 119, 135, 139, 143, 389, 443, 445, 512, 513,
+  1080, 1512, 3128, 6667, 8080,
 ]);
 
 export const MAX_PORT = 65535;

@@ -35,7 +35,8 @@ export interface Resolution {
 const MAX_OCTET_INTERVALS = 1 << 20;
 /** Intervals that octet patterns have added to each list so far (see parseOctets). */
 const octetIntervals = new WeakMap<RangeList, number>();
-const HOSTNAME = /^(?=.{1,253}\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+const HOSTNAME =
+  /^(?=.{1,253}\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
 
 /** Splits text on spaces and commas, keeping each token's 1-based column. */
 export function tokenize(input: string): { token: string; column: number }[] {
@@ -130,9 +131,11 @@ function parseRange(token: string, dash: number, input: string, column: number, 
   if (a === null) throw new ParseError(`bad address '${left}' in range '${token}'`, input, column);
   const b = parseAddress(right);
   // An empty right side ("::1-") is reported at the dash: there is no column after it.
-  if (b === null) throw new ParseError(`bad address '${right}' in range '${token}'`, input, column + dash + (right === '' ? 0 : 1));
+  if (b === null)
+    throw new ParseError(`bad address '${right}' in range '${token}'`, input, column + dash + (right === '' ? 0 : 1));
   if (familyOf(a) !== familyOf(b)) throw new ParseError(`range '${token}' mixes IPv4 and IPv6`, input, column);
-  if (a > b) throw new ParseError(`reversed range '${token}' (${formatAddress(a)} is after ${formatAddress(b)})`, input, column);
+  if (a > b)
+    throw new ParseError(`reversed range '${token}' (${formatAddress(a)} is after ${formatAddress(b)})`, input, column);
   out.add(a, b);
 }
 
@@ -163,7 +166,11 @@ function parseOctets(token: string, input: string, column: number, out: RangeLis
   // argument, a target file) would still build billions of intervals and exhaust memory.
   const used = octetIntervals.get(out) ?? 0;
   if (combos > MAX_OCTET_INTERVALS - used) {
-    throw new ParseError(`octet pattern '${token}' takes the target list past ${MAX_OCTET_INTERVALS} octet-pattern intervals`, input, column);
+    throw new ParseError(
+      `octet pattern '${token}' takes the target list past ${MAX_OCTET_INTERVALS} octet-pattern intervals`,
+      input,
+      column,
+    );
   }
   octetIntervals.set(out, used + combos);
   const span = 256 ** (3 - k);

@@ -51,8 +51,21 @@ export function classify(kind: Kind, err: number, attempt: number, retries: numb
 }
 
 /** ICMP (type 3) and ICMPv6 (type 1) unreachable codes, as nmap names the reasons. */
-const ICMP4_REASONS: Record<number, string> = { 0: 'net-unreach', 1: 'host-unreach', 2: 'proto-unreach', 3: 'port-unreach', 9: 'net-prohibited', 10: 'host-prohibited', 13: 'admin-prohibited' };
-const ICMP6_REASONS: Record<number, string> = { 0: 'no-route', 1: 'admin-prohibited', 3: 'addr-unreach', 4: 'port-unreach' };
+const ICMP4_REASONS: Record<number, string> = {
+  0: 'net-unreach',
+  1: 'host-unreach',
+  2: 'proto-unreach',
+  3: 'port-unreach',
+  9: 'net-prohibited',
+  10: 'host-prohibited',
+  13: 'admin-prohibited',
+};
+const ICMP6_REASONS: Record<number, string> = {
+  0: 'no-route',
+  1: 'admin-prohibited',
+  3: 'addr-unreach',
+  4: 'port-unreach',
+};
 
 // The three common verdicts, shared (classifySyn runs once per result at full rate).
 const SYN_OPEN: Readonly<Verdict> = Object.freeze({ state: 'open', reason: 'syn-ack' });

@@ -197,12 +197,16 @@ export class ConnectScanner {
       if (!this.rtt.measured && this.outstanding > 0) break;
       let budget = Math.min(this.chunk, target - this.outstanding);
       if (this.opts.ratePps > 0) {
-        const allowed = Math.floor(((performance.now() - this.startMs) * this.opts.ratePps) / 1000) + 1 - this.counters.sent;
+        const allowed =
+          Math.floor(((performance.now() - this.startMs) * this.opts.ratePps) / 1000) + 1 - this.counters.sent;
         if (allowed <= 0) {
-          this.timer ??= setTimeout(() => {
-            this.timer = undefined;
-            this.feed();
-          }, Math.max(1, Math.ceil(1000 / this.opts.ratePps)));
+          this.timer ??= setTimeout(
+            () => {
+              this.timer = undefined;
+              this.feed();
+            },
+            Math.max(1, Math.ceil(1000 / this.opts.ratePps)),
+          );
           break;
         }
         budget = Math.min(budget, allowed);

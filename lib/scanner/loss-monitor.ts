@@ -66,7 +66,8 @@ export class LossMonitor {
       const before = this.rate;
       const congested = loss >= BACK_OFF_AT && loss > Math.max(2 * this.baseline, this.baseline + 0.03);
       if (congested) this.rate = Math.max(Math.floor(this.maxRatePps / 8), Math.floor(this.rate * 0.7));
-      else if (loss <= this.baseline + WARN_AT / 2) this.rate = Math.min(this.maxRatePps, Math.floor(this.rate + this.maxRatePps / 20));
+      else if (loss <= this.baseline + WARN_AT / 2)
+        this.rate = Math.min(this.maxRatePps, Math.floor(this.rate + this.maxRatePps / 20));
       if (this.rate !== before) d.ratePps = this.rate;
     }
     return d;

@@ -54,13 +54,19 @@ export function chooseSendPath(
   routerMac?: Uint8Array,
 ): { link?: LinkPath; why: string } {
   const ip = (why: string): { why: string } => {
-    if (want === 'link') throw new ScanError(`--send link is not possible for ${route.family === 4 ? 'IPv4' : 'IPv6'}: ${why}`, 'ENOLINK', 'use --send ip (or auto)');
+    if (want === 'link')
+      throw new ScanError(
+        `--send link is not possible for ${route.family === 4 ? 'IPv4' : 'IPv6'}: ${why}`,
+        'ENOLINK',
+        'use --send ip (or auto)',
+      );
     return { why: `raw IP socket (${why})` };
   };
   if (want === 'ip') return { why: 'raw IP socket (--send ip)' };
   if (routerMac) want = 'link';
   if (hop === null) return ip('no route in the routing table');
-  if (hop.ifindex === 0 || hop.device === '') return ip('the route has no single next hop (multipath or a nexthop object)');
+  if (hop.ifindex === 0 || hop.device === '')
+    return ip('the route has no single next hop (multipath or a nexthop object)');
   if (hop.device !== route.device) return ip(`the capture interface ${route.device} is not the route's ${hop.device}`);
   if (hop.linkType !== ARPHRD_ETHER) return ip(`${hop.device} has no Ethernet link layer`);
   if (want === 'auto' && !hop.coversPlan) {
@@ -72,7 +78,11 @@ export function chooseSendPath(
   }
   const mac = routerMac ?? hop.gatewayMac;
   if (!mac) {
-    return ip(hop.gateway ? `the gateway ${formatGateway(hop.gateway)}'s MAC is not in the neighbour table yet` : 'the targets are on-link, each with its own MAC');
+    return ip(
+      hop.gateway
+        ? `the gateway ${formatGateway(hop.gateway)}'s MAC is not in the neighbour table yet`
+        : 'the targets are on-link, each with its own MAC',
+    );
   }
   const to = routerMac ? '--router-mac' : `gateway ${formatGateway(hop.gateway as Uint8Array)}`;
   return {
@@ -122,23 +132,34 @@ function loopbackDevice(): string {
  * Finds the route for a sample target of a family. `overrides` come from --source-ip and
  * --interface. Throws ScanError('ENOROUTE') when there is no route.
  */
-export async function findRoute(sample: bigint, overrides: { sourceIp?: string; device?: string } = {}): Promise<Route> {
+export async function findRoute(
+  sample: bigint,
+  overrides: { sourceIp?: string; device?: string } = {},
+): Promise<Route> {
   const family = familyOf(sample);
   let source = overrides.sourceIp;
   if (!source) {
     try {
       source = await routeSource(sample);
     } catch (err) {
-      throw new ScanError(`no route to ${formatAddress(sample)}: ${(err as Error).message}`, 'ENOROUTE', 'check the routing table, or give --source-ip and --interface');
+      throw new ScanError(
+        `no route to ${formatAddress(sample)}: ${(err as Error).message}`,
+        'ENOROUTE',
+        'check the routing table, or give --source-ip and --interface',
+      );
     }
   }
   if (source === '0.0.0.0' || source === '::') {
-    throw new ScanError(`no route to ${formatAddress(sample)} (no source address)`, 'ENOROUTE', 'check the routing table, or give --source-ip and --interface');
+    throw new ScanError(
+      `no route to ${formatAddress(sample)} (no source address)`,
+      'ENOROUTE',
+      'check the routing table, or give --source-ip and --interface',
+    );
   }
   let device = overrides.device;
   if (!device) {
     const own = deviceOf(formatAddress(sample)) !== undefined;
-    device = isLoopback(sample) || own ? loopbackDevice() : deviceOf(source) ?? 'any';
+    device = isLoopback(sample) || own ? loopbackDevice() : (deviceOf(source) ?? 'any');
   }
   return { family, source, device };
 }

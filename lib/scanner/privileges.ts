@@ -26,6 +26,7 @@ export function synUnavailable(binding: NativeBinding): string | null {
     return 'SYN mode needs raw sockets (CAP_NET_RAW): run as root, or `setcap cap_net_raw+ep $(which node)`, or use --mode connect';
   }
   const pcap = binding.pcapError();
-  if (pcap !== null) return `SYN mode needs libpcap (${pcap}): install it (apt-get install libpcap0.8) or use --mode connect`;
+  if (pcap !== null)
+    return `SYN mode needs libpcap (${pcap}): install it (apt-get install libpcap0.8) or use --mode connect`;
   return null;
 }

@@ -58,7 +58,12 @@ function bytesOf(addr: bigint): Uint8Array {
 }
 
 /** How one family's probes leave: the next hop toward `sample` (netlink), judged by chooseSendPath. */
-function sendPath(route: Route, sample: bigint, opts: ResolvedOptions, intervals: Uint8Array): { link?: LinkPath; why: string } {
+function sendPath(
+  route: Route,
+  sample: bigint,
+  opts: ResolvedOptions,
+  intervals: Uint8Array,
+): { link?: LinkPath; why: string } {
   if (opts.sendPath === 'ip') return chooseSendPath(null, route, 'ip');
   // Routed from the source the probes carry, as the kernel would for a raw IP socket.
   const source = opts.sourceIp ? addressBytes(opts.sourceIp, route.family) : null;
@@ -77,21 +82,37 @@ function sendPath(route: Route, sample: bigint, opts: ResolvedOptions, intervals
  * The routes for each family present in the plan, one capture device for all of them, and how
  * each family's probes leave. `intervals` is the plan packed by packIntervals.
  */
-async function routesFor(plan: ScanPlan, opts: ResolvedOptions, intervals: Uint8Array): Promise<{ v4?: Route; v6?: Route; device: string; paths: SendPaths }> {
+async function routesFor(
+  plan: ScanPlan,
+  opts: ResolvedOptions,
+  intervals: Uint8Array,
+): Promise<{ v4?: Route; v6?: Route; device: string; paths: SendPaths }> {
   const ivs = plan.hosts.intervals();
   const firstV4 = ivs.find((iv) => iv.end >= V4_BASE && iv.start <= V4_LAST);
   const firstV6 = ivs.find((iv) => iv.start < V4_BASE || iv.end > V4_LAST);
-  const overrides = { ...(opts.sourceIp ? { sourceIp: opts.sourceIp } : {}), ...(opts.device ? { device: opts.device } : {}) };
+  const overrides = {
+    ...(opts.sourceIp ? { sourceIp: opts.sourceIp } : {}),
+    ...(opts.device ? { device: opts.device } : {}),
+  };
   const v4Sample = firstV4 ? (firstV4.start < V4_BASE ? V4_BASE : firstV4.start) : undefined;
   // An interval may straddle the IPv4 block: its first IPv6 address is then just past it.
-  const v6Sample = firstV6 ? (firstV6.start < V4_BASE || firstV6.start > V4_LAST ? firstV6.start : V4_LAST + 1n) : undefined;
+  const v6Sample = firstV6
+    ? firstV6.start < V4_BASE || firstV6.start > V4_LAST
+      ? firstV6.start
+      : V4_LAST + 1n
+    : undefined;
   const v4 = v4Sample !== undefined ? await findRoute(v4Sample, overrides) : undefined;
   const v6 = v6Sample !== undefined ? await findRoute(v6Sample, overrides) : undefined;
   const devices = new Set([v4?.device, v6?.device].filter((d): d is string => d !== undefined));
   const paths: SendPaths = {};
   if (v4 && v4Sample !== undefined) paths.v4 = sendPath(v4, v4Sample, opts, intervals);
   if (v6 && v6Sample !== undefined) paths.v6 = sendPath(v6, v6Sample, opts, intervals);
-  return { ...(v4 ? { v4 } : {}), ...(v6 ? { v6 } : {}), device: devices.size === 1 ? [...devices][0] as string : 'any', paths };
+  return {
+    ...(v4 ? { v4 } : {}),
+    ...(v6 ? { v6 } : {}),
+    device: devices.size === 1 ? ([...devices][0] as string) : 'any',
+    paths,
+  };
 }
 
 function addressBytes(text: string, family: 4 | 6): Uint8Array {
@@ -132,12 +153,13 @@ export class SynScanner {
 
   /** Runs the plan; resolves to true when aborted. */
   async run(signal?: AbortSignal): Promise<boolean> {
-    if (this.plan.total > MAX_PLAN) throw new UsageError(`a SYN scan plan holds at most 2^53 probes; this one has ${this.plan.total}`);
+    if (this.plan.total > MAX_PLAN)
+      throw new UsageError(`a SYN scan plan holds at most 2^53 probes; this one has ${this.plan.total}`);
     const intervals = packIntervals(this.plan);
     this.route = await routesFor(this.plan, this.opts, intervals);
     const site = new Error();
     const native = loadBinding();
-    const srcPort = this.opts.sourcePort ?? 40000 + randomBytes(2).readUInt16LE() % 20000;
+    const srcPort = this.opts.sourcePort ?? 40000 + (randomBytes(2).readUInt16LE() % 20000);
     return new Promise<boolean>((resolve, reject) => {
       this.settle = resolve;
       this.fail = reject;
@@ -170,17 +192,27 @@ export class SynScanner {
         );
       } catch (err) {
         const e = err as NativeError;
-        reject(new ScanError(e.message, e.code ?? 'EUNKNOWN', e.code === 'EPERM' ? 'SYN mode needs root or CAP_NET_RAW; or use --mode connect' : undefined));
+        reject(
+          new ScanError(
+            e.message,
+            e.code ?? 'EUNKNOWN',
+            e.code === 'EPERM' ? 'SYN mode needs root or CAP_NET_RAW; or use --mode connect' : undefined,
+          ),
+        );
         return;
       }
       this.marks = new Array<bigint>(this.opts.threads).fill(this.range.start);
       if (signal?.aborted) return this.finish(true);
       // Stop sending at once; the engine reports done when the probes in flight have had their
       // wait, so late replies are still counted.
-      signal?.addEventListener('abort', () => {
-        this.aborted = true;
-        this.engine?.drain();
-      }, { once: true });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.aborted = true;
+          this.engine?.drain();
+        },
+        { once: true },
+      );
     });
   }
 

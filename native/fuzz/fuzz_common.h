@@ -14,9 +14,8 @@ namespace fuzz {
 
 /// Link types, indexed by the input's first byte modulo kFuzzLinkCount. The last one is not a
 /// link type libpcap would report to us: ParseFrame must answer kUnsupportedLink.
-constexpr int kFuzzLinks[] = {kDltEn10mb, kDltRaw,      kDltRawOpenBsd, kLinktypeRaw,
-                              kDltLinuxSll, kDltIpv4, kDltIpv6,       kDltLinuxSll2,
-                              147 /* DLT_USER0 */};
+constexpr int kFuzzLinks[] = {kDltEn10mb, kDltRaw,  kDltRawOpenBsd, kLinktypeRaw, kDltLinuxSll,
+                              kDltIpv4,   kDltIpv6, kDltLinuxSll2,  147 /* DLT_USER0 */};
 constexpr size_t kFuzzLinkCount = sizeof(kFuzzLinks) / sizeof(kFuzzLinks[0]);
 
 /// The selector byte for `link_type` (its index in kFuzzLinks), or -1.

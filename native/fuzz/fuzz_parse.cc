@@ -29,8 +29,8 @@ void Fail(const char* what) {
   std::abort();
 }
 
-#define EXPECT(cond) \
-  do {               \
+#define EXPECT(cond)          \
+  do {                        \
     if (!(cond)) Fail(#cond); \
   } while (0)
 
@@ -49,29 +49,25 @@ void CheckReply(const CookieKey& key, const ParsedReply& r) {
     EXPECT(AllZero(r.orig_src_addr_n + 4, 12) && AllZero(r.orig_dst_addr_n + 4, 12));
   }
   if (r.kind == portscan::kReplyTcp) {
-    EXPECT(r.icmp_type == 0 && r.icmp_code == 0 && r.orig_src_port_h == 0 &&
-           r.orig_dst_port_h == 0 && r.orig_seq_h == 0);
+    EXPECT(r.icmp_type == 0 && r.icmp_code == 0 && r.orig_src_port_h == 0 && r.orig_dst_port_h == 0 &&
+           r.orig_seq_h == 0);
     EXPECT(AllZero(r.orig_src_addr_n, 16) && AllZero(r.orig_dst_addr_n, 16));
     // The receive loop's check (syn_loop.cc): does ack - 1 carry our cookie?
-    const bool ours = portscan::CookieMatches(key, r.family, r.src_addr_n, r.dst_addr_n,
-                                              r.src_port_h, r.dst_port_h, r.ack_h);
+    const bool ours =
+        portscan::CookieMatches(key, r.family, r.src_addr_n, r.dst_addr_n, r.src_port_h, r.dst_port_h, r.ack_h);
     // And it must accept the cookie of the reversed tuple, and only with ack = cookie + 1.
-    const uint32_t cookie = portscan::SynCookie(key, r.family, r.dst_addr_n, r.src_addr_n,
-                                                r.dst_port_h, r.src_port_h);
+    const uint32_t cookie = portscan::SynCookie(key, r.family, r.dst_addr_n, r.src_addr_n, r.dst_port_h, r.src_port_h);
     EXPECT(ours == (r.ack_h == cookie + 1u));
-    EXPECT(portscan::CookieMatches(key, r.family, r.src_addr_n, r.dst_addr_n, r.src_port_h,
-                                   r.dst_port_h, cookie + 1u));
+    EXPECT(portscan::CookieMatches(key, r.family, r.src_addr_n, r.dst_addr_n, r.src_port_h, r.dst_port_h, cookie + 1u));
   } else {
-    EXPECT(r.src_port_h == 0 && r.dst_port_h == 0 && r.seq_h == 0 && r.ack_h == 0 &&
-           r.window_h == 0 && r.tcp_flags == 0);
+    EXPECT(r.src_port_h == 0 && r.dst_port_h == 0 && r.seq_h == 0 && r.ack_h == 0 && r.window_h == 0 &&
+           r.tcp_flags == 0);
     EXPECT((r.family == portscan::kFamilyV4 && r.icmp_type == 3) ||
            (r.family == portscan::kFamilyV6 && r.icmp_type == 1));
-    const bool ours =
-        portscan::ProbeSeqMatches(key, r.family, r.orig_src_addr_n, r.orig_dst_addr_n,
-                                  r.orig_src_port_h, r.orig_dst_port_h, r.orig_seq_h);
-    const uint32_t cookie = portscan::SynCookie(key, r.family, r.orig_src_addr_n,
-                                                r.orig_dst_addr_n, r.orig_src_port_h,
-                                                r.orig_dst_port_h);
+    const bool ours = portscan::ProbeSeqMatches(key, r.family, r.orig_src_addr_n, r.orig_dst_addr_n, r.orig_src_port_h,
+                                                r.orig_dst_port_h, r.orig_seq_h);
+    const uint32_t cookie =
+        portscan::SynCookie(key, r.family, r.orig_src_addr_n, r.orig_dst_addr_n, r.orig_src_port_h, r.orig_dst_port_h);
     EXPECT(ours == (r.orig_seq_h == cookie));
   }
 }

@@ -46,13 +46,20 @@ void Write(const std::string& name, int dlt, const Bytes& frame) {
 
 const char* LinkName(Link l) {
   switch (l) {
-    case Link::kEthernet: return "eth";
-    case Link::kEthernetVlan: return "vlan";
-    case Link::kLoopback: return "lo";
-    case Link::kSll: return "sll";
-    case Link::kSll2: return "sll2";
-    case Link::kRaw: return "raw";
-    case Link::kRawIpvN: return "rawipvn";
+    case Link::kEthernet:
+      return "eth";
+    case Link::kEthernetVlan:
+      return "vlan";
+    case Link::kLoopback:
+      return "lo";
+    case Link::kSll:
+      return "sll";
+    case Link::kSll2:
+      return "sll2";
+    case Link::kRaw:
+      return "raw";
+    case Link::kRawIpvN:
+      return "rawipvn";
   }
   return "?";
 }
@@ -91,10 +98,8 @@ int main(int argc, char** argv) {
     reply.flags = 0x14;  // RST-ACK
     reply.options_len = 0;
     packets.push_back({"rstack", portscan::test::TcpPacket(them, us, reply, 64)});
-    packets.push_back({"unreach8", portscan::test::IcmpUnreachable(router, us, probe_pkt,
-                                                                   fam ? 48 : 28, fam ? 4 : 3)});
-    packets.push_back({"unreachall", portscan::test::IcmpUnreachable(router, us, probe_pkt,
-                                                                     1000, fam ? 1 : 13)});
+    packets.push_back({"unreach8", portscan::test::IcmpUnreachable(router, us, probe_pkt, fam ? 48 : 28, fam ? 4 : 3)});
+    packets.push_back({"unreachall", portscan::test::IcmpUnreachable(router, us, probe_pkt, 1000, fam ? 1 : 13)});
     for (Link link : portscan::test::kAllLinks) {
       for (const auto& [kind, ip] : packets) {
         int dlt = 0;
@@ -103,10 +108,8 @@ int main(int argc, char** argv) {
       }
     }
     // The other raw-IP link type values, once each.
-    Write(std::string("rawbsd-v") + (fam ? "6" : "4") + "-synack", portscan::kDltRawOpenBsd,
-          packets[0].second);
-    Write(std::string("linktyperaw-v") + (fam ? "6" : "4") + "-rstack", portscan::kLinktypeRaw,
-          packets[1].second);
+    Write(std::string("rawbsd-v") + (fam ? "6" : "4") + "-synack", portscan::kDltRawOpenBsd, packets[0].second);
+    Write(std::string("linktyperaw-v") + (fam ? "6" : "4") + "-rstack", portscan::kLinktypeRaw, packets[1].second);
     if (fam == 0) {
       // IPv4 with options (NOP NOP NOP EOL), an ARP frame, and a fragment.
       Bytes opt = packets[0].second;
@@ -130,9 +133,8 @@ int main(int argc, char** argv) {
     }
   }
   Write("raw-empty", portscan::kDltRaw, Bytes());
-  Write("unsupported-link", 147, portscan::test::TcpPacket(portscan::test::V4(192, 0, 2, 9),
-                                                           portscan::test::V4(10, 0, 0, 1),
-                                                           TcpSpec(), 64));
+  Write("unsupported-link", 147,
+        portscan::test::TcpPacket(portscan::test::V4(192, 0, 2, 9), portscan::test::V4(10, 0, 0, 1), TcpSpec(), 64));
   std::printf("make_corpus: wrote %d seeds to %s\n", g_written, g_dir.c_str());
   return 0;
 }

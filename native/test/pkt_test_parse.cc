@@ -40,9 +40,7 @@ TcpSpec Probe() {
   return t;
 }
 
-ParseStatus ParseRaw(const Bytes& ip, ParsedReply* r) {
-  return ParseExact(kDltRaw, ip.data(), ip.size(), r);
-}
+ParseStatus ParseRaw(const Bytes& ip, ParsedReply* r) { return ParseExact(kDltRaw, ip.data(), ip.size(), r); }
 
 // `ip` (IPv4) with 4 bytes of IP options (NOP NOP NOP EOL) after the fixed header.
 Bytes WithIpv4Options(Bytes ip) {
@@ -54,8 +52,7 @@ Bytes WithIpv4Options(Bytes ip) {
 
 // An IPv6 packet whose payload starts with the extension headers `ext` (each given complete,
 // its first byte the next header) and then `upper`, of protocol `upper_proto`.
-Bytes Ipv6WithExt(const std::vector<std::pair<uint8_t, Bytes>>& ext, uint8_t upper_proto,
-                  const Bytes& upper) {
+Bytes Ipv6WithExt(const std::vector<std::pair<uint8_t, Bytes>>& ext, uint8_t upper_proto, const Bytes& upper) {
   Bytes payload;
   for (size_t i = 0; i < ext.size(); ++i) {
     Bytes h = ext[i].second;

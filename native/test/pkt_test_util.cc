@@ -51,8 +51,7 @@ Bytes TcpSegment(const TcpSpec& t) {
   return s;
 }
 
-Bytes IpPacket(const Addr& src, const Addr& dst, uint8_t protocol, const Bytes& payload,
-               uint8_t ttl) {
+Bytes IpPacket(const Addr& src, const Addr& dst, uint8_t protocol, const Bytes& payload, uint8_t ttl) {
   Bytes p;
   if (src.family == kFamilyV4) {
     p.assign(20, 0);
@@ -79,15 +78,13 @@ Bytes IpPacket(const Addr& src, const Addr& dst, uint8_t protocol, const Bytes& 
 
 Bytes TcpPacket(const Addr& src, const Addr& dst, const TcpSpec& t, uint8_t ttl) {
   Bytes seg = TcpSegment(t);
-  const uint16_t sum = src.family == kFamilyV4
-                           ? TcpChecksumV4(src.bytes, dst.bytes, seg.data(), seg.size())
-                           : TcpChecksumV6(src.bytes, dst.bytes, seg.data(), seg.size());
+  const uint16_t sum = src.family == kFamilyV4 ? TcpChecksumV4(src.bytes, dst.bytes, seg.data(), seg.size())
+                                               : TcpChecksumV6(src.bytes, dst.bytes, seg.data(), seg.size());
   StoreBe16(&seg[16], sum);
   return IpPacket(src, dst, 6, seg, ttl);
 }
 
-Bytes IcmpUnreachable(const Addr& from, const Addr& to, const Bytes& original, size_t quote_len,
-                      uint8_t code) {
+Bytes IcmpUnreachable(const Addr& from, const Addr& to, const Bytes& original, size_t quote_len, uint8_t code) {
   const bool v6 = from.family == kFamilyV6;
   Bytes msg(8, 0);
   msg[0] = v6 ? 1 : 3;
@@ -129,8 +126,8 @@ Bytes WrapLink(Link link, const Bytes& ip, int* dlt) {
       *dlt = kDltLinuxSll2;
       h.assign(20, 0);
       StoreBe16(&h[0], ethertype);
-      StoreBe32(&h[4], 2);   // ifindex
-      StoreBe16(&h[8], 1);   // ARPHRD_ETHER
+      StoreBe32(&h[4], 2);  // ifindex
+      StoreBe16(&h[8], 1);  // ARPHRD_ETHER
       h[11] = 6;
       break;
     case Link::kRaw:

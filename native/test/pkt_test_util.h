@@ -49,21 +49,18 @@ Bytes TcpSegment(const TcpSpec& t);
 
 /// An IP packet from `src` to `dst` carrying `payload` as `protocol` (IPv6: the first next
 /// header, so `payload` may begin with extension headers). IPv4 header checksum filled in.
-Bytes IpPacket(const Addr& src, const Addr& dst, uint8_t protocol, const Bytes& payload,
-               uint8_t ttl);
+Bytes IpPacket(const Addr& src, const Addr& dst, uint8_t protocol, const Bytes& payload, uint8_t ttl);
 
 /// A complete TCP packet with a correct TCP checksum.
 Bytes TcpPacket(const Addr& src, const Addr& dst, const TcpSpec& t, uint8_t ttl);
 
 /// An ICMP (type 3) or ICMPv6 (type 1) destination unreachable from `from` to `to`, quoting the
 /// first `quote_len` bytes of `original` (an IP packet), with a correct checksum.
-Bytes IcmpUnreachable(const Addr& from, const Addr& to, const Bytes& original, size_t quote_len,
-                      uint8_t code);
+Bytes IcmpUnreachable(const Addr& from, const Addr& to, const Bytes& original, size_t quote_len, uint8_t code);
 
 enum class Link { kEthernet, kEthernetVlan, kLoopback, kSll, kSll2, kRaw, kRawIpvN };
-constexpr Link kAllLinks[] = {Link::kEthernet, Link::kEthernetVlan, Link::kLoopback,
-                              Link::kSll,      Link::kSll2,         Link::kRaw,
-                              Link::kRawIpvN};
+constexpr Link kAllLinks[] = {Link::kEthernet, Link::kEthernetVlan, Link::kLoopback, Link::kSll,
+                              Link::kSll2,     Link::kRaw,          Link::kRawIpvN};
 
 /// `ip` behind the link header of `link`; *dlt receives the libpcap link type to parse it with.
 Bytes WrapLink(Link link, const Bytes& ip, int* dlt);

@@ -10,10 +10,14 @@ import { existsSync } from 'node:fs';
 import { CLI, describeRoot, namespacesOf, ROOT } from './helpers';
 
 function runUntilUp(prefix: string): Promise<{ child: ReturnType<typeof spawn>; stderr: () => string }> {
-  const child = spawn(process.execPath, [CLI, 'bench', '--prefix', prefix, '--modes', 'syn', '--syn-rates', '2000', '--loss', '', '--delay', '0'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'bench', '--prefix', prefix, '--modes', 'syn', '--syn-rates', '2000', '--loss', '', '--delay', '0'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let err = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the bench did not bring its range up in 60 s: ${err}`)), 60000);
@@ -45,28 +49,36 @@ describeRoot('portscan bench, interrupted', () => {
     ['SIGINT', 'psbt2', ['SIGINT']],
     ['SIGTERM', 'psbt3', ['SIGTERM']],
     ['SIGINT twice', 'psbt5', ['SIGINT', 'SIGINT']],
-  ] as const)('%s while a scan runs: exit 130, no namespace left', async (_name, prefix, signals) => {
-    const { child, stderr } = await runUntilUp(prefix);
-    expect(namespacesOf(prefix).sort()).toEqual([`${prefix}-scan`, `${prefix}-tgt`]);
-    await new Promise((r) => setTimeout(r, 1000));
-    const done = exitOf(child);
-    for (const sig of signals) {
-      child.kill(sig);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const { code, ms } = await done;
-    expect(code).toBe(130);
-    expect(ms).toBeLessThan(15000);
-    expect(namespacesOf(prefix)).toEqual([]);
-    expect(existsSync(`/run/portscan-bench-${prefix}.pid`)).toBe(false);
-    if (signals.length === 1) expect(stderr()).toMatch(/range removed/);
-  }, 90000);
+  ] as const)(
+    '%s while a scan runs: exit 130, no namespace left',
+    async (_name, prefix, signals) => {
+      const { child, stderr } = await runUntilUp(prefix);
+      expect(namespacesOf(prefix).sort()).toEqual([`${prefix}-scan`, `${prefix}-tgt`]);
+      await new Promise((r) => setTimeout(r, 1000));
+      const done = exitOf(child);
+      for (const sig of signals) {
+        child.kill(sig);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const { code, ms } = await done;
+      expect(code).toBe(130);
+      expect(ms).toBeLessThan(15000);
+      expect(namespacesOf(prefix)).toEqual([]);
+      expect(existsSync(`/run/portscan-bench-${prefix}.pid`)).toBe(false);
+      if (signals.length === 1) expect(stderr()).toMatch(/range removed/);
+    },
+    90000,
+  );
 });
 
 describe('portscan bench without root', () => {
   const asRoot = process.getuid?.() === 0;
   test('prints one line saying it needs root and exits 2', () => {
-    const r = spawnSync(process.execPath, [CLI, 'bench'], { cwd: ROOT, encoding: 'utf8', ...(asRoot ? { uid: 65534, gid: 65534 } : {}) });
+    const r = spawnSync(process.execPath, [CLI, 'bench'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
+    });
     if (asRoot && /EACCES|permission denied/i.test(r.stderr) && r.status !== 2) {
       // nobody cannot read the checkout: nothing to learn here.
       return;

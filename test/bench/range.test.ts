@@ -29,7 +29,10 @@ describeRoot('the bench range', () => {
 
   test('the scanner side routes only to the bench block', () => {
     const r = spawnSync('ip', ['netns', 'exec', range.scanNs, 'ip', '-4', 'route', 'show'], { encoding: 'utf8' });
-    const routes = r.stdout.trim().split('\n').map((l) => l.trim());
+    const routes = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.trim());
     expect(routes.some((l) => l.startsWith('default'))).toBe(false);
     expect(routes.filter((l) => l.startsWith('198.18.0.0/16'))).toHaveLength(1);
     expect(routes.filter((l) => !l.startsWith('198.18.0.0/16') && !l.startsWith('198.19.254.0/30'))).toEqual([]);
@@ -37,10 +40,31 @@ describeRoot('the bench range', () => {
 
   test(`a connect scan of ${HOSTS} x ${PORTS} finds exactly the pattern`, () => {
     const out = join(dir, 'scan.ndjson');
-    const r = spawnSync('ip', ['netns', 'exec', range.scanNs, process.execPath, CLI, '-q', '--mode', 'connect', '-p', PORTS, '--full', '-f', 'ndjson', '-o', out, HOSTS], {
-      encoding: 'utf8',
-      timeout: 60000,
-    });
+    const r = spawnSync(
+      'ip',
+      [
+        'netns',
+        'exec',
+        range.scanNs,
+        process.execPath,
+        CLI,
+        '-q',
+        '--mode',
+        'connect',
+        '-p',
+        PORTS,
+        '--full',
+        '-f',
+        'ndjson',
+        '-o',
+        out,
+        HOSTS,
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 60000,
+      },
+    );
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
@@ -55,7 +79,10 @@ describeRoot('the bench range', () => {
       seen.set(`${rec.ip} ${rec.port}`, rec.state);
     }
     const wrong: string[] = [];
-    for (const ip of hosts) for (const port of ports) if (seen.get(`${ip} ${port}`) !== stateOf(hostIndex(ip), port)) wrong.push(`${ip} ${port}: ${seen.get(`${ip} ${port}`)} != ${stateOf(hostIndex(ip), port)}`);
+    for (const ip of hosts)
+      for (const port of ports)
+        if (seen.get(`${ip} ${port}`) !== stateOf(hostIndex(ip), port))
+          wrong.push(`${ip} ${port}: ${seen.get(`${ip} ${port}`)} != ${stateOf(hostIndex(ip), port)}`);
     expect(wrong).toEqual([]);
     // And through the scorer the bench uses: exact, no state confused.
     const want = expected(HOSTS, PORTS);
@@ -69,7 +96,25 @@ describeRoot('the bench range', () => {
 
   test('the target counts the SYNs it receives', () => {
     const before = range.synCount();
-    const r = spawnSync('ip', ['netns', 'exec', range.scanNs, process.execPath, CLI, '-q', '--mode', 'connect', '-p', '80,81', '-f', 'ndjson', '198.18.2.1'], { encoding: 'utf8', timeout: 30000 });
+    const r = spawnSync(
+      'ip',
+      [
+        'netns',
+        'exec',
+        range.scanNs,
+        process.execPath,
+        CLI,
+        '-q',
+        '--mode',
+        'connect',
+        '-p',
+        '80,81',
+        '-f',
+        'ndjson',
+        '198.18.2.1',
+      ],
+      { encoding: 'utf8', timeout: 30000 },
+    );
     expect(r.status).toBe(0);
     expect(range.synCount() - before).toBe(2);
   });

@@ -49,7 +49,9 @@ describe('bad port lists', () => {
   });
 
   it('an empty item', () => {
-    expect(usageFailure(['-p', '22,,80', '127.0.0.1'])).toBe('portscan: empty item in port list at column 4 of \'22,,80\'');
+    expect(usageFailure(['-p', '22,,80', '127.0.0.1'])).toBe(
+      "portscan: empty item in port list at column 4 of '22,,80'",
+    );
   });
 
   it('an empty list', () => {
@@ -73,7 +75,9 @@ describe('bad targets', () => {
   });
 
   it('a malformed address that must not become a DNS query', () => {
-    expect(usageFailure(['-p', String(Q), '127.0.0-5'])).toBe("portscan: bad target '127.0.0-5' at column 1 of '127.0.0-5'");
+    expect(usageFailure(['-p', String(Q), '127.0.0-5'])).toBe(
+      "portscan: bad target '127.0.0-5' at column 1 of '127.0.0-5'",
+    );
   });
 
   it('a reversed IP range', () => {
@@ -117,7 +121,9 @@ describe('bad targets', () => {
   });
 
   it('every target excluded', () => {
-    expect(usageFailure(['-p', String(Q), '--exclude', '127.0.0.1', '127.0.0.1'])).toMatch(/^portscan: every target is excluded/);
+    expect(usageFailure(['-p', String(Q), '--exclude', '127.0.0.1', '127.0.0.1'])).toMatch(
+      /^portscan: every target is excluded/,
+    );
   });
 });
 
@@ -127,8 +133,12 @@ describe('bad options', () => {
   });
 
   it('a bad --tasks value', () => {
-    expect(usageFailure(['--tasks', 'abc', '127.0.0.1'])).toBe("portscan: option '--tasks' expects a whole number, got 'abc'");
-    expect(usageFailure(['-t', '0', '127.0.0.1'])).toMatch(/^portscan: option '-?-?tasks' expects a whole number from 1 to \d+, got '0'$/);
+    expect(usageFailure(['--tasks', 'abc', '127.0.0.1'])).toBe(
+      "portscan: option '--tasks' expects a whole number, got 'abc'",
+    );
+    expect(usageFailure(['-t', '0', '127.0.0.1'])).toMatch(
+      /^portscan: option '-?-?tasks' expects a whole number from 1 to \d+, got '0'$/,
+    );
   });
 
   it('a bad --timeout value', () => {

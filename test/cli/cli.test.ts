@@ -68,7 +68,8 @@ describe('output forms', () => {
     const byPort = new Map(recs.map((r) => [r.port, r]));
     expect(byPort.get(P)).toMatchObject({ ip: '127.0.0.1', port: P, state: 'open', reason: 'syn-ack' });
     expect(byPort.get(Q)).toMatchObject({ ip: '127.0.0.1', port: Q, state: 'closed', reason: 'conn-refused' });
-    for (const r of recs) expect(Object.keys(r)).toEqual(expect.arrayContaining(['ip', 'port', 'state', 'reason', 'rtt_ms']));
+    for (const r of recs)
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(['ip', 'port', 'state', 'reason', 'rtt_ms']));
   });
 
   it('json: a valid JSON array', () => {
@@ -137,7 +138,19 @@ describe('targets on the command line', () => {
   });
 
   it('--start-ip/--end-ip and overlapping targets scan each address once', () => {
-    const r = runCli(['-p', `${P},${Q}`, '-f', 'ndjson', '--full', '--start-ip', '127.0.0.1', '--end-ip', '127.0.0.1', '127.0.0.1', '127.0.0.1/32']);
+    const r = runCli([
+      '-p',
+      `${P},${Q}`,
+      '-f',
+      'ndjson',
+      '--full',
+      '--start-ip',
+      '127.0.0.1',
+      '--end-ip',
+      '127.0.0.1',
+      '127.0.0.1',
+      '127.0.0.1/32',
+    ]);
     expect(r.status).toBe(0);
     expect(lines(r.stdout)).toHaveLength(2);
   });
@@ -145,7 +158,11 @@ describe('targets on the command line', () => {
   it('--exclude takes an address out', () => {
     const r = runCli(['-p', String(Q), '-f', 'list', '--full', '--exclude', '127.0.0.2', '127.0.0.1-127.0.0.3']);
     expect(r.status).toBe(0);
-    expect(lines(r.stdout).map((l) => l.split(' ')[0]).sort()).toEqual(['127.0.0.1', '127.0.0.3']);
+    expect(
+      lines(r.stdout)
+        .map((l) => l.split(' ')[0])
+        .sort(),
+    ).toEqual(['127.0.0.1', '127.0.0.3']);
   });
 });
 
@@ -202,7 +219,18 @@ describe('Ctrl-C', () => {
   async function interrupted(format: 'json' | 'ndjson'): Promise<string> {
     const file = join(dir, `interrupted.${format}`);
     const t0 = Date.now();
-    const { child, done } = startCli(['--mode', 'connect', '-p-', '--rate', '3000', '-f', format, '-o', file, '127.0.0.1']);
+    const { child, done } = startCli([
+      '--mode',
+      'connect',
+      '-p-',
+      '--rate',
+      '3000',
+      '-f',
+      format,
+      '-o',
+      file,
+      '127.0.0.1',
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(child.exitCode).toBeNull(); // still running
     child.kill('SIGINT');

@@ -24,7 +24,15 @@ describe('an output path that cannot be written', () => {
   it('exits 1 with the reason, and sends nothing', async () => {
     const server = await countingServer();
     try {
-      const r = runCli(['--mode', 'connect', '-p', String(server.port), '-o', join(dir, 'no', 'such', 'dir', 'out.txt'), '127.0.0.1']);
+      const r = runCli([
+        '--mode',
+        'connect',
+        '-p',
+        String(server.port),
+        '-o',
+        join(dir, 'no', 'such', 'dir', 'out.txt'),
+        '127.0.0.1',
+      ]);
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/cannot write output file '.*out\.txt': ENOENT/);
       await settle();
@@ -63,7 +71,20 @@ describe('a disk that fills up mid-scan', () => {
 describe('Ctrl-C in SYN mode', () => {
   itSyn('stops sending, keeps what was found, leaves valid JSON, exits 130', async () => {
     const out = join(dir, 'syn-int.json');
-    const { child, done } = startCli(['-v', '--mode', 'syn', '-p-', '--rate', '5000', '--full', '-f', 'json', '-o', out, '127.0.0.1']);
+    const { child, done } = startCli([
+      '-v',
+      '--mode',
+      'syn',
+      '-p-',
+      '--rate',
+      '5000',
+      '--full',
+      '-f',
+      'json',
+      '-o',
+      out,
+      '127.0.0.1',
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(child.exitCode).toBeNull();
     const t0 = Date.now();

@@ -68,10 +68,18 @@ export interface Verdict {
 }
 
 /** Scores an NDJSON results file against the testbed's truth. */
-export function verify(hosts: string, ports: string, file: string, opts: { strictClosed?: boolean; prefix?: string } = {}): { status: number | null; verdict: Verdict } {
+export function verify(
+  hosts: string,
+  ports: string,
+  file: string,
+  opts: { strictClosed?: boolean; prefix?: string } = {},
+): { status: number | null; verdict: Verdict } {
   const args = ['verify', hosts, ports, ...(opts.strictClosed ? ['--strict-closed'] : [])];
   const out = spawnSync(TESTBED, args, { env: env(opts.prefix ?? 'ptb'), input: readFileSync(file), encoding: 'utf8' });
-  const line = out.stdout.trim().split('\n').find((l) => l.startsWith('{'));
+  const line = out.stdout
+    .trim()
+    .split('\n')
+    .find((l) => l.startsWith('{'));
   if (!line) throw new Error(`testbed verify printed no verdict: ${out.stdout}${out.stderr}`);
   return { status: out.status, verdict: JSON.parse(line) as Verdict };
 }
@@ -89,8 +97,14 @@ export function model(prefix = 'ptb'): Model {
 }
 
 /** The expected summary and open (host, port) pairs of HOSTS x PORTS. */
-export function truth(hosts: string, ports: string, prefix = 'ptb'): { counts: { open: number; closed: number; filtered: number }; open: [string, number][] } {
-  const lines = execFileSync(TESTBED, ['truth', hosts, ports], { env: env(prefix), encoding: 'utf8' }).trim().split('\n');
+export function truth(
+  hosts: string,
+  ports: string,
+  prefix = 'ptb',
+): { counts: { open: number; closed: number; filtered: number }; open: [string, number][] } {
+  const lines = execFileSync(TESTBED, ['truth', hosts, ports], { env: env(prefix), encoding: 'utf8' })
+    .trim()
+    .split('\n');
   const counts = JSON.parse(lines[0] as string) as { open: number; closed: number; filtered: number };
   const open = lines.slice(1).map((l) => {
     const [ip, port] = l.split(' ');

@@ -14,7 +14,9 @@ import { synUnavailable } from '../../lib/scanner/privileges';
 import { runCli } from '../helpers/cli';
 
 const blocker = synUnavailable(loadBinding());
-const describeRaw = blocker ? (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${blocker})`, fn) : describe;
+const describeRaw = blocker
+  ? (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${blocker})`, fn)
+  : describe;
 
 /** Ports the kernel says accept connections on `target` (127.0.0.1 or ::1). */
 function listening(target: '127.0.0.1' | '::1'): Set<number> {

@@ -8,11 +8,20 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { BIN } from '../helpers/cli';
 
 const NS = 'ptarpit';
-const why = process.getuid?.() !== 0 ? 'needs root' : spawnSync('sh', ['-c', 'command -v nft']).status !== 0 ? 'needs nftables' : null;
+const why =
+  process.getuid?.() !== 0
+    ? 'needs root'
+    : spawnSync('sh', ['-c', 'command -v nft']).status !== 0
+      ? 'needs nftables'
+      : null;
 const describeRoot = why ? (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${why})`, fn) : describe;
 
 function inNs(cmd: string[], input?: string): string {
-  return execFileSync('ip', ['netns', 'exec', NS, ...cmd], { encoding: 'utf8', ...(input ? { input } : {}), maxBuffer: 1 << 26 });
+  return execFileSync('ip', ['netns', 'exec', NS, ...cmd], {
+    encoding: 'utf8',
+    ...(input ? { input } : {}),
+    maxBuffer: 1 << 26,
+  });
 }
 
 describeRoot('tarpit hosts', () => {
@@ -21,8 +30,22 @@ describeRoot('tarpit hosts', () => {
     spawnSync('ip', ['netns', 'del', NS]);
     execFileSync('ip', ['netns', 'add', NS]);
     execFileSync('ip', ['-n', NS, 'link', 'set', 'lo', 'up']);
-    inNs(['nft', '-f', '-'], 'table ip tarpit {\n  chain out {\n    type nat hook output priority -100;\n    tcp dport != 7777 redirect to :7777\n  }\n}\n');
-    listener = spawn('ip', ['netns', 'exec', NS, process.execPath, '-e', "require('net').createServer((s) => s.destroy()).listen(7777, '127.0.0.1')"], { stdio: 'ignore' });
+    inNs(
+      ['nft', '-f', '-'],
+      'table ip tarpit {\n  chain out {\n    type nat hook output priority -100;\n    tcp dport != 7777 redirect to :7777\n  }\n}\n',
+    );
+    listener = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        NS,
+        process.execPath,
+        '-e',
+        "require('net').createServer((s) => s.destroy()).listen(7777, '127.0.0.1')",
+      ],
+      { stdio: 'ignore' },
+    );
     for (let i = 0; i < 50; i++) {
       if (/:7777\b/.test(inNs(['ss', '-ltn']))) break;
       await new Promise((r) => setTimeout(r, 100));
@@ -35,7 +58,10 @@ describeRoot('tarpit hosts', () => {
 
   test.each(['connect', 'syn'])('%s mode: one tarpit record, not 3000 open ports', (mode) => {
     const out = inNs([process.execPath, BIN, '-q', '--mode', mode, '-p', '1-3000', '-f', 'ndjson', '127.0.0.1']);
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const tarpit = lines.filter((l) => l.tarpit === true);
     expect(tarpit).toEqual([{ ip: '127.0.0.1', tarpit: true, open_ports: 3000, answered_ports: 3000 }]);
     const listed = lines.filter((l) => l.state === 'open');
@@ -43,7 +69,20 @@ describeRoot('tarpit hosts', () => {
   });
 
   test('--tarpit-limit 0 lists every port', () => {
-    const out = inNs([process.execPath, BIN, '-q', '--mode', 'connect', '--tarpit-limit', '0', '-p', '1-3000', '-f', 'list', '127.0.0.1']);
+    const out = inNs([
+      process.execPath,
+      BIN,
+      '-q',
+      '--mode',
+      'connect',
+      '--tarpit-limit',
+      '0',
+      '-p',
+      '1-3000',
+      '-f',
+      'list',
+      '127.0.0.1',
+    ]);
     expect(out.trim().split('\n')).toHaveLength(3000);
   });
 });

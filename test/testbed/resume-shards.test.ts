@@ -44,12 +44,32 @@ describeTestbed('resume after kill -9, and shards', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   // Moments drawn at random each run, early and late in a ~4 s scan.
-  const moments = [300 + Math.floor(Math.random() * 1200), 1500 + Math.floor(Math.random() * 2000), 2500 + Math.floor(Math.random() * 1500)];
+  const moments = [
+    300 + Math.floor(Math.random() * 1200),
+    1500 + Math.floor(Math.random() * 2000),
+    2500 + Math.floor(Math.random() * 1500),
+  ];
 
   test.each(moments)('killed at %i ms, then resumed: exact, each (host, port) once', async (ms) => {
     const out = join(dir, `resume-${ms}.ndjson`);
     const cp = join(dir, `resume-${ms}.checkpoint`);
-    const args = ['-q', '--mode', 'syn', '--rate', '40000', '-p', PORTS, '--full', '-f', 'ndjson', '-o', out, '--checkpoint', cp, HOSTS];
+    const args = [
+      '-q',
+      '--mode',
+      'syn',
+      '--rate',
+      '40000',
+      '-p',
+      PORTS,
+      '--full',
+      '-f',
+      'ndjson',
+      '-o',
+      out,
+      '--checkpoint',
+      cp,
+      HOSTS,
+    ];
     await killAfter(args, ms);
     expect(existsSync(cp)).toBe(true);
     const r = runScan(['--resume', cp]);
@@ -67,7 +87,26 @@ describeTestbed('resume after kill -9, and shards', () => {
     const ms = 800 + Math.floor(Math.random() * 2500);
     const out = join(dir, `resume-connect-${ms}.ndjson`);
     const cp = join(dir, `resume-connect-${ms}.checkpoint`);
-    await killAfter(['-q', '--mode', 'connect', '--rate', '30000', '-p', PORTS, '--full', '-f', 'ndjson', '-o', out, '--checkpoint', cp, HOSTS], ms);
+    await killAfter(
+      [
+        '-q',
+        '--mode',
+        'connect',
+        '--rate',
+        '30000',
+        '-p',
+        PORTS,
+        '--full',
+        '-f',
+        'ndjson',
+        '-o',
+        out,
+        '--checkpoint',
+        cp,
+        HOSTS,
+      ],
+      ms,
+    );
     expect(existsSync(cp)).toBe(true);
     const r = runScan(['--resume', cp]);
     expect(r.status).toBe(0);
@@ -81,7 +120,20 @@ describeTestbed('resume after kill -9, and shards', () => {
   test('a checkpoint of another plan is refused', () => {
     const out = join(dir, 'other.ndjson');
     const cp = join(dir, 'other.checkpoint');
-    const r = runScan(['-q', '--mode', 'syn', '-p', '22', '-f', 'ndjson', '-o', out, '--checkpoint', cp, '198.18.0.0/24']);
+    const r = runScan([
+      '-q',
+      '--mode',
+      'syn',
+      '-p',
+      '22',
+      '-f',
+      'ndjson',
+      '-o',
+      out,
+      '--checkpoint',
+      cp,
+      '198.18.0.0/24',
+    ]);
     expect(r.status).toBe(0);
     const saved = JSON.parse(readFileSync(cp, 'utf8')) as { argv: string[] };
     saved.argv[saved.argv.indexOf('22')] = '80';
@@ -97,7 +149,30 @@ describeTestbed('resume after kill -9, and shards', () => {
       files.map(
         (file, k) =>
           new Promise<void>((resolve, reject) => {
-            const child = spawn(TESTBED, ['run', process.execPath, CLI, '-q', '--mode', 'syn', '--rate', '40000', '--shard', `${k + 1}/3`, '-p', PORTS, '--full', '-f', 'ndjson', '-o', file, HOSTS], { stdio: 'ignore' });
+            const child = spawn(
+              TESTBED,
+              [
+                'run',
+                process.execPath,
+                CLI,
+                '-q',
+                '--mode',
+                'syn',
+                '--rate',
+                '40000',
+                '--shard',
+                `${k + 1}/3`,
+                '-p',
+                PORTS,
+                '--full',
+                '-f',
+                'ndjson',
+                '-o',
+                file,
+                HOSTS,
+              ],
+              { stdio: 'ignore' },
+            );
             child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`shard ${k + 1} exited ${code}`))));
           }),
       ),

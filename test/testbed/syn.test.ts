@@ -30,14 +30,29 @@ describeTestbed('syn mode on the testbed', () => {
 
   test('198.18.0.0/28 x 1-65535 --full: closed and silent told apart, each port once', () => {
     const out = join(dir, 'slash28.ndjson');
-    const r = runScan(['-q', '--mode', 'syn', '--rate', '0', '-p-', '--full', '-f', 'ndjson', '-o', out, '198.18.0.0/28']);
+    const r = runScan([
+      '-q',
+      '--mode',
+      'syn',
+      '--rate',
+      '0',
+      '-p-',
+      '--full',
+      '-f',
+      'ndjson',
+      '-o',
+      out,
+      '198.18.0.0/28',
+    ]);
     expect(r.status).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(16 * 65535);
-    const keys = new Set(lines.map((l) => {
-      const o = JSON.parse(l) as { ip: string; port: number };
-      return `${o.ip} ${o.port}`;
-    }));
+    const keys = new Set(
+      lines.map((l) => {
+        const o = JSON.parse(l) as { ip: string; port: number };
+        return `${o.ip} ${o.port}`;
+      }),
+    );
     expect(keys.size).toBe(16 * 65535); // no duplicate replies counted twice
     const { status, verdict } = verify('198.18.0.0/28', '1-65535', out, { strictClosed: true });
     expect(verdict).toMatchObject({ missed_open: 0, false_open: 0, wrong_state: 0, recall: 1 });
@@ -60,7 +75,10 @@ describeTestbed('syn mode on the testbed', () => {
     afterAll(() => down(prefix));
     const scan = (args: string[], name: string): string => {
       const out = join(dir, `${name}.ndjson`);
-      const r = runScan(['-v', '--mode', 'syn', ...args, '-p', PORTS, '-f', 'ndjson', '-o', out, '198.18.0.0/22'], prefix);
+      const r = runScan(
+        ['-v', '--mode', 'syn', ...args, '-p', PORTS, '-f', 'ndjson', '-o', out, '198.18.0.0/22'],
+        prefix,
+      );
       expect(r.status).toBe(0);
       const { verdict } = verify('198.18.0.0/22', PORTS, out, { prefix, strictClosed: true });
       expect(verdict).toMatchObject({ missed_open: 0, false_open: 0, wrong_state: 0, recall: 1 });
@@ -68,8 +86,12 @@ describeTestbed('syn mode on the testbed', () => {
     };
 
     test('the first scan finds no gateway MAC yet and uses a raw IP socket; the next sends frames', () => {
-      expect(scan([], 'send-first')).toMatch(/syn send path: IPv4: raw IP socket \(the gateway 198\.19\.0\.2's MAC is not in the neighbour table yet\)/);
-      expect(scan([], 'send-second')).toMatch(/syn send path: IPv4: Ethernet frames on s0 to ([0-9a-f]{2}:){5}[0-9a-f]{2} \(gateway 198\.19\.0\.2\)/);
+      expect(scan([], 'send-first')).toMatch(
+        /syn send path: IPv4: raw IP socket \(the gateway 198\.19\.0\.2's MAC is not in the neighbour table yet\)/,
+      );
+      expect(scan([], 'send-second')).toMatch(
+        /syn send path: IPv4: Ethernet frames on s0 to ([0-9a-f]{2}:){5}[0-9a-f]{2} \(gateway 198\.19\.0\.2\)/,
+      );
     });
 
     test('--send ip and --send link are both exact', () => {
@@ -80,7 +102,9 @@ describeTestbed('syn mode on the testbed', () => {
     test('a more specific route inside the targets: each probe is routed on its own (auto), still exact', () => {
       execFileSync('ip', ['-n', `${prefix}-scan`, 'route', 'add', '198.18.1.0/24', 'via', '198.19.0.2', 'dev', 's0']);
       try {
-        expect(scan([], 'send-overlap')).toMatch(/syn send path: IPv4: raw IP socket \(1 more specific or special route overlaps the targets: each is routed on its own\)/);
+        expect(scan([], 'send-overlap')).toMatch(
+          /syn send path: IPv4: raw IP socket \(1 more specific or special route overlaps the targets: each is routed on its own\)/,
+        );
       } finally {
         execFileSync('ip', ['-n', `${prefix}-scan`, 'route', 'del', '198.18.1.0/24']);
       }
@@ -96,12 +120,29 @@ describeTestbed('syn mode on the testbed', () => {
 
   test('--rate holds within 5% in every second, retries and sentinels included', async () => {
     // A sniffer in the scanner namespace timestamps every SYN that leaves (it sends nothing).
-    const sniffer = spawn(TESTBED, ['run', 'python3', join(__dirname, '..', 'helpers', 'syn-sniffer.py'), '7', 's0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const sniffer = spawn(TESTBED, ['run', 'python3', join(__dirname, '..', 'helpers', 'syn-sniffer.py'), '7', 's0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     sniffer.stdout.on('data', (d: Buffer) => (stdout += String(d)));
-    await new Promise<void>((resolve) => sniffer.stderr.on('data', (d: Buffer) => String(d).includes('ready') && resolve()));
+    await new Promise<void>((resolve) =>
+      sniffer.stderr.on('data', (d: Buffer) => String(d).includes('ready') && resolve()),
+    );
     const out = join(dir, 'rate.ndjson');
-    const r = runScan(['-q', '--mode', 'syn', '--rate', '5000', '-p', '22,80,443', '-f', 'ndjson', '-o', out, '198.18.0.0/20']);
+    const r = runScan([
+      '-q',
+      '--mode',
+      'syn',
+      '--rate',
+      '5000',
+      '-p',
+      '22,80,443',
+      '-f',
+      'ndjson',
+      '-o',
+      out,
+      '198.18.0.0/20',
+    ]);
     expect(r.status).toBe(0);
     await new Promise((resolve) => sniffer.on('close', resolve));
     const times = JSON.parse(stdout) as number[];
@@ -125,13 +166,29 @@ describeTestbed('syn mode on the testbed', () => {
       const [first] = model().silent;
       const ports = `${first - 100}-${first + 99}`;
       const out = join(dir, `${name}.ndjson`);
-      const r = runScan(['-v', '--mode', 'syn', ...args, '-p', ports, '--full', '-f', 'ndjson', '-o', out, '198.18.0.1']);
+      const r = runScan([
+        '-v',
+        '--mode',
+        'syn',
+        ...args,
+        '-p',
+        ports,
+        '--full',
+        '-f',
+        'ndjson',
+        '-o',
+        out,
+        '198.18.0.1',
+      ]);
       expect(r.status).toBe(0);
       const { verdict } = verify('198.18.0.1', ports, out, { strictClosed: true });
       expect(verdict).toMatchObject({ missed_open: 0, false_open: 0, wrong_state: 0 });
-      const waits = readFileSync(out, 'utf8').trim().split('\n')
+      const waits = readFileSync(out, 'utf8')
+        .trim()
+        .split('\n')
         .map((l) => JSON.parse(l) as { state: string; reason: string; rtt_ms: number })
-        .filter((o) => o.reason === 'no-response').map((o) => o.rtt_ms);
+        .filter((o) => o.reason === 'no-response')
+        .map((o) => o.rtt_ms);
       expect(waits).toHaveLength(100);
       return { waits: waits.sort((a, b) => a - b), stderr: r.stderr };
     };
@@ -165,7 +222,10 @@ describeTestbed('syn mode on the testbed', () => {
       ['connect', '198.18.0.0/18'],
     ])('%s mode with --retries 8 finds every open port of %s', (mode, hosts) => {
       const out = join(dir, `loss5-${mode}.ndjson`);
-      const r = runScan(['-q', '--mode', mode, '--retries', '8', '-p', PORTS, '-f', 'ndjson', '-o', out, hosts], prefix);
+      const r = runScan(
+        ['-q', '--mode', mode, '--retries', '8', '-p', PORTS, '-f', 'ndjson', '-o', out, hosts],
+        prefix,
+      );
       expect(r.status).toBe(0);
       const { status, verdict } = verify(hosts, PORTS, out, { prefix });
       expect(verdict).toMatchObject({ missed_open: 0, false_open: 0, recall: 1 });
@@ -173,7 +233,10 @@ describeTestbed('syn mode on the testbed', () => {
     });
 
     test('syn mode says the network is losing packets', () => {
-      const r = runScan(['--mode', 'syn', '-p', PORTS, '-f', 'ndjson', '-o', join(dir, 'loss5-notice.ndjson'), '198.18.0.0/20'], prefix);
+      const r = runScan(
+        ['--mode', 'syn', '-p', PORTS, '-f', 'ndjson', '-o', join(dir, 'loss5-notice.ndjson'), '198.18.0.0/20'],
+        prefix,
+      );
       expect(r.status).toBe(0);
       expect(r.stderr).toMatch(/% of answers needed a retry: packets are being lost/);
     });
@@ -186,10 +249,29 @@ describeTestbed('syn mode on the testbed', () => {
 
     test('exit 1 with the reason, and what was found is kept', async () => {
       const out = join(dir, 'down.ndjson');
-      const child = spawn(TESTBED, ['run', process.execPath, CLI, '--mode', 'syn', '--rate', '20000', '-p', '22,80', '-f', 'ndjson', '-o', out, '198.18.0.0/16'], {
-        env: { ...process.env, TESTBED_PREFIX: prefix },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const child = spawn(
+        TESTBED,
+        [
+          'run',
+          process.execPath,
+          CLI,
+          '--mode',
+          'syn',
+          '--rate',
+          '20000',
+          '-p',
+          '22,80',
+          '-f',
+          'ndjson',
+          '-o',
+          out,
+          '198.18.0.0/16',
+        ],
+        {
+          env: { ...process.env, TESTBED_PREFIX: prefix },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       let stderr = '';
       child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       await new Promise((r) => setTimeout(r, 1500));
@@ -212,7 +294,10 @@ describeTestbed('syn mode on the testbed', () => {
     // time; all 4 fail 1.6e-7 of the time, for 147,713 open ports) about one run in 40 misses one.
     test('198.18.0.0/16 x 5 ports with --retries 3: exact', () => {
       const out = join(dir, 'loss.ndjson');
-      const r = runScan(['-q', '--mode', 'syn', '--retries', '3', '-p', PORTS, '-f', 'ndjson', '-o', out, '198.18.0.0/16'], prefix);
+      const r = runScan(
+        ['-q', '--mode', 'syn', '--retries', '3', '-p', PORTS, '-f', 'ndjson', '-o', out, '198.18.0.0/16'],
+        prefix,
+      );
       expect(r.status).toBe(0);
       const { status, verdict } = verify('198.18.0.0/16', PORTS, out, { prefix });
       expect(verdict).toMatchObject({ missed_open: 0, false_open: 0, recall: 1 });

@@ -22,7 +22,7 @@ const hop = (over: Partial<NextHopInfo> = {}): NextHopInfo => ({
 });
 
 describe('chooseSendPath', () => {
-  it('sends Ethernet frames to the gateway\'s MAC when the neighbour table has it', () => {
+  it("sends Ethernet frames to the gateway's MAC when the neighbour table has it", () => {
     const c = chooseSendPath(hop(), route, 'auto');
     expect(c.link).toEqual({ ifindex: 2, srcMac: OWN, dstMac: MAC });
     expect(c.why).toBe('Ethernet frames on s0 to 4a:9a:9b:d2:b5:d1 (gateway 198.19.0.2)');
@@ -32,7 +32,11 @@ describe('chooseSendPath', () => {
     const cases: [NextHopInfo | null, Route, RegExp][] = [
       [hop({ gatewayMac: null }), route, /gateway 198.19.0.2's MAC is not in the neighbour table yet/],
       [hop({ gateway: null, gatewayMac: null }), route, /on-link/],
-      [hop({ device: 'lo', linkType: 772, gateway: null, gatewayMac: null }), { ...route, device: 'lo' }, /lo has no Ethernet link layer/],
+      [
+        hop({ device: 'lo', linkType: 772, gateway: null, gatewayMac: null }),
+        { ...route, device: 'lo' },
+        /lo has no Ethernet link layer/,
+      ],
       [hop(), { ...route, device: 'eth1' }, /capture interface eth1 is not the route's s0/],
       [null, route, /no route/],
     ];
@@ -47,7 +51,9 @@ describe('chooseSendPath', () => {
   it('takes the link path only when one route covers every target and nothing overlaps them', () => {
     const outside = chooseSendPath(hop({ coversPlan: false, prefixLen: 24 }), route, 'auto');
     expect(outside.link).toBeUndefined();
-    expect(outside.why).toBe("raw IP socket (the targets are not all within the route's /24: each is routed on its own)");
+    expect(outside.why).toBe(
+      "raw IP socket (the targets are not all within the route's /24: each is routed on its own)",
+    );
     const overlapped = chooseSendPath(hop({ overlapping: 2 }), route, 'auto');
     expect(overlapped.link).toBeUndefined();
     expect(overlapped.why).toMatch(/2 more specific or special routes overlap the targets/);
@@ -59,16 +65,20 @@ describe('chooseSendPath', () => {
   it('--send ip never uses the link layer; --send link fails with the reason when it cannot', () => {
     expect(chooseSendPath(hop(), route, 'ip')).toEqual({ why: 'raw IP socket (--send ip)' });
     expect(chooseSendPath(hop(), route, 'link').link).toBeDefined();
-    expect(() => chooseSendPath(hop({ gatewayMac: null }), route, 'link')).toThrow(/--send link is not possible for IPv4: the gateway 198.19.0.2's MAC is not in the neighbour table yet/);
+    expect(() => chooseSendPath(hop({ gatewayMac: null }), route, 'link')).toThrow(
+      /--send link is not possible for IPv4: the gateway 198.19.0.2's MAC is not in the neighbour table yet/,
+    );
   });
 
-  it('--router-mac replaces the neighbour table\'s answer, also for on-link targets', () => {
+  it("--router-mac replaces the neighbour table's answer, also for on-link targets", () => {
     const given = parseMac('02-00-00-00-00-01');
     const c = chooseSendPath(hop({ gateway: null, gatewayMac: null }), route, 'auto', given);
     expect(c.link?.dstMac).toEqual(given);
     expect(c.why).toBe('Ethernet frames on s0 to 02:00:00:00:00:01 (--router-mac)');
     // and is a demand for the link path: where there is none, it says so
-    expect(() => chooseSendPath(hop({ device: 'lo', linkType: 772 }), { ...route, device: 'lo' }, 'auto', given)).toThrow(/--send link is not possible for IPv4: lo has no Ethernet link layer/);
+    expect(() =>
+      chooseSendPath(hop({ device: 'lo', linkType: 772 }), { ...route, device: 'lo' }, 'auto', given),
+    ).toThrow(/--send link is not possible for IPv4: lo has no Ethernet link layer/);
   });
 
   it('names IPv6 gateways in their text form', () => {
@@ -87,7 +97,9 @@ describe('MAC addresses', () => {
   });
   it('reject anything else, naming the option and the value', () => {
     for (const bad of ['', '02:00:00:00:00', '02:00:00:00:00:01:02', 'zz:00:00:00:00:01', '0200.0000.0001']) {
-      expect(() => parseMac(bad)).toThrow(new RegExp(`--router-mac' expects a MAC address .*got '${bad.replace(/[.]/g, '\\.')}'`));
+      expect(() => parseMac(bad)).toThrow(
+        new RegExp(`--router-mac' expects a MAC address .*got '${bad.replace(/[.]/g, '\\.')}'`),
+      );
     }
   });
 });

@@ -30,7 +30,15 @@ describe('defaults', () => {
       ratePps: 0,
       full: false,
     });
-    expect(DEFAULTS).toEqual({ timeoutMs: 1000, minTimeoutMs: 100, synMinTimeoutMs: 20, synWaitMs: 250, retries: 2, ratePps: 0, synRatePps: 100000 });
+    expect(DEFAULTS).toEqual({
+      timeoutMs: 1000,
+      minTimeoutMs: 100,
+      synMinTimeoutMs: 20,
+      synWaitMs: 250,
+      retries: 2,
+      ratePps: 0,
+      synRatePps: 100000,
+    });
   });
 
   it('the default ports are a fresh Uint16Array of the Standard list', () => {
@@ -48,7 +56,16 @@ describe('defaults', () => {
 
   it('keeps the given values', () => {
     const r = resolveOptions(
-      { mode: 'connect', ports: '80,443', tasks: 5, timeoutMs: 300, minTimeoutMs: 20, retries: 0, ratePps: 1000, full: true },
+      {
+        mode: 'connect',
+        ports: '80,443',
+        tasks: 5,
+        timeoutMs: 300,
+        minTimeoutMs: 20,
+        retries: 0,
+        ratePps: 1000,
+        full: true,
+      },
       FD,
     );
     expect({ ...r, ports: [...r.ports] }).toMatchObject({
@@ -120,7 +137,9 @@ describe('validation', () => {
 
   it('accepts the bounds', () => {
     expect(() => resolveOptions({ tasks: 1, timeoutMs: 1, minTimeoutMs: 1, retries: 0, ratePps: 0 }, FD)).not.toThrow();
-    expect(() => resolveOptions({ timeoutMs: 600000, minTimeoutMs: 600000, retries: 50, ratePps: 100000000 }, FD)).not.toThrow();
+    expect(() =>
+      resolveOptions({ timeoutMs: 600000, minTimeoutMs: 600000, retries: 50, ratePps: 100000000 }, FD),
+    ).not.toThrow();
   });
 });
 
@@ -138,8 +157,12 @@ describe('ports', () => {
     expect(() => resolveOptions({ ports: '1-30,70000' }, FD)).toThrow(
       new ParseError("bad port '70000' (above 65535)", '1-30,70000', 6),
     );
-    expect(() => resolveOptions({ ports: '1-30,70000' }, FD)).toThrow("bad port '70000' (above 65535) at column 6 of '1-30,70000'");
-    expect(() => resolveOptions({ ports: [80, 0] }, FD)).toThrow("bad port '0' (port 0 cannot be scanned) at column 4 of '80,0'");
+    expect(() => resolveOptions({ ports: '1-30,70000' }, FD)).toThrow(
+      "bad port '70000' (above 65535) at column 6 of '1-30,70000'",
+    );
+    expect(() => resolveOptions({ ports: [80, 0] }, FD)).toThrow(
+      "bad port '0' (port 0 cannot be scanned) at column 4 of '80,0'",
+    );
     expect(() => resolveOptions({ ports: [] }, FD)).toThrow(ParseError);
     expect(() => resolveOptions({ ports: '' }, FD)).toThrow('empty port list');
   });
@@ -151,24 +174,40 @@ describe('mode selection', () => {
     expect(r).toMatchObject({ mode: 'syn', requestedMode: 'auto', minTimeoutMs: 20, ratePps: 100000 });
   });
   it('auto falls back to connect when syn is blocked', () => {
-    expect(resolveOptions({}, 20000, 'no raw sockets')).toMatchObject({ mode: 'connect', minTimeoutMs: 100, ratePps: 0 });
+    expect(resolveOptions({}, 20000, 'no raw sockets')).toMatchObject({
+      mode: 'connect',
+      minTimeoutMs: 100,
+      ratePps: 0,
+    });
   });
   it('an explicit syn that is blocked fails with the reason and a code', () => {
     expect(() => resolveOptions({ mode: 'syn' }, 20000, 'SYN mode needs raw sockets (CAP_NET_RAW)')).toThrow(
-      expect.objectContaining({ name: 'ScanError', code: 'ENOSYN', message: 'SYN mode needs raw sockets (CAP_NET_RAW)' }),
+      expect.objectContaining({
+        name: 'ScanError',
+        code: 'ENOSYN',
+        message: 'SYN mode needs raw sockets (CAP_NET_RAW)',
+      }),
     );
   });
   it('connect stays connect even when syn could run', () => {
     expect(resolveOptions({ mode: 'connect' }, 20000, null).mode).toBe('connect');
   });
   it('a source port must leave room for one port per try, and one for the sentinels', () => {
-    expect(() => resolveOptions({ mode: 'syn', sourcePort: 65535, retries: 2 }, 20000, null)).toThrow(/leaves no room for 2 retries/);
-    expect(() => resolveOptions({ mode: 'syn', sourcePort: 65533, retries: 2 }, 20000, null)).toThrow(/use at most 65532/);
+    expect(() => resolveOptions({ mode: 'syn', sourcePort: 65535, retries: 2 }, 20000, null)).toThrow(
+      /leaves no room for 2 retries/,
+    );
+    expect(() => resolveOptions({ mode: 'syn', sourcePort: 65533, retries: 2 }, 20000, null)).toThrow(
+      /use at most 65532/,
+    );
     expect(resolveOptions({ mode: 'syn', sourcePort: 65532, retries: 2 }, 20000, null).sourcePort).toBe(65532);
   });
   it('--router-mac cannot go with --send ip', () => {
-    expect(() => resolveOptions({ mode: 'syn', sendPath: 'ip', routerMac: '02:00:00:00:00:01' }, 20000, null)).toThrow(/'--router-mac' sends Ethernet frames: it cannot go with '--send ip'/);
-    expect(resolveOptions({ mode: 'syn', routerMac: '02:00:00:00:00:01' }, 20000, null).routerMac).toEqual(Uint8Array.from([2, 0, 0, 0, 0, 1]));
+    expect(() => resolveOptions({ mode: 'syn', sendPath: 'ip', routerMac: '02:00:00:00:00:01' }, 20000, null)).toThrow(
+      /'--router-mac' sends Ethernet frames: it cannot go with '--send ip'/,
+    );
+    expect(resolveOptions({ mode: 'syn', routerMac: '02:00:00:00:00:01' }, 20000, null).routerMac).toEqual(
+      Uint8Array.from([2, 0, 0, 0, 0, 1]),
+    );
   });
   it('the wait after the last try is adaptive unless given', () => {
     expect(resolveOptions({ mode: 'syn' }, 20000, null)).toMatchObject({ waitMs: 250, waitAdaptive: true });

@@ -17,18 +17,24 @@ describe('ndjson lines', () => {
       port: fc.integer({ min: 0, max: 65535 }),
       state: fc.constantFrom(...STATES),
       reason: fc.constantFrom('syn-ack', 'reset', 'no-response', 'host-unreach', 'conn-refused'),
-      rttMs: fc.oneof(fc.integer({ min: 0, max: 100000 }).map((n) => n / 100), fc.constant(0)),
+      rttMs: fc.oneof(
+        fc.integer({ min: 0, max: 100000 }).map((n) => n / 100),
+        fc.constant(0),
+      ),
       tries: fc.integer({ min: 1, max: 51 }),
       service: fc.oneof(fc.constant(''), fc.string(), fc.constant('a"b\\c\n\u0001é')),
     });
-    fc.assert(fc.property(result, (r) => {
-      expect(ndjsonLine(r as PortResult)).toBe(`${JSON.stringify(resultRecord(r as PortResult))}\n`);
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(result, (r) => {
+        expect(ndjsonLine(r as PortResult)).toBe(`${JSON.stringify(resultRecord(r as PortResult))}\n`);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
 describe('service names', () => {
-  it('are IANA\'s TCP names, and empty where it registers none', () => {
+  it("are IANA's TCP names, and empty where it registers none", () => {
     expect(serviceName(22)).toBe('ssh');
     expect(serviceName(80)).toBe('www-http'); // IANA's name for it
     expect(serviceName(443)).toBe('https');

@@ -78,7 +78,9 @@ function outcome<T>(what: string, input: string, f: () => T, bound = BOUND_MS): 
     return { ok: true, value: timed(what, input, f, bound) };
   } catch (err) {
     if (!(err instanceof ParseError)) {
-      throw new Error(`${what}(${short(input)}) threw ${err instanceof Error ? `${err.name}: ${err.message.slice(0, 200)}` : String(err)}`);
+      throw new Error(
+        `${what}(${short(input)}) threw ${err instanceof Error ? `${err.name}: ${err.message.slice(0, 200)}` : String(err)}`,
+      );
     }
     checkColumn(what, input, err);
     return { ok: false, error: err };
@@ -156,28 +158,41 @@ const portText = (p: number): fc.Arbitrary<string> => fc.constantFrom('', '0', '
 type PortItem = { text: string; lo: number; hi: number };
 const portItem: fc.Arbitrary<PortItem> = fc.oneof(
   port.chain((p) => portText(p).map((text) => ({ text, lo: p, hi: p }))),
-  fc
-    .tuple(port, port, ws, ws)
-    .chain(([a, b, w1, w2]) => {
-      const [lo, hi] = a <= b ? [a, b] : [b, a];
-      return fc.tuple(portText(lo), portText(hi)).map(([x, y]) => ({ text: `${x}${w1}-${w2}${y}`, lo, hi }));
-    }),
+  fc.tuple(port, port, ws, ws).chain(([a, b, w1, w2]) => {
+    const [lo, hi] = a <= b ? [a, b] : [b, a];
+    return fc.tuple(portText(lo), portText(hi)).map(([x, y]) => ({ text: `${x}${w1}-${w2}${y}`, lo, hi }));
+  }),
   fc.tuple(port, ws).chain(([p, w]) => portText(p).map((x) => ({ text: `-${w}${x}`, lo: 1, hi: p }))), // nmap's "-1024"
   fc.tuple(port, ws).chain(([p, w]) => portText(p).map((x) => ({ text: `${x}${w}-`, lo: p, hi: 65535 }))), // "60000-"
 );
 
 const portCase: fc.Arbitrary<PortCase> = fc.oneof(
-  { weight: 8, arbitrary: fc.tuple(fc.array(portItem, { minLength: 1, maxLength: 12 }), fc.array(fc.tuple(ws, ws), { minLength: 12, maxLength: 12 }), ws, ws).map(([items, gaps, lead, trail]) => {
-      const set = new Uint8Array(65536);
-      for (const it of items) set.fill(1, it.lo, it.hi + 1);
-      const text = items.map((it, i) => (i === 0 ? it.text : `${gaps[i]?.[0]}${','}${gaps[i]?.[1]}${it.text}`)).join('');
-      return { text: `${lead}${text}${trail}`, set };
-    }) },
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom('-', 'all', 'ALL', 'All', 'aLl'), ws, ws).map(([t, a, b]) => {
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(
+        fc.array(portItem, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.tuple(ws, ws), { minLength: 12, maxLength: 12 }),
+        ws,
+        ws,
+      )
+      .map(([items, gaps, lead, trail]) => {
+        const set = new Uint8Array(65536);
+        for (const it of items) set.fill(1, it.lo, it.hi + 1);
+        const text = items
+          .map((it, i) => (i === 0 ? it.text : `${gaps[i]?.[0]}${','}${gaps[i]?.[1]}${it.text}`))
+          .join('');
+        return { text: `${lead}${text}${trail}`, set };
+      }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(fc.constantFrom('-', 'all', 'ALL', 'All', 'aLl'), ws, ws).map(([t, a, b]) => {
       const set = new Uint8Array(65536);
       set.fill(1, 1);
       return { text: `${a}${t}${b}`, set };
-    }) },
+    }),
+  },
 );
 
 /** An independent reading of the port syntax: the set, or null when the text is not a list. */
@@ -224,9 +239,11 @@ function setToList(set: Uint8Array): number[] {
 function samePorts(text: string, got: Uint16Array, set: Uint8Array): void {
   const want = compressPorts(setToList(set));
   const have = compressPorts(got);
-  if (want !== have) throw new Error(`parsePortList(${short(text)}) gave ${have.slice(0, 200)}, the model ${want.slice(0, 200)}`);
+  if (want !== have)
+    throw new Error(`parsePortList(${short(text)}) gave ${have.slice(0, 200)}, the model ${want.slice(0, 200)}`);
   for (let i = 1; i < got.length; i++) {
-    if ((got[i] as number) <= (got[i - 1] as number)) throw new Error(`parsePortList(${short(text)}) is not sorted and unique`);
+    if ((got[i] as number) <= (got[i - 1] as number))
+      throw new Error(`parsePortList(${short(text)}) is not sorted and unique`);
   }
 }
 
@@ -238,17 +255,48 @@ function checkPortText(text: string, bound = BOUND_MS): void {
     if (model === null) throw new Error(`parsePortList(${short(text)}) accepted text the model rejects`);
     samePorts(text, r.value, model);
   } else {
-    if (model !== null) throw new Error(`parsePortList(${short(text)}) rejected text the model accepts: ${r.error.what.slice(0, 120)}`);
+    if (model !== null)
+      throw new Error(`parsePortList(${short(text)}) rejected text the model accepts: ${r.error.what.slice(0, 120)}`);
     // The column points at the bad token or stray comma, never at white space between tokens
     // (only a list with no token at all is reported at column 1).
     const at = text[r.error.column - 1] ?? '';
     if (r.error.what !== 'empty port list' && /\s/.test(at)) {
-      throw new Error(`parsePortList(${short(text)}): column ${r.error.column} is white space (${r.error.what.slice(0, 120)})`);
+      throw new Error(
+        `parsePortList(${short(text)}): column ${r.error.column} is white space (${r.error.what.slice(0, 120)})`,
+      );
     }
   }
 }
 
-const PORT_ALPHABET = ['0', '1', '2', '5', '6', '9', '-', '-', ',', ',', ' ', '\t', '\n', '\0', 'a', 'l', 'L', 'x', '+', '.', 'e', '٣', '１', '\u00a0', '\ufeff', '\ud800', '😀'];
+const PORT_ALPHABET = [
+  '0',
+  '1',
+  '2',
+  '5',
+  '6',
+  '9',
+  '-',
+  '-',
+  ',',
+  ',',
+  ' ',
+  '\t',
+  '\n',
+  '\0',
+  'a',
+  'l',
+  'L',
+  'x',
+  '+',
+  '.',
+  'e',
+  '٣',
+  '１',
+  '\u00a0',
+  '\ufeff',
+  '\ud800',
+  '😀',
+];
 
 describe('parsePortList (property)', () => {
   it('a list built from known ports and ranges parses to exactly their union', () => {
@@ -267,12 +315,20 @@ describe('parsePortList (property)', () => {
       fc.string({ unit: fc.constantFrom(...PORT_ALPHABET), maxLength: 40 }),
       fc.string({ unit: 'binary', maxLength: 30 }),
       fc.string({ unit: 'grapheme', maxLength: 20 }),
-      mutated(portCase.map((c) => c.text), PORT_ALPHABET),
+      mutated(
+        portCase.map((c) => c.text),
+        PORT_ALPHABET,
+      ),
       fc.array(fc.constantFrom('-', ',', ' ', '1', '65535', '65536', '0'), { maxLength: 60 }).map((a) => a.join('')), // deep commas and dashes
       fc.bigInt({ min: 0n, max: 10n ** 40n }).map((n) => `${n}`), // huge numbers
-      fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.bigInt({ min: 0n, max: 10n ** 30n })).map(([a, b]) => `${a}-${b}`),
+      fc
+        .tuple(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.bigInt({ min: 0n, max: 10n ** 30n }))
+        .map(([a, b]) => `${a}-${b}`),
     );
-    fc.assert(fc.property(garbage, (text) => checkPortText(text)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(garbage, (text) => checkPortText(text)),
+      { numRuns: 2000 },
+    );
   });
 
   it.each([
@@ -327,7 +383,12 @@ const group = fc.oneof(
 const v6Groups = fc.oneof(
   { weight: 4, arbitrary: fc.array(group, { minLength: 8, maxLength: 8 }) },
   // IPv4-mapped (::ffff:a.b.c.d): the same targets as the dotted quads.
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xffff })).map(([a, b]) => [0, 0, 0, 0, 0, 0xffff, a, b]) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xffff }))
+      .map(([a, b]) => [0, 0, 0, 0, 0, 0xffff, a, b]),
+  },
 );
 const v6Spelling = fc.record({ dotted: fc.boolean(), compress: fc.nat(), upper: fc.boolean(), pad: fc.boolean() });
 
@@ -374,9 +435,24 @@ interface OctetPart {
   text: string;
 }
 const octetPart: fc.Arbitrary<OctetPart> = fc.oneof(
-  { weight: 4, arbitrary: fc.tuple(fc.integer({ min: 0, max: 255 }), fc.constantFrom('', '0', '00')).map(([n, z]) => ({ lo: n, hi: n, text: `${z}${n}`.slice(-3) })) },
-  { weight: 3, arbitrary: fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 9 })).map(([a, w]) => ({ lo: a, hi: Math.min(255, a + w), text: `${a}-${Math.min(255, a + w)}` })) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1, max: 255 }), fc.integer({ min: 1, max: 9 })).map(([a, w]) => ({ lo: a, hi: Math.max(0, a - w), text: `${a}-${Math.max(0, a - w)}` })) }, // reversed
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 0, max: 255 }), fc.constantFrom('', '0', '00'))
+      .map(([n, z]) => ({ lo: n, hi: n, text: `${z}${n}`.slice(-3) })),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 9 }))
+      .map(([a, w]) => ({ lo: a, hi: Math.min(255, a + w), text: `${a}-${Math.min(255, a + w)}` })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1, max: 255 }), fc.integer({ min: 1, max: 9 }))
+      .map(([a, w]) => ({ lo: a, hi: Math.max(0, a - w), text: `${a}-${Math.max(0, a - w)}` })),
+  }, // reversed
   { weight: 1, arbitrary: fc.constantFrom({ lo: 0, hi: 255, text: '*' }, { lo: 0, hi: 255, text: '0-255' }) },
 );
 
@@ -405,34 +481,59 @@ const octetItem: fc.Arbitrary<TargetItem> = fc
   });
 
 const hostItem: fc.Arbitrary<TargetItem> = fc
-  .constantFrom('localhost', 'LocalHost', 'localhost.', 'x.invalid', 'a-b.c.INVALID', 'foo.localhost', 'scan_me.invalid.')
+  .constantFrom(
+    'localhost',
+    'LocalHost',
+    'localhost.',
+    'x.invalid',
+    'a-b.c.INVALID',
+    'foo.localhost',
+    'scan_me.invalid.',
+  )
   .map((text) => ({ text, ranges: [], hostname: true }));
 
 const targetItem: fc.Arbitrary<TargetItem> = fc.oneof(
   { weight: 3, arbitrary: anyAddr.map((a) => ({ text: a.text, ranges: [[a.value, a.value] as Iv] })) },
-  { weight: 2, arbitrary: fc.tuple(u32, fc.integer({ min: 0, max: 32 }), fc.boolean()).map(([v, len, pad]) => ({
+  {
+    weight: 2,
+    arbitrary: fc.tuple(u32, fc.integer({ min: 0, max: 32 }), fc.boolean()).map(([v, len, pad]) => ({
       text: `${v4Text(v)}/${pad && len < 10 ? `0${len}` : len}`,
       ranges: [cidr(V4 + BigInt(v), 32, len, V4)],
-    })) },
-  { weight: 2, arbitrary: fc.tuple(v6, fc.integer({ min: 0, max: 128 })).map(([a, len]) => ({ text: `${a.text}/${len}`, ranges: [cidr(a.value, 128, len, 0n)] })) },
-  { weight: 2, arbitrary: fc.tuple(u32, u32).map(([x, y]) => {
+    })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(v6, fc.integer({ min: 0, max: 128 }))
+      .map(([a, len]) => ({ text: `${a.text}/${len}`, ranges: [cidr(a.value, 128, len, 0n)] })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(u32, u32).map(([x, y]) => {
       const text = `${v4Text(x)}-${v4Text(y)}`;
       if (x > y) return { text, ranges: [], error: { offset: 0, what: /^reversed range/ } };
       return { text, ranges: [[V4 + BigInt(x), V4 + BigInt(y)] as Iv] };
-    }) },
-  { weight: 2, arbitrary: fc.tuple(anyAddr, anyAddr).map(([a, b]) => {
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.tuple(anyAddr, anyAddr).map(([a, b]) => {
       // At least one side in IPv6 text, so the token is read as a range of either family.
       const left = a.text.includes(':') || b.text.includes(':') ? a.text : `::ffff:${a.text}`;
       const text = `${left}-${b.text}`;
-      if (isV4(a.value) !== isV4(b.value)) return { text, ranges: [], error: { offset: 0, what: /mixes IPv4 and IPv6/ } };
+      if (isV4(a.value) !== isV4(b.value))
+        return { text, ranges: [], error: { offset: 0, what: /mixes IPv4 and IPv6/ } };
       if (a.value > b.value) return { text, ranges: [], error: { offset: 0, what: /^reversed range/ } };
       return { text, ranges: [[a.value, b.value] as Iv] };
-    }) },
+    }),
+  },
   { weight: 2, arbitrary: octetItem },
   { weight: 1, arbitrary: hostItem },
 );
 
-const separator = fc.array(fc.constantFrom(' ', ',', '\t', '\n', ', ', '\u00a0', '\u3000', '\r\n'), { minLength: 1, maxLength: 3 }).map((a) => a.join(''));
+const separator = fc
+  .array(fc.constantFrom(' ', ',', '\t', '\n', ', ', '\u00a0', '\u3000', '\r\n'), { minLength: 1, maxLength: 3 })
+  .map((a) => a.join(''));
 const edge = fc.array(fc.constantFrom(' ', ',', '\n'), { maxLength: 2 }).map((a) => a.join(''));
 
 interface TargetCase {
@@ -475,7 +576,8 @@ function ivText(spans: readonly Span[]): string {
 
 /** The first error a target case must give, as parseTargets reads tokens left to right. */
 function expectedTargetError(c: TargetCase): { column: number; what: RegExp } | undefined {
-  for (const { item, column } of c.items) if (item.error) return { column: column + item.error.offset, what: item.error.what };
+  for (const { item, column } of c.items)
+    if (item.error) return { column: column + item.error.offset, what: item.error.what };
   return undefined;
 }
 
@@ -498,20 +600,65 @@ function checkTargetText(text: string, bound = BOUND_MS): Outcome<TargetSpec> {
   } else {
     // Target errors are about a token: the column is never on a separator.
     const at = text[r.error.column - 1] ?? '';
-    if (/[\s,]/.test(at)) throw new Error(`parseTargets(${short(text)}): column ${r.error.column} is a separator (${r.error.what.slice(0, 120)})`);
+    if (/[\s,]/.test(at))
+      throw new Error(
+        `parseTargets(${short(text)}): column ${r.error.column} is a separator (${r.error.what.slice(0, 120)})`,
+      );
   }
   return r;
 }
 
-const TARGET_ALPHABET = ['0', '1', '2', '5', '9', 'a', 'f', 'F', 'x', '.', '.', ':', ':', '-', '-', '/', '*', ',', ' ', '\t', '\n', '\0', '%', '[', ']', '_', '١', '\u00a0', '\ud800', '😀', 'é'];
+const TARGET_ALPHABET = [
+  '0',
+  '1',
+  '2',
+  '5',
+  '9',
+  'a',
+  'f',
+  'F',
+  'x',
+  '.',
+  '.',
+  ':',
+  ':',
+  '-',
+  '-',
+  '/',
+  '*',
+  ',',
+  ' ',
+  '\t',
+  '\n',
+  '\0',
+  '%',
+  '[',
+  ']',
+  '_',
+  '١',
+  '\u00a0',
+  '\ud800',
+  '😀',
+  'é',
+];
 const targetGarbage = fc.oneof(
   fc.string({ unit: fc.constantFrom(...TARGET_ALPHABET), maxLength: 50 }),
   fc.string({ unit: 'binary', maxLength: 30 }),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
-  mutated(targetCase.map((c) => c.text), TARGET_ALPHABET),
-  mutated(targetItem.map((i) => i.text), TARGET_ALPHABET),
-  fc.array(fc.constantFrom('-', '.', ',', ':', '/', '1', '255', '256', '*', '::'), { maxLength: 50 }).map((a) => a.join('')),
-  fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 40n }), fc.constantFrom('.', '/', '-', ':')).map(([n, s]) => `1.2.3.4${s}${n}`),
+  mutated(
+    targetCase.map((c) => c.text),
+    TARGET_ALPHABET,
+  ),
+  mutated(
+    targetItem.map((i) => i.text),
+    TARGET_ALPHABET,
+  ),
+  fc
+    .array(fc.constantFrom('-', '.', ',', ':', '/', '1', '255', '256', '*', '::'), { maxLength: 50 })
+    .map((a) => a.join('')),
+  fc
+    .tuple(fc.bigInt({ min: 0n, max: 10n ** 40n }), fc.constantFrom('.', '/', '-', ':'))
+    .map(([n, s]) => `1.2.3.4${s}${n}`),
 );
 
 describe('parseTargets (property)', () => {
@@ -521,16 +668,20 @@ describe('parseTargets (property)', () => {
         const r = outcome('parseTargets', c.text, () => parseTargets(c.text));
         const err = expectedTargetError(c);
         if (err) {
-          if (r.ok) throw new Error(`parseTargets(${short(c.text)}) accepted text with an error at column ${err.column}`);
+          if (r.ok)
+            throw new Error(`parseTargets(${short(c.text)}) accepted text with an error at column ${err.column}`);
           if (r.error.column !== err.column || !err.what.test(r.error.what)) {
-            throw new Error(`parseTargets(${short(c.text)}): got '${r.error.what}' at ${r.error.column}, want ${err.what} at ${err.column}`);
+            throw new Error(
+              `parseTargets(${short(c.text)}): got '${r.error.what}' at ${r.error.column}, want ${err.what} at ${err.column}`,
+            );
           }
           return;
         }
         if (!r.ok) throw new Error(`parseTargets(${short(c.text)}) failed: ${r.error.message.slice(0, 300)}`);
         const want = merge(c.items.flatMap(({ item }) => item.ranges));
         const have = r.value.ranges.intervals();
-        const same = want.length === have.length && want.every(([s, e], i) => have[i]?.start === s && have[i]?.end === e);
+        const same =
+          want.length === have.length && want.every(([s, e], i) => have[i]?.start === s && have[i]?.end === e);
         if (!same) throw new Error(`parseTargets(${short(c.text)}) gave ${ivText(have)}, the model ${ivText(want)}`);
         const names = c.items.filter(({ item }) => item.hostname).map(({ item, column }) => `${item.text}@${column}`);
         expect(r.value.hostnames.map((h) => `${h.name}@${h.column}`)).toEqual(names);
@@ -540,7 +691,12 @@ describe('parseTargets (property)', () => {
   });
 
   it('large octet patterns: the model count, and membership of sampled addresses', () => {
-    const part = fc.oneof(octetPart, fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map(([a, b]) => ({ lo: Math.min(a, b), hi: Math.max(a, b), text: `${Math.min(a, b)}-${Math.max(a, b)}` })));
+    const part = fc.oneof(
+      octetPart,
+      fc
+        .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }))
+        .map(([a, b]) => ({ lo: Math.min(a, b), hi: Math.max(a, b), text: `${Math.min(a, b)}-${Math.max(a, b)}` })),
+    );
     // Patterns that build at most 2^16 intervals, or are refused for more than 2^20 (exactly
     // 2^20, a slower build, is in the regressions below).
     const leading = (parts: OctetPart[]): number => {
@@ -548,7 +704,9 @@ describe('parseTargets (property)', () => {
       while (k > 0 && parts[k]?.lo === 0 && parts[k]?.hi === 255) k--;
       return parts.slice(0, k).reduce((n, p) => n * (Math.abs(p.hi - p.lo) + 1), 1);
     };
-    const pattern = fc.array(part, { minLength: 4, maxLength: 4 }).filter((parts) => leading(parts) <= 1 << 16 || leading(parts) > 1 << 20);
+    const pattern = fc
+      .array(part, { minLength: 4, maxLength: 4 })
+      .filter((parts) => leading(parts) <= 1 << 16 || leading(parts) > 1 << 20);
     fc.assert(
       fc.property(pattern, fc.array(u32, { minLength: 8, maxLength: 8 }), (parts, samples) => {
         const text = parts.map((p) => p.text).join('.');
@@ -578,7 +736,10 @@ describe('parseTargets (property)', () => {
   });
 
   it('any string: well-formed targets or a ParseError on a token, with a column within it', () => {
-    fc.assert(fc.property(targetGarbage, (text) => void checkTargetText(text)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(targetGarbage, (text) => void checkTargetText(text)),
+      { numRuns: 2000 },
+    );
   });
 
   it('"a b" is "a" then "b": the union of both, or the first error with its column', () => {
@@ -596,10 +757,14 @@ describe('parseTargets (property)', () => {
           return;
         }
         if (!r.ok) throw new Error(`parseTargets(${short(whole)}) rejected two good parts: ${r.error.what}`);
-        const want = merge([...ra.value.ranges.intervals(), ...rb.value.ranges.intervals()].map((iv) => [iv.start, iv.end] as Iv));
+        const want = merge(
+          [...ra.value.ranges.intervals(), ...rb.value.ranges.intervals()].map((iv) => [iv.start, iv.end] as Iv),
+        );
         expect(ivText(r.value.ranges.intervals())).toBe(ivText(want));
         expect(r.value.ranges.count()).toBe(want.reduce((n, [s, e]) => n + e - s + 1n, 0n));
-        expect(r.value.hostnames.map((h) => h.name)).toEqual([...ra.value.hostnames, ...rb.value.hostnames].map((h) => h.name));
+        expect(r.value.hostnames.map((h) => h.name)).toEqual(
+          [...ra.value.hostnames, ...rb.value.hostnames].map((h) => h.name),
+        );
       }),
       { numRuns: 1000 },
     );
@@ -611,7 +776,13 @@ describe('parseTargets (property)', () => {
     ['::/0', () => repeatTo('::/0 ')],
     ['*.*.*.*', () => repeatTo('*.*.*.* ')],
     ['small octet patterns', () => repeatTo('1-2.3-4.5-6.7-8 ')],
-    ['distinct 2^20-interval octet patterns', () => Array.from({ length: 60000 }, (_, i) => `0-255.0-255.0-15.${i % 256}`).join(' ').slice(0, MB)],
+    [
+      'distinct 2^20-interval octet patterns',
+      () =>
+        Array.from({ length: 60000 }, (_, i) => `0-255.0-255.0-15.${i % 256}`)
+          .join(' ')
+          .slice(0, MB),
+    ],
     ['one label', () => repeatTo('a')],
     ['a.a.a.…', () => repeatTo('a.')],
     ['1.1.1.…', () => repeatTo('1.')],
@@ -652,7 +823,9 @@ describe('regressions found by these properties', () => {
     const text = `${one} 0-255.0-255.0-15.2 0-255.0-255.0-15.3`;
     const r = outcome('parseTargets', text, () => parseTargets(text), SLOW_BOUND_MS);
     if (r.ok) throw new Error('parsed');
-    expect(r.error.what).toBe("octet pattern '0-255.0-255.0-15.2' takes the target list past 1048576 octet-pattern intervals");
+    expect(r.error.what).toBe(
+      "octet pattern '0-255.0-255.0-15.2' takes the target list past 1048576 octet-pattern intervals",
+    );
     expect(r.error.column).toBe(one.length + 2);
     // Small patterns share the budget: 4096 patterns of 256 intervals fit, one more does not.
     const many = Array.from({ length: 4096 }, (_, i) => `${10 + (i >> 8)}.${i & 255}.0-255.7`).join(' ');
@@ -676,7 +849,9 @@ describe('regressions found by these properties', () => {
 // RangeList: the set under every target list
 
 describe('RangeList (property)', () => {
-  const small = fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 20 })).map(([s, w]) => [BigInt(s), BigInt(s + w)] as Iv);
+  const small = fc
+    .tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 20 }))
+    .map(([s, w]) => [BigInt(s), BigInt(s + w)] as Iv);
   it('add, normalize, subtract, has, pick and count agree with a plain set', () => {
     fc.assert(
       fc.property(fc.array(small, { maxLength: 12 }), fc.array(small, { maxLength: 6 }), (adds, cuts) => {
@@ -699,7 +874,8 @@ describe('RangeList (property)', () => {
         expect(picked).toEqual(want);
         for (let v = 0; v <= 330; v += 7) expect(list.has(BigInt(v))).toBe(model.has(v));
         const ivs = list.intervals();
-        for (let i = 1; i < ivs.length; i++) expect((ivs[i] as { start: bigint }).start > (ivs[i - 1] as { end: bigint }).end + 1n).toBe(true);
+        for (let i = 1; i < ivs.length; i++)
+          expect((ivs[i] as { start: bigint }).start > (ivs[i - 1] as { end: bigint }).end + 1n).toBe(true);
         expect(() => list.pick(list.count())).toThrow(RangeError);
       }),
       { numRuns: 300 },
@@ -755,7 +931,8 @@ async function cli(args: string[], bound = SLOW_BOUND_MS): Promise<CliRun> {
 function checkUsageExit(args: string[], r: CliRun): void {
   const where = `portscan ${short(args.join(' '))}`;
   if (r.status !== 2) throw new Error(`${where} exited ${r.status}, not 2: ${short(r.stderr)}`);
-  if (!r.stderr.startsWith('portscan: ') || /\n\s+at /.test(r.stderr)) throw new Error(`${where}: stderr ${short(r.stderr)}`);
+  if (!r.stderr.startsWith('portscan: ') || /\n\s+at /.test(r.stderr))
+    throw new Error(`${where}: stderr ${short(r.stderr)}`);
   if (r.error !== undefined && !(r.error instanceof ParseError || r.error instanceof UsageError)) {
     throw new Error(`${where}: runScan failed with ${String(r.error)}`);
   }
@@ -789,14 +966,43 @@ function modelNumber(o: NumericOption, text: string): number | null {
   return Number.isInteger(v) && v >= o.min && v <= o.max ? v : null;
 }
 
-const NUMBER_ALPHABET = ['0', '1', '5', '9', 'm', 's', 'ms', ' ', '\t', '-', '+', '.', 'e', 'x', '\0', '٣', '１', '\u00a0', '=', '--'];
+const NUMBER_ALPHABET = [
+  '0',
+  '1',
+  '5',
+  '9',
+  'm',
+  's',
+  'ms',
+  ' ',
+  '\t',
+  '-',
+  '+',
+  '.',
+  'e',
+  'x',
+  '\0',
+  '٣',
+  '１',
+  '\u00a0',
+  '=',
+  '--',
+];
 
 function numberText(o: NumericOption): fc.Arbitrary<{ text: string; value: number }> {
-  return fc.tuple(fc.integer({ min: o.min, max: o.max }), fc.constantFrom('', '0', '00'), ws, ws, fc.constantFrom('', 'ms', 's')).map(([v, z, a, b, unit]) => {
-    if (!o.suffix || unit === '') return { text: `${a}${z}${v}${b}`, value: v };
-    if (unit === 's' && v % 1000 === 0) return { text: `${a}${z}${v / 1000}s${b}`, value: v };
-    return { text: `${a}${z}${v}ms${b}`, value: v };
-  });
+  return fc
+    .tuple(
+      fc.integer({ min: o.min, max: o.max }),
+      fc.constantFrom('', '0', '00'),
+      ws,
+      ws,
+      fc.constantFrom('', 'ms', 's'),
+    )
+    .map(([v, z, a, b, unit]) => {
+      if (!o.suffix || unit === '') return { text: `${a}${z}${v}${b}`, value: v };
+      if (unit === 's' && v % 1000 === 0) return { text: `${a}${z}${v / 1000}s${b}`, value: v };
+      return { text: `${a}${z}${v}ms${b}`, value: v };
+    });
 }
 
 describe('CLI options (property, in-process, nothing scanned)', () => {
@@ -811,7 +1017,11 @@ describe('CLI options (property, in-process, nothing scanned)', () => {
   });
 
   it('--ports=TEXT: the model set, or exit 2 with a ParseError column within TEXT', async () => {
-    const text = fc.oneof(portCase.map((c) => c.text), fc.string({ unit: fc.constantFrom(...PORT_ALPHABET), maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 20 }));
+    const text = fc.oneof(
+      portCase.map((c) => c.text),
+      fc.string({ unit: fc.constantFrom(...PORT_ALPHABET), maxLength: 30 }),
+      fc.string({ unit: 'binary', maxLength: 20 }),
+    );
     await fc.assert(
       fc.asyncProperty(text, async (ports) => {
         const args = [`--ports=${ports}`, '--', '127.0.0.1'];
@@ -841,7 +1051,8 @@ describe('CLI options (property, in-process, nothing scanned)', () => {
         // Names are resolved after every token parsed: .invalid fails there, localhost is 127.0.0.1.
         const unresolved = c.items.find(({ item }) => item.hostname && invalidName.test(item.text));
         if (parseError || unresolved) {
-          if (planned(r) || !(r.error instanceof ParseError)) throw new Error(`portscan ${short(args.join(' '))}: ${short(r.stderr)}`);
+          if (planned(r) || !(r.error instanceof ParseError))
+            throw new Error(`portscan ${short(args.join(' '))}: ${short(r.stderr)}`);
           expect(r.error.input).toBe(c.text);
           expect(r.error.column).toBe(parseError ? parseError.column : unresolved?.column);
           return;
@@ -890,7 +1101,8 @@ describe('CLI options (property, in-process, nothing scanned)', () => {
           checkUsageExit(args, r);
           const want = modelNumber(o, value);
           if (want === null) {
-            if (planned(r)) throw new Error(`portscan ${short(args.join(' '))} accepted it as ${String(r.resolved?.[o.field])}`);
+            if (planned(r))
+              throw new Error(`portscan ${short(args.join(' '))} accepted it as ${String(r.resolved?.[o.field])}`);
             expect(r.stderr).toMatch(new RegExp(`^portscan: .*option '(--)?${o.flag}'`));
             return;
           }
@@ -923,13 +1135,31 @@ describe('CLI options (property, in-process, nothing scanned)', () => {
   });
 
   it('--mode and --format: the named choice, or exit 2', async () => {
-    const word = fc.oneof(fc.constantFrom('auto', 'connect', 'table', 'ndjson', 'json', 'csv', 'list', 'grepable', 'ips', 'Auto', 'syn ', 'JSON', ''), fc.string({ maxLength: 8 }));
+    const word = fc.oneof(
+      fc.constantFrom(
+        'auto',
+        'connect',
+        'table',
+        'ndjson',
+        'json',
+        'csv',
+        'list',
+        'grepable',
+        'ips',
+        'Auto',
+        'syn ',
+        'JSON',
+        '',
+      ),
+      fc.string({ maxLength: 8 }),
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('mode', 'format'), word, async (flag, value) => {
         const args = [`--${flag}=${value}`, '-p', '80', '--', '127.0.0.1'];
         const r = await cli(args);
         checkUsageExit(args, r);
-        const good = flag === 'mode' ? ['auto', 'connect'] : ['table', 'ndjson', 'json', 'csv', 'list', 'grepable', 'ips'];
+        const good =
+          flag === 'mode' ? ['auto', 'connect'] : ['table', 'ndjson', 'json', 'csv', 'list', 'grepable', 'ips'];
         expect({ value, planned: planned(r) }).toEqual({ value, planned: good.includes(value) });
       }),
       { numRuns: 80 },

@@ -54,7 +54,10 @@ describe('STANDARD_PORTS', () => {
     const help = readFileSync('/work/shared/seed/portscan-help.txt', 'utf8');
     const m = /The Standard list includes the following ports: ([\d, and]+)\./.exec(help);
     expect(m).not.toBeNull();
-    const fromHelp = (m as RegExpExecArray)[1]!.replace('and', '').split(',').map((s) => Number(s.trim()));
+    const fromHelp = (m as RegExpExecArray)[1]!
+      .replace('and', '')
+      .split(',')
+      .map((s) => Number(s.trim()));
     expect([...STANDARD_PORTS]).toEqual(fromHelp);
   });
 

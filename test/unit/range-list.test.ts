@@ -195,18 +195,87 @@ describe('subtract', () => {
   const cases: [string, [number, number][], [number, number][], [number, number][]][] = [
     ['nothing', [[1, 10]], [], [[1, 10]]],
     ['a disjoint range', [[1, 10]], [[20, 30]], [[1, 10]]],
-    ['the middle', [[1, 10]], [[4, 6]], [[1, 3], [7, 10]]],
+    [
+      'the middle',
+      [[1, 10]],
+      [[4, 6]],
+      [
+        [1, 3],
+        [7, 10],
+      ],
+    ],
     ['the start', [[1, 10]], [[1, 3]], [[4, 10]]],
     ['the end', [[1, 10]], [[8, 10]], [[1, 7]]],
     ['a range overlapping the start', [[5, 10]], [[1, 6]], [[7, 10]]],
     ['a range overlapping the end', [[5, 10]], [[9, 20]], [[5, 8]]],
     ['everything', [[1, 10]], [[1, 10]], []],
     ['a superset', [[5, 10]], [[0, 100]], []],
-    ['one address', [[1, 10]], [[5, 5]], [[1, 4], [6, 10]]],
-    ['several holes', [[1, 20]], [[3, 4], [8, 8], [12, 15]], [[1, 2], [5, 7], [9, 11], [16, 20]]],
-    ['one cut spanning two intervals', [[1, 10], [20, 30]], [[8, 22]], [[1, 7], [23, 30]]],
-    ['cuts between intervals', [[1, 10], [20, 30], [40, 50]], [[11, 19], [31, 39]], [[1, 10], [20, 30], [40, 50]]],
-    ['whole intervals among others', [[1, 10], [20, 30], [40, 50]], [[20, 30]], [[1, 10], [40, 50]]],
+    [
+      'one address',
+      [[1, 10]],
+      [[5, 5]],
+      [
+        [1, 4],
+        [6, 10],
+      ],
+    ],
+    [
+      'several holes',
+      [[1, 20]],
+      [
+        [3, 4],
+        [8, 8],
+        [12, 15],
+      ],
+      [
+        [1, 2],
+        [5, 7],
+        [9, 11],
+        [16, 20],
+      ],
+    ],
+    [
+      'one cut spanning two intervals',
+      [
+        [1, 10],
+        [20, 30],
+      ],
+      [[8, 22]],
+      [
+        [1, 7],
+        [23, 30],
+      ],
+    ],
+    [
+      'cuts between intervals',
+      [
+        [1, 10],
+        [20, 30],
+        [40, 50],
+      ],
+      [
+        [11, 19],
+        [31, 39],
+      ],
+      [
+        [1, 10],
+        [20, 30],
+        [40, 50],
+      ],
+    ],
+    [
+      'whole intervals among others',
+      [
+        [1, 10],
+        [20, 30],
+        [40, 50],
+      ],
+      [[20, 30]],
+      [
+        [1, 10],
+        [40, 50],
+      ],
+    ],
   ];
   it.each(cases)('removes %s', (_name, from, cut, expected) => {
     const r = list(...from).subtract(list(...cut));
@@ -246,7 +315,10 @@ describe('subtract', () => {
         b.add(BigInt(p), BigInt(q));
         for (let v = p; v <= q; v++) sb.add(v);
       }
-      const diff = [...sa].filter((v) => !sb.has(v)).sort((x, y) => x - y).map(BigInt);
+      const diff = [...sa]
+        .filter((v) => !sb.has(v))
+        .sort((x, y) => x - y)
+        .map(BigInt);
       a.subtract(b);
       expect(a.count()).toBe(BigInt(diff.length));
       expect(members(a)).toEqual(diff);

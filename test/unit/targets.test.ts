@@ -157,7 +157,11 @@ describe('mixed lists', () => {
     const spec = parseTargets('127.0.0.1, ::1 192.0.2.0/30,2001:db8::1-2001:db8::3 10.0.0.1-2 localhost');
     expect(spec.ranges.count()).toBe(1n + 1n + 4n + 3n + 2n);
     expect(spec.hostnames).toEqual([
-      { name: 'localhost', input: '127.0.0.1, ::1 192.0.2.0/30,2001:db8::1-2001:db8::3 10.0.0.1-2 localhost', column: 64 },
+      {
+        name: 'localhost',
+        input: '127.0.0.1, ::1 192.0.2.0/30,2001:db8::1-2001:db8::3 10.0.0.1-2 localhost',
+        column: 64,
+      },
     ]);
   });
 
@@ -315,7 +319,18 @@ describe('target files', () => {
     );
     const spec = parseTargetFile(p);
     expect(listAll(spec.ranges).sort()).toEqual(
-      ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.8', '127.0.0.9', '127.0.0.10', '127.0.0.11', '127.0.0.20', '127.0.0.21', '::1'].sort(),
+      [
+        '127.0.0.1',
+        '127.0.0.2',
+        '127.0.0.3',
+        '127.0.0.8',
+        '127.0.0.9',
+        '127.0.0.10',
+        '127.0.0.11',
+        '127.0.0.20',
+        '127.0.0.21',
+        '::1',
+      ].sort(),
     );
     expect(spec.hostnames.map((h) => h.name)).toEqual(['localhost']);
   });
@@ -364,7 +379,12 @@ describe('buildPlan', () => {
       const file = join(dir, 't.txt');
       writeFileSync(file, '127.0.0.4-127.0.0.12\n127.0.0.1\n');
       const plan = await buildPlan(
-        { targets: ['127.0.0.1-127.0.0.10', '127.0.0.5-127.0.0.20 127.0.0.0/28'], inputFiles: [file], startIp: '127.0.0.15', endIp: '127.0.0.25' },
+        {
+          targets: ['127.0.0.1-127.0.0.10', '127.0.0.5-127.0.0.20 127.0.0.0/28'],
+          inputFiles: [file],
+          startIp: '127.0.0.15',
+          endIp: '127.0.0.25',
+        },
         P,
       );
       expect(spans(plan.hosts)).toEqual(['127.0.0.0-127.0.0.25']);
@@ -434,7 +454,9 @@ describe('buildPlan', () => {
 
   it('startIp without endIp (or the reverse) is a UsageError', async () => {
     await expect(buildPlan({ startIp: '127.0.0.1' }, P)).rejects.toThrow(UsageError);
-    await expect(buildPlan({ endIp: '127.0.0.1' }, P)).rejects.toThrow('--start-ip and --end-ip go together: give both');
+    await expect(buildPlan({ endIp: '127.0.0.1' }, P)).rejects.toThrow(
+      '--start-ip and --end-ip go together: give both',
+    );
   });
 
   it('startIp and endIp must each be one address', async () => {
@@ -453,7 +475,9 @@ describe('buildPlan', () => {
   });
 
   it('no targets, or all excluded, is a UsageError', async () => {
-    await expect(buildPlan({}, P)).rejects.toThrow(new UsageError('no targets given: name at least one address, range or host'));
+    await expect(buildPlan({}, P)).rejects.toThrow(
+      new UsageError('no targets given: name at least one address, range or host'),
+    );
     await expect(buildPlan({ targets: [] }, P)).rejects.toThrow(UsageError);
     await expect(buildPlan({ targets: '127.0.0.0/30', exclude: '127.0.0.0-127.0.0.3' }, P)).rejects.toThrow(
       'every target is excluded: nothing left to scan',
