@@ -12,6 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 
 import yargs from 'yargs';
 
+import { EXIT } from '../cli/exit';
+
 import { findPeers } from './peers';
 import { BenchRange, rangeUnavailable } from './range';
 import { machineInfo, renderHtml, renderJson, renderRateSvg, renderText, type BenchReport } from './report';
@@ -20,8 +22,6 @@ import { DEFAULT_RATES, MODES, portscanScanner, shapingRate, sweep, workload, ty
 import { describePattern } from './truth';
 
 export { BenchRange } from './range';
-
-const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 function numbers(flag: string, text: string, min: number): number[] {
   const xs = text

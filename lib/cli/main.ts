@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 
 import { ParseError, UsageError } from '../errors';
+import { EXIT, say, usageFailure } from './exit';
 import { FORMATS, type FormatName } from '../output/formats';
 import { OutputSession } from '../output/session';
 import type { PortState } from '../scanner/classify';
@@ -12,8 +13,6 @@ import { CheckpointWriter, prepareResumedOutput, readCheckpoint, type Checkpoint
 import { mergeMain } from './merge';
 import { runScan, type RunRange } from '../scan';
 import type { ScanOptions } from '../options';
-
-export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 const EPILOG = `Targets: 127.0.0.1, 127.0.0.1-127.0.0.20, 127.0.0.0/29, 127.0.0-1.1-10 (nmap octets),
 ::1, 2001:2::/125, localhost, or a file (-i FILE, '-' for stdin). Spaces or commas separate them.
@@ -209,10 +208,6 @@ function toOptions(a: Record<string, unknown>): ScanOptions {
   return opts;
 }
 
-function say(quiet: boolean, msg: string): void {
-  if (!quiet) process.stderr.write(`portscan: ${msg}\n`);
-}
-
 /** Runs the command; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'bench') return (await import('../bench')).benchMain(argv.slice(1));
@@ -377,10 +372,4 @@ function startCheckpoint(
   const cp = new CheckpointWriter(path, cleanArgv, range.planHash, range.end, outputPath ?? null, outputBytes);
   cp.update(range.start);
   return cp;
-}
-
-function usageFailure(err: unknown): number {
-  const msg = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`portscan: ${msg}\nTry 'portscan --help' for more information.\n`);
-  return EXIT.usage;
 }
