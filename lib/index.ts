@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // index.ts: the public API. Re-exports only.
 export { scan, runScan, type ScanSummary, type RunHooks } from './scan';
-export type { PortResult, ScanCounters } from './scanner/connect';
+export type { PortResult, ScanCounters } from './scanner/result';
 export type { PortState } from './scanner/classify';
 export type { ScanOptions, ScanMode } from './options';
 export { ParseError, UsageError, ScanError } from './errors';

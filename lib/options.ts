@@ -83,7 +83,10 @@ export interface ResolvedOptions {
   retries: number;
   ratePps: number;
   full: boolean;
-  /** Native connect threads: one per core, at most 4 (each runs its own share of the window). */
+  /**
+   * Native threads: connect mode's scan threads (each runs its share of the window) or SYN mode's
+   * transmit threads (each sends its share of the order). One per core, at most 4, at most `tasks`.
+   */
   threads: number;
   /** SYN mode: the wait after the last try, ms; with waitAdaptive, the longest it lasts. */
   waitMs: number;
@@ -183,11 +186,12 @@ export function resolveOptions(
   if (requested === 'syn' && synBlocker !== null) throw new ScanError(synBlocker, 'ENOSYN');
   const mode = requested === 'connect' || synBlocker !== null ? 'connect' : 'syn';
   const retries = wholeNumber('retries', o.retries ?? DEFAULTS.retries, 0, 50);
-  // SYN mode sends try k from source port + k (see native/syn_tx.cc), so they must all fit.
-  // Try k is sent from source port + k, and the adaptive wait's sentinels from the port after the last try's.
+  // SYN mode sends try k from source port + k (native/syn_tx.cc) and the adaptive wait's
+  // sentinels from the port after the last try's, so they must all fit.
   if (o.sourcePort !== undefined && o.sourcePort + retries + 1 > 65535) {
     throw new UsageError(
-      `option '--source-port' ${o.sourcePort} leaves no room for ${retries} retries (each try uses the next port, and the port after them is the sentinels'): use at most ${65534 - retries}`,
+      `option '--source-port' ${o.sourcePort} leaves no room for ${retries} retries (each try uses the next ` +
+        `port, and the port after them is the sentinels'): use at most ${65534 - retries}`,
     );
   }
   let ports: Uint16Array;

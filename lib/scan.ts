@@ -2,53 +2,37 @@
 // scan.ts: the library entry points. runScan() plans, validates and runs a scan with callbacks
 // (the CLI uses it); scan() wraps it as an async iterable of typed results, cancellable with an
 // AbortSignal. Both take the CLI's options (options.ts).
-import type { PortState } from './scanner/classify';
-import { ConnectScanner, type PortResult, type ScanCounters } from './scanner/connect';
-import { loadBinding } from './native/binding';
-import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options';
 import { randomBytes } from 'node:crypto';
 
 import { UsageError } from './errors';
+import { loadBinding } from './native/binding';
+import type { NativeBinding } from './native/types';
+import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options';
 import { buildPlan, planHash, shardRange, type ScanPlan } from './plan/plan';
+import type { PortState } from './scanner/classify';
+import type { EngineSummary, ScanRange } from './scanner/contract';
+import { SCANNERS } from './scanner/engines';
 import { synUnavailable } from './scanner/privileges';
-import { TarpitFilter, type TarpitReport } from './scanner/tarpit';
-import { SynScanner } from './scanner/syn';
+import type { PortResult, ReportSummary, ScanCounters } from './scanner/result';
+import { TarpitFilter } from './scanner/tarpit';
 
-export interface ScanSummary {
+export interface ScanSummary extends ReportSummary {
+  mode: 'connect' | 'syn';
   plan: ScanPlan;
   options: ResolvedOptions;
-  counters: ScanCounters;
-  aborted: boolean;
-  elapsedMs: number;
-  /** Hosts that answered on (nearly) every port; their open ports past the limit were not listed. */
-  tarpits?: TarpitReport[];
   /** SYN mode: the engine's counters and how its probes left. */
-  engine?: SynEngineSummary;
-}
-
-/** What a SYN scan's engine reports at the end (printed with -v). */
-export interface SynEngineSummary {
-  /** Probes sent, retries included, sentinels not. */
-  sent: number;
-  replies: number;
-  duplicates: number;
-  late: number;
-  pcapDrops: number;
-  sentinels: number;
-  /** Per family, how probes left and why. */
-  sendPaths: string[];
-  /** From the first probe to the last first try, ms (0 when stopped early). */
-  sendPhaseMs: number;
+  engine?: EngineSummary;
 }
 
 /** Where in the plan a run goes, and how to recognise the plan again (checkpoints, shards). */
-export interface RunRange {
-  /** Positions [start, end) of the scan order that this run probes. */
-  start: bigint;
-  end: bigint;
-  /** The order's key (SYN mode; 0 for connect mode's fixed order). */
-  seed: bigint;
+export interface RunRange extends ScanRange {
   planHash: string;
+}
+
+/** What a run is made with; tests give a fake binding here (see test/helpers/fake-binding.ts). */
+export interface RunEnvironment {
+  /** The native addon; default: the one loadBinding() finds. */
+  binding?: NativeBinding;
 }
 
 export interface RunHooks {
@@ -83,9 +67,11 @@ function planRange(plan: ScanPlan, resolved: ResolvedOptions, options: ScanOptio
     else seed = randomBytes(8).readBigUInt64LE();
   }
   const hash = planHash(plan, resolved.mode, seed);
-  let { start, end } = resolved.shard
+  const part = resolved.shard
     ? shardRange(plan.total, resolved.shard.index, resolved.shard.count)
     : { start: 0n, end: plan.total };
+  const end = part.end;
+  let start = part.start;
   if (options.resume) {
     if (options.resume.planHash !== hash) {
       throw new UsageError('the checkpoint does not match this scan: its targets, ports, mode, seed or shard differ');
@@ -96,55 +82,52 @@ function planRange(plan: ScanPlan, resolved: ResolvedOptions, options: ScanOptio
 }
 
 /** Validates, plans and runs a scan. Rejects with ParseError/UsageError before sending anything. */
-export async function runScan(options: ScanOptions, hooks: RunHooks): Promise<ScanSummary> {
-  const binding = loadBinding();
+export async function runScan(options: ScanOptions, hooks: RunHooks, env: RunEnvironment = {}): Promise<ScanSummary> {
+  const binding = env.binding ?? loadBinding();
   const synBlocker = options.mode === 'connect' ? 'connect mode was asked for' : synUnavailable(binding);
   const resolved = resolveOptions(options, binding.getFdLimit(), synBlocker);
   const plan = await buildPlan(options, resolved.ports);
   const range = planRange(plan, resolved, options);
   hooks.onStart?.(plan, resolved, range);
   const t0 = performance.now();
-  const Scanner = resolved.mode === 'syn' ? SynScanner : ConnectScanner;
   const tarpits = new TarpitFilter(resolved.tarpitLimit);
-  const scanner: ConnectScanner | SynScanner = new Scanner(plan, resolved, range, {
-    onResult: (r) => {
-      if (tarpits.admit(r.ip, r.state === 'open')) hooks.onResult(r);
+  const scanner = SCANNERS[resolved.mode]({
+    plan,
+    options: resolved,
+    range,
+    binding,
+    hooks: {
+      onResult: (r) => {
+        if (tarpits.admit(r.ip, r.state === 'open')) hooks.onResult(r);
+      },
+      ...(hooks.onCheckpoint ? { onCheckpoint: hooks.onCheckpoint } : {}),
+      ...(hooks.onPositions ? { onPositions: hooks.onPositions } : {}),
+      ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
+      ...(hooks.onState ? { onState: hooks.onState } : {}),
+      onBatch: () => hooks.onBatch?.(scanner.counters),
     },
-    ...(hooks.onCheckpoint ? { onCheckpoint: hooks.onCheckpoint } : {}),
-    ...(hooks.onPositions ? { onPositions: hooks.onPositions } : {}),
-    ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
-    ...(hooks.onState ? { onState: hooks.onState } : {}),
-    onBatch: () => hooks.onBatch?.(scanner.counters),
   });
-  const aborted = await scanner.run(options.signal);
-  const summary: ScanSummary = {
+  const signal = options.signal;
+  const stop = (): void => scanner.stop();
+  if (signal?.aborted) stop();
+  signal?.addEventListener('abort', stop, { once: true });
+  let aborted: boolean;
+  try {
+    aborted = await scanner.start();
+  } finally {
+    signal?.removeEventListener('abort', stop);
+  }
+  const engine = scanner.summary();
+  return {
+    mode: resolved.mode,
     plan,
     options: resolved,
     counters: scanner.counters,
     aborted,
     elapsedMs: performance.now() - t0,
     tarpits: tarpits.flagged(),
+    ...(engine ? { engine } : {}),
   };
-  if (scanner instanceof SynScanner) {
-    const [sent = 0, replies = 0, duplicates = 0, late = 0, pcapDrops = 0, , sentinels = 0, sendPhaseUs = 0] =
-      scanner.stats;
-    const paths = scanner.route?.paths;
-    const sendPaths = [
-      ...(paths?.v4 ? [`IPv4: ${paths.v4.why}`] : []),
-      ...(paths?.v6 ? [`IPv6: ${paths.v6.why}`] : []),
-    ];
-    summary.engine = {
-      sent,
-      replies,
-      duplicates,
-      late,
-      pcapDrops,
-      sentinels,
-      sendPaths,
-      sendPhaseMs: sendPhaseUs / 1000,
-    };
-  }
-  return summary;
 }
 
 /**

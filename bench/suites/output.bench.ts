@@ -7,7 +7,7 @@
 // Baseline recorded on: AMD EPYC (2 cores, shared VM), Linux 6.18, Node v20.20.2.
 import { closeSync, openSync, writeSync } from 'node:fs';
 
-import type { PortResult } from '../../lib/scanner/connect';
+import type { PortResult } from '../../lib/scanner/result';
 import type { HostRow } from '../../lib/output/host-table';
 import { resolveOptions } from '../../lib/options';
 import { createFormatter, FORMATS } from '../../lib/output/formats';
@@ -57,6 +57,7 @@ const options = resolveOptions(
 );
 const hostList = parseTargets(`198.18.0.1-198.18.0.${HOSTS}`).ranges;
 const summary: ScanSummary = {
+  mode: 'connect',
   plan: {
     hosts: hostList,
     ports: options.ports,

@@ -5,14 +5,13 @@
 import { readFileSync } from 'node:fs';
 
 import type { PortState } from '../scanner/classify';
-import type { PortResult } from '../scanner/connect';
+import type { PortResult, ReportSummary } from '../scanner/result';
 import { UsageError } from '../errors';
+import { EXIT } from './exit';
 import { familyOf, parseAddress } from '../plan/ip';
 import { FORMATS, type FormatName } from '../output/formats';
 import { OutputSession } from '../output/session';
-import type { ResolvedOptions } from '../options';
 import { RangeList } from '../plan/range-list';
-import type { ScanSummary } from '../scan';
 
 const RANK: Record<string, number> = { open: 3, closed: 2, filtered: 1, unknown: 0 };
 
@@ -61,6 +60,7 @@ export function readResults(files: string[]): Map<string, PortResult> {
 }
 
 export async function mergeMain(argv: string[]): Promise<number> {
+  const t0 = performance.now();
   let format: FormatName = 'table';
   let output: string | undefined;
   let full = false;
@@ -72,7 +72,7 @@ export async function mergeMain(argv: string[]): Promise<number> {
     else if (a === '--full') full = true;
     else if (a === '-h' || a === '--help') {
       process.stdout.write(`${USAGE}\n`);
-      return 0;
+      return EXIT.ok;
     } else files.push(a);
   }
   try {
@@ -94,26 +94,26 @@ export async function mergeMain(argv: string[]): Promise<number> {
       resolutions: [],
     };
     const session = new OutputSession(format, full, output, () => undefined);
-    const options = { mode: 'merged', full } as unknown as ResolvedOptions; // only mode (a label here) and full are read
-    session.begin(plan, options, false);
+    session.begin(plan, 'merged', false);
     let open = 0;
     for (const r of results) {
       if (r.state === 'open') open++;
       if (session.wantsStates) session.state(r.ip, r.port, r.state);
       if (full || r.state === 'open') session.result(r);
     }
-    const summary: ScanSummary = {
+    // The NDJSON records carry no scan times: the elapsed time is the merge's own.
+    const summary: ReportSummary = {
+      mode: 'merged',
       plan,
-      options,
       counters: { sent: results.length, done: results.length, open },
       aborted: false,
-      elapsedMs: 0,
+      elapsedMs: performance.now() - t0,
     };
     session.end(summary);
     if (session.writeError) throw session.writeError;
-    return 0;
+    return EXIT.ok;
   } catch (err) {
     process.stderr.write(`portscan merge: ${(err as Error).message}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
-    return err instanceof UsageError ? 2 : 1;
+    return err instanceof UsageError ? EXIT.usage : EXIT.failure;
   }
 }

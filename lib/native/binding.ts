@@ -26,7 +26,6 @@ export function loadBinding(): NativeBinding {
   if (cached) return cached;
   const root = packageRoot();
   const candidates = [
-    process.env.PORTSCAN_NATIVE,
     join(root, 'build', 'Release', 'portscan_native.node'),
     join(root, 'build', 'Debug', 'portscan_native.node'),
   ].filter((p): p is string => typeof p === 'string' && p.length > 0);

@@ -2,9 +2,8 @@
 // formats.ts: the output forms. Streaming forms (ndjson, json, csv, list, ips) write each result
 // as it is found; aggregate forms (table, grepable) write per host at the end. Every form leaves
 // a complete, parseable file when the scan is stopped early.
-import type { PortResult } from '../scanner/connect';
+import type { PortResult, ReportSummary } from '../scanner/result';
 import type { HostRow } from './host-table';
-import type { ScanSummary } from '../scan';
 import type { TarpitReport } from '../scanner/tarpit';
 import { renderTable } from './table';
 import type { Writer } from './writer';
@@ -16,7 +15,7 @@ export interface Formatter {
   begin(): void;
   /** One reported result (open, or any state with --full). */
   result(r: PortResult): void;
-  end(summary: ScanSummary, hosts: HostRow[]): void;
+  end(summary: ReportSummary, hosts: HostRow[]): void;
 }
 
 /** The NDJSON/JSON record: ip, port, state, reason, rtt_ms, service, tries. */
@@ -38,7 +37,10 @@ export function resultRecord(r: PortResult): Record<string, string | number> {
  * service name comes from outside this program, so only it goes through the JSON encoder.
  */
 export function ndjsonLine(r: PortResult): string {
-  return `{"ip":"${r.ip}","port":${r.port},"state":"${r.state}","reason":"${r.reason}","rtt_ms":${r.rttMs},"service":${JSON.stringify(r.service)},"tries":${r.tries}}\n`;
+  return (
+    `{"ip":"${r.ip}","port":${r.port},"state":"${r.state}","reason":"${r.reason}","rtt_ms":${r.rttMs},` +
+    `"service":${JSON.stringify(r.service)},"tries":${r.tries}}\n`
+  );
 }
 
 /** One line for a host flagged as a tarpit: its open ports past the limit were not listed. */
@@ -103,7 +105,7 @@ export function createFormatter(name: FormatName, out: Writer, full: boolean): F
         begin() {},
         result() {},
         end: (summary, hosts) => {
-          out.write(`# portscan ${summary.options.mode} scan, ${summary.plan.ports.length} ports per host\n`);
+          out.write(`# portscan ${summary.mode} scan, ${summary.plan.ports.length} ports per host\n`);
           for (const h of hosts) {
             const ports = h.open.map((p) => `${p}/open/tcp`);
             if (full) {
@@ -113,14 +115,16 @@ export function createFormatter(name: FormatName, out: Writer, full: boolean): F
             const tarpit = summary.tarpits?.find((t) => t.ip === h.ip);
             if (tarpit) {
               out.write(
-                `Host: ${h.ip}\tTarpit: answers on ${tarpit.open} of ${tarpit.answered} ports\tClosed: ${h.closed}\tSilent: ${h.filtered}\n`,
+                `Host: ${h.ip}\tTarpit: answers on ${tarpit.open} of ${tarpit.answered} ports` +
+                  `\tClosed: ${h.closed}\tSilent: ${h.filtered}\n`,
               );
               continue;
             }
             out.write(`Host: ${h.ip}\tPorts: ${ports.join(', ')}\tClosed: ${h.closed}\tSilent: ${h.filtered}\n`);
           }
           out.write(
-            `# done: ${summary.counters.done} of ${summary.plan.total} probes${summary.aborted ? ' (stopped early)' : ''}\n`,
+            `# done: ${summary.counters.done} of ${summary.plan.total} probes` +
+              `${summary.aborted ? ' (stopped early)' : ''}\n`,
           );
         },
       };

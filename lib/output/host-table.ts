@@ -62,13 +62,3 @@ function sortKey(ip: string): bigint {
   const addr = parseAddress(ip) ?? 0n;
   return addr >= V4_BASE && addr <= V4_LAST ? addr - V4_BASE : addr + (1n << 128n);
 }
-
-/** Orders addresses numerically, IPv4 before IPv6. */
-export function compareIp(a: string, b: string): number {
-  const ka = parseAddress(a) ?? 0n;
-  const kb = parseAddress(b) ?? 0n;
-  const fa = ka >= V4_BASE && ka <= V4_LAST ? 0 : 1;
-  const fb = kb >= V4_BASE && kb <= V4_LAST ? 0 : 1;
-  if (fa !== fb) return fa - fb;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}

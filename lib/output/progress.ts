@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // progress.ts: one self-rewriting status line on stderr, only when stderr is a terminal:
 // done/total, percentage, probe rate, open ports found, and the time left at the current rate.
-import type { ScanCounters } from '../scanner/connect';
+import type { ScanCounters } from '../scanner/result';
 
 function clock(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
@@ -33,7 +33,9 @@ export class Progress {
     const total = Number(this.total);
     const pct = total > 0 ? (100 * c.done) / total : 100;
     const eta = rate > 0 ? (total - c.done) / rate : Infinity;
-    const line = `${c.done}/${this.total} (${pct.toFixed(1)}%)  ${Math.round(rate)} probes/s  ${c.open} open  ETA ${clock(eta)}`;
+    const line =
+      `${c.done}/${this.total} (${pct.toFixed(1)}%)  ${Math.round(rate)} probes/s  ` +
+      `${c.open} open  ETA ${clock(eta)}`;
     this.stream.write(`\r\x1b[2K${line}`);
     this.shown = true;
   }

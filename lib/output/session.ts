@@ -5,13 +5,10 @@
 // normally), a second Ctrl-C (close() writes what is known and closes the structure at once),
 // and a failed write (the first error is kept, the scan is stopped, what was written stays).
 import type { PortState } from '../scanner/classify';
-import type { PortResult, ScanCounters } from '../scanner/connect';
+import type { PortResult, ReportSummary, ScanCounters } from '../scanner/result';
 import { ScanError } from '../errors';
 import { HostTable } from './host-table';
-import type { ResolvedOptions } from '../options';
-import type { ScanPlan } from '../plan/plan';
 import { Progress } from './progress';
-import type { ScanSummary } from '../scan';
 import { createFormatter, type FormatName, type Formatter } from './formats';
 import { Writer } from './writer';
 
@@ -22,8 +19,8 @@ export class OutputSession {
   private formatter: Formatter | undefined;
   private progress: Progress | undefined;
   private readonly table: HostTable;
-  private plan: ScanPlan | undefined;
-  private options: ResolvedOptions | undefined;
+  private plan: ReportSummary['plan'] | undefined;
+  private mode: ReportSummary['mode'] = 'connect';
   private counters: ScanCounters = { sent: 0, done: 0, open: 0 };
   private readonly t0 = performance.now();
   private ended = false;
@@ -53,9 +50,9 @@ export class OutputSession {
   }
 
   /** Opens the output before the first probe; throws ScanError('EOUTPUT') when it cannot. */
-  begin(plan: ScanPlan, options: ResolvedOptions, showProgress: boolean): void {
+  begin(plan: ReportSummary['plan'], mode: ReportSummary['mode'], showProgress: boolean): void {
     this.plan = plan;
-    this.options = options;
+    this.mode = mode;
     try {
       this.out = Writer.open(this.path, this.skip !== undefined);
     } catch (err) {
@@ -90,7 +87,7 @@ export class OutputSession {
   }
 
   /** The normal end: the aggregate forms write their rows, the file is closed. */
-  end(summary: ScanSummary): void {
+  end(summary: ReportSummary): void {
     if (this.ended) return;
     this.ended = true;
     this.progress?.clear();
@@ -103,14 +100,14 @@ export class OutputSession {
   /** The quick end (second Ctrl-C, failure): write what is known, close the structure. */
   close(aborted: boolean): void {
     if (this.ended) return;
-    if (!this.plan || !this.options) {
+    if (!this.plan) {
       this.ended = true;
       this.guard(() => this.out?.close());
       return;
     }
     this.end({
+      mode: this.mode,
       plan: this.plan,
-      options: this.options,
       counters: this.counters,
       aborted,
       elapsedMs: performance.now() - this.t0,

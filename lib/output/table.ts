@@ -3,9 +3,9 @@
 // closed ports, number of silent ports; with --full each host's full port list follows, ranges
 // compressed. Hosts that gave no answer at all are counted in the footer, not listed, unless
 // --full asks for everything.
+import type { ReportSummary } from '../scanner/result';
 import type { HostRow } from './host-table';
 import { compressPorts } from '../plan/port-list';
-import type { ScanSummary } from '../scan';
 import { serviceName } from '../plan/services';
 
 function openCell(ports: number[]): string {
@@ -13,7 +13,7 @@ function openCell(ports: number[]): string {
   return ports.map((p) => (serviceName(p) ? `${p} (${serviceName(p)})` : String(p))).join(', ');
 }
 
-export function renderTable(summary: ScanSummary, hosts: HostRow[], full: boolean): string {
+export function renderTable(summary: ReportSummary, hosts: HostRow[], full: boolean): string {
   const shown = full ? hosts : hosts.filter((h) => h.open.length > 0 || h.closed > 0);
   const silentHosts = hosts.length - shown.length;
   const header = ['IP', 'Open ports', 'Closed', 'Silent'];
@@ -43,7 +43,7 @@ export function renderTable(summary: ScanSummary, hosts: HostRow[], full: boolea
   const secs = (summary.elapsedMs / 1000).toFixed(2);
   out.push('');
   out.push(
-    `${hostCount} host${hostCount === 1n ? '' : 's'} x ${summary.plan.ports.length} ports (${summary.options.mode} mode): ` +
+    `${hostCount} host${hostCount === 1n ? '' : 's'} x ${summary.plan.ports.length} ports (${summary.mode} mode): ` +
       `${c.open} open, ${c.done} of ${summary.plan.total} probed in ${secs} s` +
       (silentHosts > 0 ? `; ${silentHosts} host${silentHosts === 1 ? '' : 's'} gave no answer` : '') +
       (summary.aborted ? ' (stopped early)' : ''),

@@ -1,130 +1,88 @@
 // SPDX-License-Identifier: MIT
-// connect-scanner.ts: drives the native ConnectEngine through a plan. It packs probes in
-// chunks, keeps about two windows' worth queued in native code, applies --rate, learns the
-// timeout from round trips (rtt.ts), sends silent probes again up to --retries, and turns each
-// final outcome into a PortResult. Native code does the sockets; this file does the policy.
-import { classify, type PortState } from './classify';
+// connect.ts: the connect engine's driver (a Scanner, see contract.ts). It walks the plan in
+// port-major order, packs probes in chunks, keeps about two windows' worth queued in native
+// code, applies --rate, learns the timeout from round trips (rtt.ts), sends silent probes again
+// up to --retries (urgent, ahead of new ones), and turns each final outcome into a PortResult.
+// Native code does the sockets; this file does the policy.
 import { withJsStack } from '../errors';
-import { loadBinding } from '../native/binding';
 import { ResultBatch, RetryQueue, TargetPacker } from '../native/records';
 import type { NativeEngine, NativeError } from '../native/types';
-import type { ResolvedOptions } from '../options';
-import { PlanCursor, type ScanPlan } from '../plan/plan';
+import { PlanCursor } from '../plan/plan';
+import { classify } from './classify';
+import type { EngineSummary, Scanner, ScannerContext } from './contract';
+import { RunOutcome } from './outcome';
 import { PositionTracker } from './position-tracker';
+import { portResult, type ScanCounters } from './result';
 import { RttEstimator } from './rtt';
-import { serviceName } from '../plan/services';
-
-/** The final state of one (host, port). */
-export interface PortResult {
-  ip: string;
-  family: 4 | 6;
-  port: number;
-  state: PortState;
-  /** Why: syn-ack, conn-refused, no-response, host-unreach, ... */
-  reason: string;
-  /** Round trip of the answer (or time waited), ms. */
-  rttMs: number;
-  /** Probes sent for this port. */
-  tries: number;
-  /** IANA service name, '' when none. */
-  service: string;
-}
-
-export interface ScanCounters {
-  /** Probes handed to the engine, retries included. */
-  sent: number;
-  /** (host, port) pairs with a final state. */
-  done: number;
-  open: number;
-}
-
-export interface ScannerHooks {
-  /** Each reported result (open ones, or all with `full`), as a full object. */
-  onResult(r: PortResult): void;
-  /** Every final state, cheaply (no object): for per-host counts. */
-  onState?(ip: string, port: number, state: PortState): void;
-  /** After each native batch has been handled: a good moment to flush output. */
-  onBatch?(): void;
-  /** SYN mode: every position below `position` is reported (see RunHooks.onCheckpoint). */
-  onCheckpoint?(position: bigint): void;
-  /** Something the user should know while the scan runs (e.g. packet loss). */
-  onNotice?(message: string): void;
-  /** SYN mode: the results about to be reported are at positions up to `maxPosition`. */
-  onPositions?(maxPosition: bigint): void;
-}
-
-/** The reported result for record `i` of `batch`, with its classified state and reason. */
-export function portResult(batch: ResultBatch, i: number, ip: string, state: PortState, reason: string): PortResult {
-  const port = batch.port(i);
-  return {
-    ip,
-    family: batch.family(i) === 6 ? 6 : 4,
-    port,
-    state,
-    reason,
-    rttMs: Math.round(batch.rttUs(i) / 10) / 100,
-    tries: batch.attempt(i) + 1,
-    service: serviceName(port),
-  };
-}
 
 const MAX_CHUNK = 4096;
 const FIRST_CHUNK = 64; // small, so round-trip samples arrive before most timeouts are chosen
 
-export class ConnectScanner {
+/** The connect engine's driver: see contract.ts. */
+export const createConnectScanner = (context: ScannerContext): Scanner => new ConnectScanner(context);
+
+class ConnectScanner implements Scanner {
   readonly counters: ScanCounters = { sent: 0, done: 0, open: 0 };
   private readonly cursor: PlanCursor;
   private readonly rtt: RttEstimator;
   private readonly packer = new TargetPacker(MAX_CHUNK);
   private readonly retries = new RetryQueue();
   private readonly tracker: PositionTracker | undefined;
+  private readonly outcome = new RunOutcome();
   private engine: NativeEngine | undefined;
   private outstanding = 0;
   private chunk = FIRST_CHUNK;
   private startMs = 0;
   private timer: NodeJS.Timeout | undefined;
-  private finished = false;
   private draining = false;
-  private settle: ((aborted: boolean) => void) | undefined;
-  private fail: ((err: Error) => void) | undefined;
 
-  constructor(
-    plan: ScanPlan,
-    private readonly opts: ResolvedOptions,
-    range: { start: bigint; end: bigint },
-    private readonly hooks: ScannerHooks,
-  ) {
+  private readonly opts: ScannerContext['options'];
+  private readonly hooks: ScannerContext['hooks'];
+
+  constructor(private readonly context: ScannerContext) {
+    const { plan, range, hooks, options } = context;
+    this.opts = options;
+    this.hooks = hooks;
     this.cursor = new PlanCursor(plan, range.start, range.end);
     // Checkpoints need each result's plan position: only tracked when someone listens.
     if (hooks.onCheckpoint) this.tracker = new PositionTracker(plan, range.start);
-    this.rtt = new RttEstimator(opts.minTimeoutMs, opts.timeoutMs);
+    this.rtt = new RttEstimator(options.minTimeoutMs, options.timeoutMs);
   }
 
-  /** Runs the plan to the end, or until `signal` aborts; resolves to true when aborted. */
-  run(signal?: AbortSignal): Promise<boolean> {
+  start(): Promise<boolean> {
     const site = new Error();
-    return new Promise<boolean>((resolve, reject) => {
-      this.settle = resolve;
-      this.fail = reject;
-      const native = loadBinding();
-      try {
-        this.engine = new native.ConnectEngine(
-          { window: this.opts.tasks, flushIntervalMs: 20, maxBatch: MAX_CHUNK, threads: this.opts.threads },
-          (err, records, count) => this.onBatch(err, records, count, site),
-        );
-      } catch (err) {
-        reject(withJsStack(err as NativeError, site));
-        return;
-      }
-      if (signal?.aborted) return this.finish(true);
-      signal?.addEventListener('abort', () => this.drain(), { once: true });
-      this.startMs = performance.now();
-      this.feed();
-    });
+    try {
+      this.engine = new this.context.binding.ConnectEngine(
+        { window: this.opts.tasks, flushIntervalMs: 20, maxBatch: MAX_CHUNK, threads: this.opts.threads },
+        (err, records, count) => this.onBatch(err, records, count, site),
+      );
+    } catch (err) {
+      this.outcome.settle(false, withJsStack(err as NativeError, site));
+      return this.outcome.promise;
+    }
+    this.startMs = performance.now();
+    if (this.draining) this.finish(true);
+    else this.feed();
+    return this.outcome.promise;
+  }
+
+  /**
+   * Stops sending at once (no new probes, no retries) and finishes when the probes in flight
+   * have answered or timed out, so their results are kept; the scan then counts as aborted.
+   */
+  stop(): void {
+    if (this.outcome.done || this.draining) return;
+    this.draining = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.engine && this.outstanding === 0) this.finish(true);
+  }
+
+  summary(): EngineSummary | undefined {
+    return undefined;
   }
 
   private onBatch(err: NativeError | null, records: Uint8Array | null, count: number, site: Error): void {
-    if (this.finished) return;
+    if (this.outcome.done) return;
     if (err || !records) {
       this.finish(false, withJsStack(err ?? new Error('native engine returned no records'), site));
       return;
@@ -173,19 +131,8 @@ export class ConnectScanner {
   }
 
   /** Tops up the engine's queue: retries first, then new probes, within --rate. */
-  /**
-   * Stops sending at once (no new probes, no retries) and finishes when the probes in flight
-   * have answered or timed out, so their results are kept; the scan then counts as aborted.
-   */
-  drain(): void {
-    if (this.finished || this.draining) return;
-    this.draining = true;
-    if (this.timer) clearTimeout(this.timer);
-    if (this.outstanding === 0) this.finish(true);
-  }
-
   private feed(): void {
-    if (this.finished || !this.engine) return;
+    if (this.outcome.done || !this.engine) return;
     if (this.draining) {
       if (this.outstanding === 0) this.finish(true);
       return;
@@ -242,11 +189,9 @@ export class ConnectScanner {
   }
 
   private finish(aborted: boolean, err?: Error): void {
-    if (this.finished) return;
-    this.finished = true;
+    if (this.outcome.done) return;
     if (this.timer) clearTimeout(this.timer);
     this.engine?.close();
-    if (err) this.fail?.(err);
-    else this.settle?.(aborted);
+    this.outcome.settle(aborted, err);
   }
 }

@@ -23,7 +23,10 @@ export function hasNetRaw(): boolean {
 /** null when SYN mode can run; otherwise one line saying why and how to fix it. */
 export function synUnavailable(binding: NativeBinding): string | null {
   if (!hasNetRaw()) {
-    return 'SYN mode needs raw sockets (CAP_NET_RAW): run as root, or `setcap cap_net_raw+ep $(which node)`, or use --mode connect';
+    return (
+      'SYN mode needs raw sockets (CAP_NET_RAW): run as root, ' +
+      'or `setcap cap_net_raw+ep $(which node)`, or use --mode connect'
+    );
   }
   const pcap = binding.pcapError();
   if (pcap !== null)

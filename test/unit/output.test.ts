@@ -3,7 +3,7 @@
 // service names come from the IANA registry.
 import fc from 'fast-check';
 
-import type { PortResult } from '../../lib/scanner/connect';
+import type { PortResult } from '../../lib/scanner/result';
 import { ndjsonLine, resultRecord } from '../../lib/output/formats';
 import { serviceName } from '../../lib/plan/services';
 
