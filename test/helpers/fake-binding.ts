@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+// fake-binding.ts: a NativeBinding with no sockets, threads or privileges, for unit tests of the
+// policy code (pacing, drain, retries, checkpoints, tarpits) through the real Scanner drivers.
+// Its connect engine answers each submitted probe from a script, asynchronously, in packed
+// ResultRecords exactly as the addon lays them out, and keeps a log of every submit. Nothing it
+// does touches the network.
+import { Kind, RECORD_SIZE, TARGET_SIZE } from '../../lib/native/records';
+import type {
+  BatchCallback,
+  ConnectEngineOptions,
+  NativeBinding,
+  NativeEngine,
+  NativeSynEngine,
+  NextHopInfo,
+} from '../../lib/native/types';
+
+/** What the scripted target does with one probe: answer with a kind, or stay silent (timeout). */
+export type Answer = Kind.Connected | Kind.Refused | 'silent';
+
+/** Decides each probe's answer from its address text, port and try number (0 = first). */
+export type Script = (ip: string, port: number, attempt: number) => Answer;
+
+export interface SubmitLog {
+  /** performance.now() at the submit. */
+  atMs: number;
+  count: number;
+  urgent: boolean;
+  /** Each probe's try number, in order. */
+  attempts: number[];
+}
+
+/** The probe fields of a packed TargetRecord (its first 20 bytes are the result's too). */
+function targetOf(bytes: Uint8Array, i: number): { head: Uint8Array; ip: string; port: number; attempt: number } {
+  const o = i * TARGET_SIZE;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const family = bytes[o + 18] as number;
+  const ip =
+    family === 4
+      ? `${bytes[o]}.${bytes[o + 1]}.${bytes[o + 2]}.${bytes[o + 3]}`
+      : Array.from({ length: 8 }, (_, k) => view.getUint16(o + 2 * k, false).toString(16)).join(':');
+  return { head: bytes.slice(o, o + 20), ip, port: view.getUint16(o + 16, true), attempt: bytes[o + 19] as number };
+}
+
+/** Writes one ResultRecord at record `i` of `out`. */
+function writeResult(out: Uint8Array, i: number, head: Uint8Array, kind: Kind, rttUs: number): void {
+  const o = i * RECORD_SIZE;
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  out.set(head.subarray(0, 19), o); // address, port, family
+  view.setUint8(o + 19, kind);
+  view.setInt32(o + 20, 0, true);
+  view.setUint32(o + 24, rttUs, true);
+  view.setUint8(o + 28, head[19] as number); // attempt
+}
+
+/**
+ * The connect engine's stand-in. Each submit is answered on a later turn of the event loop (after
+ * `delayMs`), in batches of at most maxBatch records; silent probes come back as Kind.Timeout after
+ * their own timeout. close() stops every delivery still pending.
+ */
+export class FakeConnectEngine implements NativeEngine {
+  readonly submits: SubmitLog[] = [];
+  closed = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly options: ConnectEngineOptions,
+    private readonly onBatch: BatchCallback,
+    private readonly script: Script,
+    private readonly delayMs: number,
+  ) {}
+
+  submit(targets: Uint8Array, count: number, urgent = false): void {
+    if (this.closed) throw new Error('submit after close');
+    const probes = Array.from({ length: count }, (_, i) => targetOf(targets, i)); // copied: the caller reuses
+    this.submits.push({ atMs: performance.now(), count, urgent, attempts: probes.map((p) => p.attempt) });
+    const answered = probes.map((p) => ({ p, answer: this.script(p.ip, p.port, p.attempt) }));
+    const timeoutMs = new DataView(targets.buffer, targets.byteOffset).getUint32(20, true);
+    this.deliver(
+      answered.filter((a) => a.answer !== 'silent'),
+      this.delayMs,
+    );
+    this.deliver(
+      answered.filter((a) => a.answer === 'silent'),
+      Math.max(this.delayMs, Math.min(timeoutMs, 50)),
+    );
+  }
+
+  ref(): void {}
+
+  unref(): void {}
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private deliver(items: { p: ReturnType<typeof targetOf>; answer: Answer }[], afterMs: number): void {
+    for (let k = 0; k < items.length; k += this.options.maxBatch) {
+      const part = items.slice(k, k + this.options.maxBatch);
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (this.closed) return;
+        const out = new Uint8Array(part.length * RECORD_SIZE);
+        part.forEach(({ p, answer }, i) => {
+          const kind = answer === 'silent' ? Kind.Timeout : answer;
+          writeResult(out, i, p.head, kind, answer === 'silent' ? afterMs * 1000 : 200);
+        });
+        this.onBatch(null, out, part.length);
+      }, afterMs);
+      this.timers.add(timer);
+    }
+  }
+}
+
+export interface FakeBindingOptions {
+  script: Script;
+  /** How long the fake target takes to answer, ms (default 1). */
+  delayMs?: number;
+  /** What getFdLimit() says (default 65536). */
+  fdLimit?: number;
+}
+
+/** A fake binding and the engines it made, for the test to inspect. */
+export function fakeBinding(opts: FakeBindingOptions): { binding: NativeBinding; connectEngines: FakeConnectEngine[] } {
+  const connectEngines: FakeConnectEngine[] = [];
+  const binding: NativeBinding = {
+    ABI_VERSION: 0,
+    TARGET_SIZE,
+    RECORD_SIZE,
+    ConnectEngine: class {
+      constructor(options: ConnectEngineOptions, onBatch: BatchCallback) {
+        const engine = new FakeConnectEngine(options, onBatch, opts.script, opts.delayMs ?? 1);
+        connectEngines.push(engine);
+        return engine;
+      }
+    } as unknown as NativeBinding['ConnectEngine'],
+    SynEngine: class {
+      constructor() {
+        throw Object.assign(new Error('the fake binding has no SYN engine here'), { code: 'ENOSYS' });
+      }
+    } as unknown as new () => NativeSynEngine,
+    pcapError: () => 'the fake binding has no libpcap',
+    getFdLimit: () => opts.fdLimit ?? 65536,
+    nextHop: (): NextHopInfo => {
+      throw Object.assign(new Error('no route in the fake binding'), { code: 'ENOROUTE' });
+    },
+  };
+  return { binding, connectEngines };
+}
