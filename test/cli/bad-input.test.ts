@@ -82,7 +82,8 @@ describe('bad targets', () => {
 
   it('a reversed IP range', () => {
     expect(usageFailure(['-p', String(Q), '127.0.0.9-127.0.0.1'])).toBe(
-      "portscan: reversed range '127.0.0.9-127.0.0.1' (127.0.0.9 is after 127.0.0.1) at column 1 of '127.0.0.9-127.0.0.1'",
+      "portscan: reversed range '127.0.0.9-127.0.0.1' (127.0.0.9 is after 127.0.0.1) " +
+        "at column 1 of '127.0.0.9-127.0.0.1'",
     );
   });
 

@@ -51,7 +51,8 @@ const suite = missing === null ? describe : describe.skip;
 const title =
   missing === null
     ? `libFuzzer harness: packet parser and cookie check (scripts/fuzz.sh ${SECONDS})`
-    : `libFuzzer harness: skipped because ${missing}; enable it with \`apt-get install clang libclang-rt-dev\` (scripts/setup.sh does this as root)`;
+    : `libFuzzer harness: skipped because ${missing}; ` +
+      'enable it with `apt-get install clang libclang-rt-dev` (scripts/setup.sh does this as root)';
 
 suite(title, () => {
   it(`runs ${SECONDS} s on the seed corpus with no crash, sanitizer report or broken invariant`, () => {
@@ -65,7 +66,9 @@ suite(title, () => {
     if (run.error !== undefined) throw run.error;
     const output = `${run.stdout}${run.stderr}`;
     // On failure, show what the script printed (the sanitizer report and the saved input).
-    expect({ status: run.status, signal: run.signal, output }).toEqual(expect.objectContaining({ status: 0, signal: null }));
+    expect({ status: run.status, signal: run.signal, output }).toEqual(
+      expect.objectContaining({ status: 0, signal: null }),
+    );
     const m = /^fuzz: (\d+) executions in (\d+) s, cov: (\d+), no crash$/m.exec(run.stdout);
     expect(m).not.toBeNull();
     expect(Number(m?.[1])).toBeGreaterThan(10_000);

@@ -32,7 +32,8 @@ describeRoot('tarpit hosts', () => {
     execFileSync('ip', ['-n', NS, 'link', 'set', 'lo', 'up']);
     inNs(
       ['nft', '-f', '-'],
-      'table ip tarpit {\n  chain out {\n    type nat hook output priority -100;\n    tcp dport != 7777 redirect to :7777\n  }\n}\n',
+      'table ip tarpit {\n  chain out {\n    type nat hook output priority -100;\n' +
+        '    tcp dport != 7777 redirect to :7777\n  }\n}\n',
     );
     listener = spawn(
       'ip',

@@ -4,7 +4,7 @@
 // uninterrupted scan, each (host, port) once; N shard processes, merged, cover the plan exactly
 // once. Checked against the testbed's ground truth.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -137,7 +137,7 @@ describeTestbed('resume after kill -9, and shards', () => {
     expect(r.status).toBe(0);
     const saved = JSON.parse(readFileSync(cp, 'utf8')) as { argv: string[] };
     saved.argv[saved.argv.indexOf('22')] = '80';
-    require('node:fs').writeFileSync(cp, JSON.stringify({ ...JSON.parse(readFileSync(cp, 'utf8')), argv: saved.argv }));
+    writeFileSync(cp, JSON.stringify({ ...JSON.parse(readFileSync(cp, 'utf8')), argv: saved.argv }));
     const again = runScan(['--resume', cp]);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/checkpoint does not match this scan/);

@@ -79,7 +79,8 @@ function outcome<T>(what: string, input: string, f: () => T, bound = BOUND_MS): 
   } catch (err) {
     if (!(err instanceof ParseError)) {
       throw new Error(
-        `${what}(${short(input)}) threw ${err instanceof Error ? `${err.name}: ${err.message.slice(0, 200)}` : String(err)}`,
+        `${what}(${short(input)}) threw ` +
+          (err instanceof Error ? `${err.name}: ${err.message.slice(0, 200)}` : String(err)),
       );
     }
     checkColumn(what, input, err);
@@ -319,7 +320,8 @@ describe('parsePortList (property)', () => {
         portCase.map((c) => c.text),
         PORT_ALPHABET,
       ),
-      fc.array(fc.constantFrom('-', ',', ' ', '1', '65535', '65536', '0'), { maxLength: 60 }).map((a) => a.join('')), // deep commas and dashes
+      // deep commas and dashes
+      fc.array(fc.constantFrom('-', ',', ' ', '1', '65535', '65536', '0'), { maxLength: 60 }).map((a) => a.join('')),
       fc.bigInt({ min: 0n, max: 10n ** 40n }).map((n) => `${n}`), // huge numbers
       fc
         .tuple(fc.bigInt({ min: 0n, max: 10n ** 30n }), fc.bigInt({ min: 0n, max: 10n ** 30n }))
@@ -672,7 +674,8 @@ describe('parseTargets (property)', () => {
             throw new Error(`parseTargets(${short(c.text)}) accepted text with an error at column ${err.column}`);
           if (r.error.column !== err.column || !err.what.test(r.error.what)) {
             throw new Error(
-              `parseTargets(${short(c.text)}): got '${r.error.what}' at ${r.error.column}, want ${err.what} at ${err.column}`,
+              `parseTargets(${short(c.text)}): got '${r.error.what}' at ${r.error.column}, ` +
+                `want ${err.what} at ${err.column}`,
             );
           }
           return;
