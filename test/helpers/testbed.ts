@@ -7,6 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
+import type { TestbedTruth, TestbedVerdict } from '../../bench/lib/testbed-report';
+
 export const ROOT = resolve(__dirname, '..', '..');
 export const TESTBED = resolve(ROOT, '..', 'shared', 'testbed', 'testbed');
 export const CLI = join(ROOT, 'bin', 'portscan.js');
@@ -56,24 +58,13 @@ export function runScan(args: string[], prefix = 'ptb'): { status: number | null
   return { status: out.status, stdout: out.stdout, stderr: out.stderr };
 }
 
-export interface Verdict {
-  expected_open: number;
-  found_open: number;
-  missed_open: number;
-  false_open: number;
-  wrong_state: number;
-  recall: number;
-  malformed: number;
-  expected: { open: number; closed: number; filtered: number };
-}
-
-/** Scores an NDJSON results file against the testbed's truth. */
+/** Scores an NDJSON results file against the testbed's truth (the report's type: bench/lib/testbed-report.ts). */
 export function verify(
   hosts: string,
   ports: string,
   file: string,
   opts: { strictClosed?: boolean; prefix?: string } = {},
-): { status: number | null; verdict: Verdict } {
+): { status: number | null; verdict: TestbedVerdict } {
   const args = ['verify', hosts, ports, ...(opts.strictClosed ? ['--strict-closed'] : [])];
   const out = spawnSync(TESTBED, args, { env: env(opts.prefix ?? 'ptb'), input: readFileSync(file), encoding: 'utf8' });
   const line = out.stdout
@@ -81,7 +72,7 @@ export function verify(
     .split('\n')
     .find((l) => l.startsWith('{'));
   if (!line) throw new Error(`testbed verify printed no verdict: ${out.stdout}${out.stderr}`);
-  return { status: out.status, verdict: JSON.parse(line) as Verdict };
+  return { status: out.status, verdict: JSON.parse(line) as TestbedVerdict };
 }
 
 export interface Model {
@@ -101,11 +92,11 @@ export function truth(
   hosts: string,
   ports: string,
   prefix = 'ptb',
-): { counts: { open: number; closed: number; filtered: number }; open: [string, number][] } {
+): { counts: TestbedTruth; open: [string, number][] } {
   const lines = execFileSync(TESTBED, ['truth', hosts, ports], { env: env(prefix), encoding: 'utf8' })
     .trim()
     .split('\n');
-  const counts = JSON.parse(lines[0] as string) as { open: number; closed: number; filtered: number };
+  const counts = JSON.parse(lines[0] as string) as TestbedTruth;
   const open = lines.slice(1).map((l) => {
     const [ip, port] = l.split(' ');
     return [ip as string, Number(port)] as [string, number];
