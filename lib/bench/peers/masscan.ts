@@ -40,19 +40,9 @@ const ACTION_GAP_S = 1;
 /** The masscan command line, program name first. */
 export function masscanArgv(job: MasscanJob): string[] {
   return [
-    'masscan',
-    `-p${job.ports}`,
-    job.hosts,
-    '--rate',
-    String(job.ratePps),
-    '--interface',
-    job.iface,
-    '--router-ip',
-    job.routerIp,
-    '--wait',
-    String(job.waitS),
-    '-oL',
-    job.out,
+    ...['masscan', `-p${job.ports}`, job.hosts, '--rate', String(job.ratePps)],
+    ...['--interface', job.iface, '--router-ip', job.routerIp],
+    ...['--wait', String(job.waitS), '-oL', job.out],
   ];
 }
 

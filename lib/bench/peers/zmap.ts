@@ -31,25 +31,10 @@ export interface ZmapJob {
 /** The zmap command line of one port, program name first. */
 export function zmapArgv(job: ZmapJob): string[] {
   return [
-    'zmap',
-    '-p',
-    String(job.port),
-    '-b',
-    '/dev/null',
-    '-i',
-    job.iface,
-    '-G',
-    job.gatewayMac,
-    '-r',
-    String(job.ratePps),
-    '-c',
-    String(job.cooldownS),
-    '-o',
-    job.out,
-    '--output-fields=saddr,sport',
+    ...['zmap', '-p', String(job.port), '-b', '/dev/null', '-i', job.iface, '-G', job.gatewayMac],
+    ...['-r', String(job.ratePps), '-c', String(job.cooldownS), '-o', job.out, '--output-fields=saddr,sport'],
     ...(job.metadata === undefined ? [] : ['-m', job.metadata]),
-    '--disable-syslog',
-    job.hosts,
+    ...['--disable-syslog', job.hosts],
   ];
 }
 
