@@ -4,9 +4,10 @@
 // command run inside the testbed's scanner namespace, which can reach the testbed ranges and
 // nothing else. Each tool runs at a small sweep of requested rates; every run is timed from
 // process start to exit (wall clock) and scored with `testbed verify`: open ports found, missed
-// and falsely reported, and recall. Then one more portscan run: every port of one host
-// (198.18.0.1, -p- --full), checked with `testbed verify --strict-closed`. Prints a table and a
-// summary, and writes bench/results/syn-vs-peers.json. Needs root and the testbed up:
+// and falsely reported, and recall. Then portscan alone on every port of one host (198.18.0.1,
+// -p-), 5 runs with open ports listed (checked with `testbed verify`) and 5 with --full (checked
+// with `testbed verify --strict-closed`). Prints a table and a summary, and writes
+// bench/results/syn-vs-peers.json. Needs root and the testbed up:
 //
 //   TESTBED_PREFIX=psyn ../shared/testbed/testbed up && TESTBED_PREFIX=psyn npm run bench:syn
 //
@@ -21,11 +22,12 @@
 // --wait, masscan's --wait 2, zmap's -c 2, and for zmap five processes, one per port, because
 // zmap 2.x scans one port per run). "own pps" is the send rate the tool itself prints: the mean
 // of masscan's "rate: N-kpps" status lines before 100%, zmap's "send: N done (R p/s avg)"
-// (combined over its five runs: probes sent / sum of per-run send times). portscan prints no
-// send rate (with -q it prints nothing), so its column is empty. "send s": masscan, spawn to
+// (combined over its five runs: probes sent / sum of per-run send times), and portscan's -v send
+// phase (its first tries over the time from the first to the last). "send s": masscan, spawn to
 // the status line's 100% (its start-up included); zmap, the sum of sent / own average rate over
-// its five runs. portscan also re-probes silent ports (default --retries 2), so it sends more
-// packets than the 327,680 counted; masscan and zmap send each probe once.
+// its five runs; portscan, its send phase. portscan also re-probes silent ports (default
+// --retries 2), so it sends more packets than the 327,680 counted; masscan and zmap send each
+// probe once.
 //
 // masscan 1.3.2 does not exit by itself after its --wait (lib/bench/peers/masscan.ts says why):
 // once its status line shows the wait is over, this script makes one packet arrive, a single TCP
