@@ -3,14 +3,16 @@
 // 1-65535 (4,294,901,760 probes) inside the testbed, measures the time until the first result
 // is written, samples the scanner's resident memory (VmRSS, and the kernel's high-water mark
 // VmHWM) every 250 ms for 20 s, then stops it with SIGINT and checks it exits 130 with a valid
-// output. Run as root with the testbed up: `npm run bench:memory`. A benchmark, not a test.
+// output. Run as root with the testbed up: `npm run bench:memory` (TESTBED_PREFIX picks the
+// testbed, TESTBED its command, as for bench:syn). A benchmark, not a test.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { TESTBED } from './lib/testbed';
+
 const ROOT = resolve(__dirname, '..', '..');
-const TESTBED = resolve(ROOT, '..', 'shared', 'testbed', 'testbed');
 const RUN_MS = Number(process.env.MEMORY_RUN_MS ?? 20000);
 
 function status(pid: number): { rssKb: number; hwmKb: number } | null {

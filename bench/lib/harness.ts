@@ -11,6 +11,11 @@ import { join, resolve } from 'node:path';
 
 import Benchmark from 'benchmark';
 
+import { textTable } from '../../lib/bench/format';
+
+/** A case's function: synchronous, or asynchronous (`defer`) calling resolve() on the Deferred it gets. */
+export type CaseFn = (() => void) | ((d: Benchmark.Deferred) => void);
+
 /** One benchmark case. */
 export interface CaseOptions {
   /** The case is asynchronous: `fn` gets a Deferred and calls resolve(). */
@@ -115,13 +120,13 @@ export class BenchSuite {
   }
 
   /** Adds a reference case: a plain loop that other cases are compared with. */
-  reference(name: string, fn: (() => void) | ((d: Benchmark.Deferred) => void), opts: CaseOptions = {}): this {
+  reference(name: string, fn: CaseFn, opts: CaseOptions = {}): this {
     this.firstRef ??= name;
     return this.addCase(name, fn, opts, true);
   }
 
   /** Adds a case measured against `opts.ref` (or the first reference). */
-  add(name: string, fn: (() => void) | ((d: Benchmark.Deferred) => void), opts: CaseOptions = {}): this {
+  add(name: string, fn: CaseFn, opts: CaseOptions = {}): this {
     return this.addCase(name, fn, opts, false);
   }
 
@@ -131,7 +136,7 @@ export class BenchSuite {
     return this;
   }
 
-  private addCase(name: string, fn: Function, opts: CaseOptions, reference: boolean): this {
+  private addCase(name: string, fn: CaseFn, opts: CaseOptions, reference: boolean): this {
     if (this.meta.has(name)) throw new Error(`duplicate case name '${name}'`);
     this.meta.set(name, {
       defer: opts.defer ?? false,
@@ -225,15 +230,9 @@ export function formatTable(results: CaseResult[]): string {
   return table(['case', 'ops/s', 'rme', 'runs', 'items/s', 'vs ref'], rows, [1, 2, 3, 4]);
 }
 
-/** A plain text table; columns in `right` are right-aligned. */
+/** A plain text table (lib/bench's, as `portscan bench` prints it), after an empty line, indented by two. */
 export function table(header: string[], rows: string[][], right: number[] = []): string {
-  const width = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, c) => (right.includes(c) ? cell.padStart(width[c] ?? 0) : cell.padEnd(width[c] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return ['', line(header), line(width.map((w) => '-'.repeat(w))), ...rows.map(line)].map((l) => `  ${l}`).join('\n');
+  return ['', ...textTable(header, rows, right).split('\n')].map((l) => `  ${l}`).join('\n');
 }
 
 /** Runs `s` when its file is the entry point (as bench/index.ts forks it), and reports to the parent. */

@@ -178,7 +178,8 @@ if (defaultThreads > 1) {
   });
 }
 bench.note(
-  `ports ${ports[0]}-${ports[N - 1]} (listening ports skipped), probe timeout ${TIMEOUT_MS} ms, engine flush interval 20 ms`,
+  `ports ${ports[0]}-${ports[N - 1]} (listening ports skipped), probe timeout ${TIMEOUT_MS} ms, ` +
+    'engine flush interval 20 ms',
 );
 
 runIfMain(module, bench, () => {
@@ -186,7 +187,8 @@ runIfMain(module, bench, () => {
   for (const [name, t] of tallies) {
     const probes = t.refused + t.connected + t.other;
     console.log(
-      `  note: ${name}: ${probes} probes in ${t.ops} ops: ${t.refused} refused, ${t.connected} connected, ${t.other} other`,
+      `  note: ${name}: ${probes} probes in ${t.ops} ops: ${t.refused} refused, ${t.connected} connected, ` +
+        `${t.other} other`,
     );
   }
 });

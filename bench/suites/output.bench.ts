@@ -105,7 +105,8 @@ for (const name of FORMATS) {
   );
 }
 bench.note(
-  `${HOSTS} hosts x ${PORTS} ports: ${summary.counters.open} open, ${rows.reduce((n, r) => n + r.closed, 0)} closed, ${rows.reduce((n, r) => n + r.filtered, 0)} filtered`,
+  `${HOSTS} hosts x ${PORTS} ports: ${summary.counters.open} open, ` +
+    `${rows.reduce((n, r) => n + r.closed, 0)} closed, ${rows.reduce((n, r) => n + r.filtered, 0)} filtered`,
 );
 
 runIfMain(module, bench, () => {

@@ -118,7 +118,8 @@ export const bench = new BenchSuite('parse')
 {
   const spec = parseTargets(MIXED);
   bench.note(
-    `mixed target string: ${MIXED.length} chars, ${MIXED_TOKENS} tokens -> ${spec.ranges.intervals().length} intervals, ${spec.ranges.count()} addresses`,
+    `mixed target string: ${MIXED.length} chars, ${MIXED_TOKENS} tokens -> ` +
+      `${spec.ranges.intervals().length} intervals, ${spec.ranges.count()} addresses`,
   );
   bench.note(`seed Standard list: "${SEED_STANDARD.slice(0, 40)}..." -> ${parsePortList(SEED_STANDARD).length} ports`);
 }

@@ -5,32 +5,27 @@
 // and nothing else, so whatever a scan inside it is told, it reaches nothing outside. The target
 // side answers for every address of the block (a local route on lo), runs listener.js for the
 // pattern's listening ports, and applies the pattern's silent and closed rules with nftables
-// (truth.ts holds the pattern; the rules are generated from it). Shaping: packet loss with an
-// nftables random drop each way (always available), a link rate cap with tc tbf, and delay with
-// tc netem where the kernel has it (this one may not: shape() then says delay is unavailable).
-// The range is removed by down(), which is idempotent and synchronous, so index.ts can call it
-// from signal handlers, error paths and process exit alike. A lock file in /run names the
-// process that owns the range: a second bench refuses to touch a live one and replaces a stale one.
+// (nft.ts generates them from truth.ts's pattern). Shaping (loss, delay, a rate cap) is
+// shaping.ts's. The range is removed by down(), which is idempotent and synchronous, so index.ts
+// can call it from signal handlers, error paths and process exit alike. A lock file in /run names
+// the process that owns the range: a second bench refuses to touch a live one and replaces a
+// stale one.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { PATTERN, type Pattern } from './truth';
+import { patternRules, SYN_COUNTER } from './nft';
+import { applyShaping, type Shaping, type ShapingResult, type Side } from './shaping';
+import { quote } from './shell';
+import { PATTERN } from './truth';
+
+export type { Shaping } from './shaping';
 
 export interface RangeOptions {
   /** Namespace and device name prefix: namespaces <prefix>-scan and <prefix>-tgt. */
   prefix?: string;
   /** Called with each command that builds or changes the range (for the report). */
   log?: (command: string) => void;
-}
-
-export interface Shaping {
-  /** Share of packets dropped each way, percent. */
-  lossPct?: number;
-  /** One-way delay added on each side, ms (needs netem). */
-  delayMs?: number;
-  /** Link rate cap for tc tbf, e.g. "100mbit". */
-  linkRate?: string;
 }
 
 export const SCAN_ADDR = '198.19.254.1';
@@ -56,10 +51,6 @@ export function listNamespaces(): string[] {
     .filter(Boolean);
 }
 
-function quote(args: string[]): string {
-  return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -68,22 +59,6 @@ function alive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-
-/** The nftables ruleset of the target side: the pattern's drop and reset rules. */
-export function patternRules(p: Pattern = PATTERN): string {
-  const lines = p.rules.map((r) => {
-    const ports = r.ports[0] === r.ports[1] ? `${r.ports[0]}` : `${r.ports[0]}-${r.ports[1]}`;
-    const m = r.mask;
-    const v = r.value;
-    const dotted = (x: number): string => `0.0.${(x >> 8) & 255}.${x & 255}`;
-    const hosts = m === 0 ? '' : ` ip daddr & ${dotted(m)} ${r.negate ? '!=' : '=='} ${dotted(v)}`;
-    return `    ip daddr ${p.network}${hosts} tcp dport ${ports} ${r.action === 'drop' ? 'drop' : 'reject with tcp reset'}`;
-  });
-  return `table ip psb_pattern {\n  chain input {\n    type filter hook input priority 0; policy accept;\n${lines.join('\n')}\n  }\n}\n${COUNT_RULES}`;
-}
-
-/** Counts every SYN (without ACK) that reaches the target side, before any loss is injected. */
-const COUNT_RULES = `table ip psb_count {\n  counter syns { }\n  chain pre {\n    type filter hook prerouting priority -400; policy accept;\n    tcp flags & (syn | ack) == syn counter name "syns"\n  }\n}\n`;
 
 export class BenchRange {
   readonly prefix: string;
@@ -145,7 +120,7 @@ export class BenchRange {
     return ['ip', 'netns', 'exec', this.scanNs, ...args];
   }
 
-  /** Builds the range (replacing a stale one of the same prefix). Throws if another live bench owns it. */
+  /** Builds the range (replacing a stale one of the same prefix); throws if another live bench owns it. */
   async up(): Promise<void> {
     this.claim();
     this.removeNamespaces();
@@ -190,7 +165,8 @@ export class BenchRange {
       const pid = Number(readFileSync(this.lockFile, 'utf8').trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
         throw new Error(
-          `bench: the range ${this.scanNs}/${this.tgtNs} belongs to a bench still running (pid ${pid}); wait for it or stop it`,
+          `bench: the range ${this.scanNs}/${this.tgtNs} belongs to a bench still running (pid ${pid}); ` +
+            'wait for it or stop it',
         );
       }
     }
@@ -252,7 +228,7 @@ export class BenchRange {
 
   /** SYNs (probes, and the kernel's SYN retransmits in connect mode) the target side has received so far. */
   synCount(): number {
-    const r = this.sh(['nft', 'list', 'counter', 'ip', 'psb_count', 'syns'], {
+    const r = this.sh(['nft', 'list', 'counter', ...SYN_COUNTER], {
       ns: this.tgtNs,
       check: false,
       quiet: true,
@@ -273,64 +249,21 @@ export class BenchRange {
     return mac.toLowerCase();
   }
 
+  /** The veth ends: the scanner side's and the target side's. */
+  private sides(): Side[] {
+    return [
+      { ns: this.scanNs, dev: this.scanDev },
+      { ns: this.tgtNs, dev: this.tgtDev },
+    ];
+  }
+
   /**
    * Sets the shaping (replacing what was in force). Returns, per asked-for item, null when it
    * was applied or why it is unavailable here.
    */
-  shape(s: Shaping): { loss: string | null; delay: string | null; rate: string | null } {
-    const T = this.tgtNs;
-    const res = { loss: null as string | null, delay: null as string | null, rate: null as string | null };
-    this.sh(['nft', 'delete', 'table', 'inet', 'psb_shape'], { ns: T, check: false });
-    for (const [ns, dev] of [
-      [this.scanNs, this.scanDev],
-      [T, this.tgtDev],
-    ] as const) {
-      this.sh(['tc', 'qdisc', 'del', 'dev', dev, 'root'], { ns, check: false });
-    }
-    this.shaping = [];
-    const loss = s.lossPct ?? 0;
-    if (loss > 0) {
-      if (!(loss < 100)) throw new Error(`bench: loss must be below 100%, got ${loss}`);
-      const per10k = Math.round(loss * 100);
-      const drop = `meta l4proto { tcp, icmp } numgen random mod 10000 < ${per10k} drop`;
-      // Both directions, in the target namespace: what arrives from the scanner, and what leaves.
-      this.sh(['nft', '-f', '-'], {
-        ns: T,
-        input: `table inet psb_shape {\n  chain in { type filter hook prerouting priority -300; policy accept; ${drop}; }\n  chain out { type filter hook output priority -300; policy accept; ${drop}; }\n}\n`,
-      });
-      this.shaping.push(`loss ${loss}% each way`);
-    }
-    if (s.delayMs && s.linkRate) throw new Error('bench: delay and a link rate cannot be combined');
-    for (const [ns, dev] of [
-      [this.scanNs, this.scanDev],
-      [T, this.tgtDev],
-    ] as const) {
-      if (s.delayMs) {
-        const r = this.sh(
-          ['tc', 'qdisc', 'add', 'dev', dev, 'root', 'netem', 'limit', '100000', 'delay', `${s.delayMs}ms`],
-          { ns, check: false },
-        );
-        if (r.status !== 0)
-          res.delay = `unavailable: this kernel has no netem qdisc (${r.stderr.trim().split('\n')[0] ?? ''})`;
-      }
-      if (s.linkRate) {
-        const r = this.sh(
-          ['tc', 'qdisc', 'add', 'dev', dev, 'root', 'tbf', 'rate', s.linkRate, 'burst', '64kb', 'latency', '50ms'],
-          { ns, check: false },
-        );
-        if (r.status !== 0) res.rate = `unavailable: tc tbf failed (${r.stderr.trim().split('\n')[0] ?? ''})`;
-      }
-    }
-    if (s.delayMs) {
-      if (res.delay)
-        for (const [ns, dev] of [
-          [this.scanNs, this.scanDev],
-          [T, this.tgtDev],
-        ] as const)
-          this.sh(['tc', 'qdisc', 'del', 'dev', dev, 'root'], { ns, check: false });
-      else this.shaping.push(`delay ${s.delayMs} ms each way`);
-    }
-    if (s.linkRate && !res.rate) this.shaping.push(`rate ${s.linkRate}`);
+  shape(s: Shaping): ShapingResult {
+    const { res, words } = applyShaping((args, opts) => this.sh(args, opts), this.sides(), this.tgtNs, s);
+    this.shaping = words;
     return res;
   }
 

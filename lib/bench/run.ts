@@ -8,7 +8,7 @@
 // budget; the target's SYN counter, read before and after, gives the probes sent. Every run
 // also has a time limit. Past either, the group gets SIGINT, then SIGKILL 2 s later. A `watch`
 // callback sees the command's stderr as it comes (masscan is ended by reading its status line).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 
 import type { BenchRange } from './range';
@@ -21,8 +21,8 @@ export interface RunSpec {
   /** Most packets the target side may receive during the run. */
   packetBudget: number;
   timeLimitMs: number;
-  /** Called on each stderr chunk with the whole stderr so far (capped) and controls. */
-  watch?: (stderr: string, ctl: RunControl) => void;
+  /** Called with each piece of stderr as it comes, and controls. */
+  watch?: (chunk: string, ctl: RunControl) => void;
   /** Where GNU time writes its line (a temporary file). */
   timeFile: string;
 }
@@ -78,6 +78,63 @@ export function haveTime(): boolean {
   return existsSync(TIME);
 }
 
+type Sample = { t: number; n: number };
+
+/** GNU time's figures (none without it, or when the run was killed before it wrote). */
+function readTimeFile(path: string, code: number | null): Pick<RunOutcome, 'cpuS' | 'maxRssKb' | 'exitCode'> {
+  const out: Pick<RunOutcome, 'cpuS' | 'maxRssKb' | 'exitCode'> = { cpuS: null, maxRssKb: null, exitCode: code };
+  try {
+    const text = readFileSync(path, 'utf8');
+    // GNU time prints "Command exited with non-zero status N" (or "terminated by signal") first.
+    const m = /(^|\n)([\d.]+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(text);
+    if (m) {
+      out.cpuS = Number(m[3]) + Number(m[4]);
+      out.maxRssKb = Number(m[5]);
+    }
+    const st = /exited with non-zero status (\d+)/.exec(text);
+    if (st && code === 0) out.exitCode = Number(st[1]);
+  } catch {
+    // no GNU time, or the run was killed before it wrote
+  }
+  return out;
+}
+
+/** Counts the packets arriving at the target every 20 ms; calls `over` past `budget` of them. */
+function countPackets(range: BenchRange, budget: number, over: () => void) {
+  const start = range.packetsIn();
+  const samples: Sample[] = [{ t: performance.now(), n: start }];
+  const timer = setInterval(() => {
+    const n = range.packetsIn();
+    samples.push({ t: performance.now(), n });
+    if (n - start > budget) over();
+  }, 20);
+  const stop = (): void => {
+    clearInterval(timer);
+    samples.push({ t: performance.now(), n: range.packetsIn() });
+  };
+  return { start, samples, stop };
+}
+
+/** Sends `sig` to the child's process group, unless it has ended. */
+function groupSignaller(child: ChildProcess, ended: () => boolean): (sig: NodeJS.Signals) => void {
+  return (sig) => {
+    if (child.pid === undefined || ended()) return;
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // gone
+    }
+  };
+}
+
+/** The last lines of stderr that say something. */
+const tailOf = (stderr: string): string =>
+  stderr
+    .split(/[\r\n]+/)
+    .filter((l) => l.trim() !== '')
+    .slice(-6)
+    .join('\n');
+
 /** Runs `spec` in `range`'s scanner namespace; never rejects (failures are in the outcome). */
 export function runInRange(range: BenchRange, spec: RunSpec, abort: AbortSignal): Promise<RunOutcome> {
   const timed = haveTime() ? [TIME, '-f', '%e %U %S %M', '-o', spec.timeFile, ...spec.argv] : spec.argv;
@@ -86,8 +143,8 @@ export function runInRange(range: BenchRange, spec: RunSpec, abort: AbortSignal)
   return new Promise((resolve) => {
     const t0 = performance.now();
     const startSyns = range.synCount();
-    const startPackets = range.packetsIn();
-    const samples: { t: number; n: number }[] = [{ t: t0, n: startPackets }];
+    // Sampled from before the spawn; `stop` is defined by the time the first sample is taken.
+    const packets = countPackets(range, spec.packetBudget, () => stop('packet budget'));
     let stderr = '';
     let stopped: RunOutcome['stopped'];
     let killTimer: NodeJS.Timeout | undefined;
@@ -95,14 +152,7 @@ export function runInRange(range: BenchRange, spec: RunSpec, abort: AbortSignal)
     const pid = child.pid;
     if (pid !== undefined) active.add(pid);
     const ended = (): boolean => child.exitCode !== null || child.signalCode !== null;
-    const signalGroup = (sig: NodeJS.Signals): void => {
-      if (child.pid === undefined || ended()) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        // gone
-      }
-    };
+    const signalGroup = groupSignaller(child, ended);
     const stop = (why: NonNullable<RunOutcome['stopped']>): void => {
       if (stopped) return;
       stopped = why;
@@ -118,15 +168,11 @@ export function runInRange(range: BenchRange, spec: RunSpec, abort: AbortSignal)
       ended: () => ended(),
     };
     child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
+      const chunk = d.toString();
+      stderr += chunk;
       if (stderr.length > STDERR_CAP) stderr = stderr.slice(-STDERR_CAP / 2);
-      if (!stopped) spec.watch?.(stderr, ctl);
+      if (!stopped) spec.watch?.(chunk, ctl);
     });
-    const sampler = setInterval(() => {
-      const n = range.packetsIn();
-      samples.push({ t: performance.now(), n });
-      if (n - startPackets > spec.packetBudget) stop('packet budget');
-    }, 20);
     const limit = setTimeout(() => stop('time limit'), spec.timeLimitMs);
     const onAbort = (): void => stop('interrupted');
     abort.addEventListener('abort', onAbort, { once: true });
@@ -136,45 +182,23 @@ export function runInRange(range: BenchRange, spec: RunSpec, abort: AbortSignal)
       if (finished) return;
       finished = true;
       if (pid !== undefined) active.delete(pid);
-      clearInterval(sampler);
+      packets.stop();
       clearTimeout(limit);
       if (killTimer) clearTimeout(killTimer);
       abort.removeEventListener('abort', onAbort);
       const wallS = (performance.now() - t0) / 1000;
-      samples.push({ t: performance.now(), n: range.packetsIn() });
-      let cpuS: number | null = null;
-      let maxRssKb: number | null = null;
-      let exitCode = code;
-      try {
-        const text = readFileSync(spec.timeFile, 'utf8');
-        // GNU time prints "Command exited with non-zero status N" (or "terminated by signal") first.
-        const m = /(^|\n)([\d.]+) ([\d.]+) ([\d.]+) (\d+)\s*$/.exec(text);
-        if (m) {
-          cpuS = Number(m[3]) + Number(m[4]);
-          maxRssKb = Number(m[5]);
-        }
-        const st = /exited with non-zero status (\d+)/.exec(text);
-        if (st && code === 0) exitCode = Number(st[1]);
-      } catch {
-        // no GNU time, or the run was killed before it wrote
-      }
+      const { samples } = packets;
       resolve({
         argv,
         wallS,
-        cpuS,
-        maxRssKb,
-        exitCode,
+        ...readTimeFile(spec.timeFile, code),
         signal: sig,
-        packetsIn: (samples[samples.length - 1]?.n ?? startPackets) - startPackets,
+        packetsIn: (samples[samples.length - 1]?.n ?? packets.start) - packets.start,
         peakPps: peakRate(samples),
         syns: range.synCount() - startSyns,
         busyS: busyTime(samples) / 1000,
         ...(stopped ? { stopped } : {}),
-        stderrTail: stderr
-          .split(/[\r\n]+/)
-          .filter((l) => l.trim() !== '')
-          .slice(-6)
-          .join('\n'),
+        stderrTail: tailOf(stderr),
       });
     };
     child.on('error', (err) => {
@@ -186,7 +210,7 @@ export function runInRange(range: BenchRange, spec: RunSpec, abort: AbortSignal)
 }
 
 /** The time, ms, of the sampling slots in which packets arrived. */
-export function busyTime(samples: { t: number; n: number }[]): number {
+export function busyTime(samples: Sample[]): number {
   let busy = 0;
   for (let i = 1; i < samples.length; i++) {
     const a = samples[i - 1] as { t: number; n: number };
@@ -197,7 +221,7 @@ export function busyTime(samples: { t: number; n: number }[]): number {
 }
 
 /** The highest rate over any span of at least 100 ms between samples. */
-export function peakRate(samples: { t: number; n: number }[]): number {
+export function peakRate(samples: Sample[]): number {
   let best = 0;
   let j = 0;
   for (let i = 1; i < samples.length; i++) {

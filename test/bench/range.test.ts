@@ -4,13 +4,13 @@
 // connect mode inside the scanner namespace, every port reported (--full), and checks each
 // (address, port) state against truth.ts; also that the range is sealed (the scanner side has
 // one route, to the bench block) and that down() leaves nothing behind. Root only.
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { BenchRange } from '../../lib/bench/range';
-import { readNdjson } from '../../lib/bench/sweep';
+import { readNdjson } from '../../lib/bench/portscan';
 import { expandHosts, expandPorts, expected, hostIndex, score, stateOf } from '../../lib/bench/truth';
 import { CLI, describeRoot, namespacesOf } from './helpers';
 
@@ -27,6 +27,10 @@ describeRoot('the bench range', () => {
   }, 60000);
   afterAll(() => range.down());
 
+  /** Runs the portscan CLI with `args` inside the range's scanner namespace. */
+  const scan = (args: string[], timeout: number): SpawnSyncReturns<string> =>
+    spawnSync('ip', ['netns', 'exec', range.scanNs, process.execPath, CLI, ...args], { encoding: 'utf8', timeout });
+
   test('the scanner side routes only to the bench block', () => {
     const r = spawnSync('ip', ['netns', 'exec', range.scanNs, 'ip', '-4', 'route', 'show'], { encoding: 'utf8' });
     const routes = r.stdout
@@ -40,31 +44,7 @@ describeRoot('the bench range', () => {
 
   test(`a connect scan of ${HOSTS} x ${PORTS} finds exactly the pattern`, () => {
     const out = join(dir, 'scan.ndjson');
-    const r = spawnSync(
-      'ip',
-      [
-        'netns',
-        'exec',
-        range.scanNs,
-        process.execPath,
-        CLI,
-        '-q',
-        '--mode',
-        'connect',
-        '-p',
-        PORTS,
-        '--full',
-        '-f',
-        'ndjson',
-        '-o',
-        out,
-        HOSTS,
-      ],
-      {
-        encoding: 'utf8',
-        timeout: 60000,
-      },
-    );
+    const r = scan(['-q', '--mode', 'connect', '-p', PORTS, '--full', '-f', 'ndjson', '-o', out, HOSTS], 60000);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
@@ -96,25 +76,7 @@ describeRoot('the bench range', () => {
 
   test('the target counts the SYNs it receives', () => {
     const before = range.synCount();
-    const r = spawnSync(
-      'ip',
-      [
-        'netns',
-        'exec',
-        range.scanNs,
-        process.execPath,
-        CLI,
-        '-q',
-        '--mode',
-        'connect',
-        '-p',
-        '80,81',
-        '-f',
-        'ndjson',
-        '198.18.2.1',
-      ],
-      { encoding: 'utf8', timeout: 30000 },
-    );
+    const r = scan(['-q', '--mode', 'connect', '-p', '80,81', '-f', 'ndjson', '198.18.2.1'], 30000);
     expect(r.status).toBe(0);
     expect(range.synCount() - before).toBe(2);
   });

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+// results.ts: bench:syn's record, bench/results/syn-vs-peers.json: the machine, the build, the
+// load, the testbed, the workload and its truth, every run with its details, the comparisons, the
+// one-host runs, and notes saying how each figure was measured.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { repoRoot } from '../lib/harness';
+import { TESTBED_PREFIX } from '../lib/testbed';
+import { elapsedMs } from './budget';
+import type { Setup } from './setup';
+import { NET, PORT_SPEC, PROBES, type Run } from './workload';
+import type { GatewayMac } from './zmap';
+
+const NOTES = [
+  'probesPerWall = probes / wall seconds (process start to exit, including testbed run and ' +
+    "each tool's wait for late replies)",
+  'ownPps = the send rate the tool printed: masscan the mean of its status-line rates before 100%, zmap total ' +
+    'sent / sum of per-port send times from its "done (R p/s avg)", portscan first tries / its -v send phase',
+  'sendSeconds: masscan, spawn to the first status line at 100% (includes its start-up); zmap, the sum over its ' +
+    '5 runs of sent / its own average send rate; portscan, its -v send phase (first probe to the last first try)',
+  'portscan re-probes silent ports (--retries 2 by default), so it sends more packets than the workload counts; ' +
+    'masscan and zmap send each probe once',
+  'zmap 2.x scans one port per run: its wall is the sum of 5 runs, each with its own start and -c 2 cooldown',
+  'masscan 1.3.2 hangs in a blocking pcap read after its --wait; it is woken with one TCP connect to ' +
+    '198.18.0.1:22 inside the testbed (details.endedBy)',
+];
+
+export interface Outcome {
+  runs: Run[];
+  summary: Record<string, unknown>;
+  oneHost: Record<string, unknown>;
+  oneHostFull: Record<string, unknown>;
+  gateway: GatewayMac | null | undefined;
+  loadAfter: number[];
+  identityAfter: string;
+}
+
+/** Writes the record; returns its path. */
+export function writeResults(s: Setup, o: Outcome): string {
+  const resultsDir = join(repoRoot(), 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const jsonPath = join(resultsDir, 'syn-vs-peers.json');
+  const json = {
+    date: new Date().toISOString(),
+    machine: s.machine,
+    portscanBuild: s.build,
+    loadAverage: { before: s.loadBefore, after: o.loadAfter },
+    testbedPrefix: TESTBED_PREFIX,
+    testbedRebuiltDuringBench: o.identityAfter !== s.identityBefore,
+    workload: { hosts: NET, ports: PORT_SPEC, probes: PROBES },
+    truth: s.truth,
+    testbedRunOverheadSeconds: s.overheadS,
+    zmapGatewayMac: o.gateway ?? null,
+    notes: NOTES,
+    runs: o.runs,
+    summary: o.summary,
+    oneHost: o.oneHost,
+    oneHostFull: o.oneHostFull,
+    benchSeconds: elapsedMs() / 1000,
+  };
+  writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+  return jsonPath;
+}
