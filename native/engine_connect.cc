@@ -35,9 +35,9 @@ void CallJs(Napi::Env env, Napi::Function callback, Delivery* d) {
 }  // namespace
 
 Napi::Function ConnectEngine::Define(Napi::Env env) {
-  return DefineClass(env, "ConnectEngine",
-                     {InstanceMethod<&ConnectEngine::Submit>("submit"), InstanceMethod<&ConnectEngine::Close>("close"),
-                      InstanceMethod<&ConnectEngine::Ref>("ref"), InstanceMethod<&ConnectEngine::Unref>("unref")});
+  return DefineClass(
+      env, "ConnectEngine",
+      {InstanceMethod<&ConnectEngine::Submit>("submit"), InstanceMethod<&ConnectEngine::Close>("close")});
 }
 
 ConnectEngine::ConnectEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ConnectEngine>(info) {
@@ -103,7 +103,7 @@ Napi::Value ConnectEngine::Submit(const Napi::CallbackInfo& info) {
   auto arr = info[0].As<Napi::TypedArray>();
   const size_t count = info[1].As<Napi::Number>().Uint32Value();
   if (arr.TypedArrayType() != napi_uint8_array || count * sizeof(TargetRecord) > arr.ByteLength()) {
-    Napi::RangeError::New(env, "targets must be a Uint8Array of at least count * TARGET_SIZE bytes")
+    Napi::RangeError::New(env, "targets must be a Uint8Array of at least count * LAYOUT.target.size bytes")
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -123,16 +123,6 @@ Napi::Value ConnectEngine::Submit(const Napi::CallbackInfo& info) {
 
 Napi::Value ConnectEngine::Close(const Napi::CallbackInfo& info) {
   life_.Shutdown();
-  return info.Env().Undefined();
-}
-
-Napi::Value ConnectEngine::Ref(const Napi::CallbackInfo& info) {
-  life_.Ref(info.Env());
-  return info.Env().Undefined();
-}
-
-Napi::Value ConnectEngine::Unref(const Napi::CallbackInfo& info) {
-  life_.Unref(info.Env());
   return info.Env().Undefined();
 }
 

@@ -23,8 +23,6 @@ class ConnectEngine : public Napi::ObjectWrap<ConnectEngine> {
  private:
   Napi::Value Submit(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
-  Napi::Value Ref(const Napi::CallbackInfo& info);
-  Napi::Value Unref(const Napi::CallbackInfo& info);
 
   std::vector<std::unique_ptr<ConnectLoop>> loops_;  // one thread each; targets split evenly
   // Last, so it is destroyed first: its shutdown stops the loops above.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // engine_lifecycle.h: what the engine objects (ConnectEngine, SynEngine) share about their life:
-// the one thread-safe function that carries batches to JavaScript, ref/unref of it (an engine
-// keeps the process alive only while it is ref'd), and a shutdown that runs exactly once, from
+// the one thread-safe function that carries batches to JavaScript (it keeps the process alive
+// while the engine is open), and a shutdown that runs exactly once, from
 // close(), the destructor, or the environment's cleanup hook (process exit, worker end): it
 // stops the engine's threads (the `stop` callback) and then releases the function, so no batch
 // can arrive after it.
@@ -42,12 +42,6 @@ class EngineLifecycle {
     tsfn_.Release();
   }
   bool Closed() const { return closed_; }
-  void Ref(Napi::Env env) {
-    if (!closed_) tsfn_.Ref(env);
-  }
-  void Unref(Napi::Env env) {
-    if (!closed_) tsfn_.Unref(env);
-  }
 
  private:
   static void CleanupHook(void* arg) {

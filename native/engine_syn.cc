@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
-// engine_syn.cc: SynEngine glue (see engine_syn.h). Callback: (err, records, count, stats, done,
-// thread, mark)
-// where stats is a Float64Array [sent, replies, duplicates, late, pcapDrops, inFlight, sentinels,
-// sendPhaseUs (0 until the last thread is done)], then
-// (thread, mark, maxPosition): the resume point of that transmit thread (SynTx::Mark) and the
-// highest position among the batch's results.
+// engine_syn.cc: SynEngine glue (see engine_syn.h). Each batch reaches JavaScript as one call,
+// onBatch(null, { records, count, stats, done, thread, mark, maxPosition }), built on the JS
+// thread once per batch: records is a copy of the ResultRecords, stats the engine's counters by
+// name (SynStats; sendPhaseUs is 0 until the last thread is done), thread and mark the resume
+// point of the transmit thread that sent the batch (SynTx::Mark), maxPosition the highest plan
+// position among its results. A failure arrives as onBatch(error with code, null). The shape is
+// lib/native/types.ts's SynBatch.
 #include "engine_syn.h"
 
 #include <algorithm>
@@ -27,26 +28,40 @@ struct SynDelivery {
   std::string message;
 };
 
+Napi::Object StatsObject(Napi::Env env, const SynStats& s) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("sent", Napi::Number::New(env, double(s.sent)));
+  o.Set("replies", Napi::Number::New(env, double(s.replies)));
+  o.Set("duplicates", Napi::Number::New(env, double(s.duplicates)));
+  o.Set("late", Napi::Number::New(env, double(s.late)));
+  o.Set("pcapDrops", Napi::Number::New(env, double(s.pcap_drops)));
+  o.Set("inFlight", Napi::Number::New(env, double(s.in_flight)));
+  o.Set("sentinels", Napi::Number::New(env, double(s.sentinels)));
+  o.Set("sendPhaseUs", Napi::Number::New(env, double(s.send_phase_us)));
+  return o;
+}
+
+Napi::Object BatchObject(Napi::Env env, const SynDelivery& d) {
+  const size_t bytes = d.batch.size() * sizeof(ResultRecord);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("records", Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t*>(d.batch.data()), bytes));
+  o.Set("count", Napi::Number::New(env, double(d.batch.size())));
+  o.Set("stats", StatsObject(env, d.stats));
+  o.Set("done", Napi::Boolean::New(env, d.done));
+  o.Set("thread", Napi::Number::New(env, d.thread));
+  o.Set("mark", Napi::Number::New(env, double(d.mark)));
+  o.Set("maxPosition", Napi::Number::New(env, double(d.max_position)));
+  return o;
+}
+
 void CallJs(Napi::Env env, Napi::Function callback, SynDelivery* d) {
   if (env != nullptr && callback != nullptr) {
     if (!d->code.empty()) {
       Napi::Error e = Napi::Error::New(env, d->message);
       e.Set("code", Napi::String::New(env, d->code));
-      callback.Call({e.Value(), env.Null(), Napi::Number::New(env, 0), env.Null(), Napi::Boolean::New(env, true),
-                     Napi::Number::New(env, 0), Napi::Number::New(env, 0), Napi::Number::New(env, 0)});
+      callback.Call({e.Value(), env.Null()});
     } else {
-      const size_t bytes = d->batch.size() * sizeof(ResultRecord);
-      auto buf = Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t*>(d->batch.data()), bytes);
-      constexpr size_t kStats = 8;
-      auto stats = Napi::Float64Array::New(env, kStats);
-      const SynStats& s = d->stats;
-      const double values[kStats] = {double(s.sent),      double(s.replies),      double(s.duplicates),
-                                     double(s.late),      double(s.pcap_drops),   double(s.in_flight),
-                                     double(s.sentinels), double(s.send_phase_us)};
-      for (size_t k = 0; k < kStats; ++k) stats[k] = values[k];
-      callback.Call({env.Null(), buf, Napi::Number::New(env, double(d->batch.size())), stats,
-                     Napi::Boolean::New(env, d->done), Napi::Number::New(env, d->thread),
-                     Napi::Number::New(env, double(d->mark)), Napi::Number::New(env, double(d->max_position))});
+      callback.Call({env.Null(), BatchObject(env, *d)});
     }
   }
   delete d;
@@ -101,8 +116,7 @@ Napi::Function SynEngine::Define(Napi::Env env) {
   return DefineClass(
       env, "SynEngine",
       {InstanceMethod<&SynEngine::SetRate>("setRate"), InstanceMethod<&SynEngine::SetTimeout>("setTimeout"),
-       InstanceMethod<&SynEngine::Drain>("drain"), InstanceMethod<&SynEngine::Close>("close"),
-       InstanceMethod<&SynEngine::Ref>("ref"), InstanceMethod<&SynEngine::Unref>("unref")});
+       InstanceMethod<&SynEngine::Drain>("drain"), InstanceMethod<&SynEngine::Close>("close")});
 }
 
 SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngine>(info) {
@@ -118,7 +132,8 @@ SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngin
   auto ports = info[2].As<Napi::TypedArray>();
   if (intervals.TypedArrayType() != napi_uint8_array || intervals.ByteLength() % sizeof(PlanInterval) != 0 ||
       ports.TypedArrayType() != napi_uint16_array) {
-    Napi::TypeError::New(env, "intervals must be a Uint8Array of 32-byte records, ports a Uint16Array")
+    Napi::TypeError::New(
+        env, "intervals must be a Uint8Array of whole records (LAYOUT.interval.size bytes), ports a Uint16Array")
         .ThrowAsJavaScriptException();
     return;
   }
@@ -215,16 +230,6 @@ Napi::Value SynEngine::Drain(const Napi::CallbackInfo& info) {
 
 Napi::Value SynEngine::Close(const Napi::CallbackInfo& info) {
   life_.Shutdown();
-  return info.Env().Undefined();
-}
-
-Napi::Value SynEngine::Ref(const Napi::CallbackInfo& info) {
-  life_.Ref(info.Env());
-  return info.Env().Undefined();
-}
-
-Napi::Value SynEngine::Unref(const Napi::CallbackInfo& info) {
-  life_.Unref(info.Env());
   return info.Env().Undefined();
 }
 

@@ -24,8 +24,6 @@ class SynEngine : public Napi::ObjectWrap<SynEngine> {
   Napi::Value SetTimeout(const Napi::CallbackInfo& info);
   Napi::Value Drain(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
-  Napi::Value Ref(const Napi::CallbackInfo& info);
-  Napi::Value Unref(const Napi::CallbackInfo& info);
 
   std::unique_ptr<SynLoop> loop_;
   // Last, so it is destroyed first: its shutdown stops the loop above.

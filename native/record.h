@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: MIT
 // record.h: the packed records that cross the Node-API boundary, in bulk, in both directions.
 // TargetRecord goes in (one per probe to make); ResultRecord comes out (one per finished probe).
-// The same layouts are written down in lib/native/records.ts; the loader compares ABI_VERSION,
-// TARGET_SIZE and RECORD_SIZE at load, so change both files together and bump kAbiVersion.
+// The same layouts are written down in lib/native/records.ts (TARGET, RESULT). The offsets are
+// asserted here, the addon exports them (LAYOUT, from offsetof, in addon.cc) and the loader
+// (lib/native/binding.ts) compares every one at load: change both files together, bump kAbiVersion.
 // All multi-byte integers are in host order (little-endian: asserted below), except the address
 // bytes, which are in network order exactly as they go into a sockaddr.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace portscan {
 
-constexpr uint32_t kAbiVersion = 2;
+constexpr uint32_t kAbiVersion = 3;
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "records are little-endian; lib/native/records.ts assumes so");
 
@@ -26,7 +28,12 @@ struct TargetRecord {
   uint8_t attempt;      // 0 for the first try; echoed in the result
   uint32_t timeout_ms;  // this probe's deadline after connect(); chosen by TypeScript
 };
-static_assert(sizeof(TargetRecord) == 24, "TARGET_SIZE changed: update lib/native/records.ts");
+static_assert(sizeof(TargetRecord) == 24, "TargetRecord size changed: update TARGET in lib/native/records.ts");
+static_assert(offsetof(TargetRecord, addr_n) == 0, "TARGET.addr_n in lib/native/records.ts");
+static_assert(offsetof(TargetRecord, port_h) == 16, "TARGET.port_h in lib/native/records.ts");
+static_assert(offsetof(TargetRecord, family) == 18, "TARGET.family in lib/native/records.ts");
+static_assert(offsetof(TargetRecord, attempt) == 19, "TARGET.attempt in lib/native/records.ts");
+static_assert(offsetof(TargetRecord, timeout_ms) == 20, "TARGET.timeout_ms in lib/native/records.ts");
 
 /// What happened to one probe at the socket level; TypeScript turns it into state + reason.
 enum ResultKind : uint8_t {
@@ -50,6 +57,20 @@ struct ResultRecord {
   uint8_t ttl;        // SYN mode: the reply's TTL or hop limit; 0 otherwise
   uint8_t reserved;
 };
-static_assert(sizeof(ResultRecord) == 32, "RECORD_SIZE changed: update lib/native/records.ts");
+static_assert(sizeof(ResultRecord) == 32, "ResultRecord size changed: update RESULT in lib/native/records.ts");
+static_assert(offsetof(ResultRecord, addr_n) == 0, "RESULT.addr_n in lib/native/records.ts");
+static_assert(offsetof(ResultRecord, port_h) == 16, "RESULT.port_h in lib/native/records.ts");
+static_assert(offsetof(ResultRecord, family) == 18, "RESULT.family in lib/native/records.ts");
+static_assert(offsetof(ResultRecord, kind) == 19, "RESULT.kind in lib/native/records.ts");
+static_assert(offsetof(ResultRecord, err) == 20, "RESULT.err in lib/native/records.ts");
+static_assert(offsetof(ResultRecord, rtt_us) == 24, "RESULT.rtt_us in lib/native/records.ts");
+static_assert(offsetof(ResultRecord, attempt) == 28, "RESULT.attempt in lib/native/records.ts");
+static_assert(offsetof(ResultRecord, tcp_flags) == 29, "RESULT.tcp_flags in lib/native/records.ts");
+static_assert(offsetof(ResultRecord, ttl) == 30, "RESULT.ttl in lib/native/records.ts");
+static_assert(offsetof(ResultRecord, reserved) == 31, "RESULT.reserved in lib/native/records.ts");
+// TypeScript re-queues a probe by copying a result's address, port and family straight into a
+// target (RetryQueue in records.ts): those fields open both records alike.
+static_assert(offsetof(ResultRecord, kind) == offsetof(TargetRecord, attempt),
+              "the address, port and family must open TargetRecord and ResultRecord alike");
 
 }  // namespace portscan

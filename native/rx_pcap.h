@@ -16,7 +16,8 @@ namespace portscan {
 
 class PcapCapture {
  public:
-  /// Called per captured frame: link-layer bytes, captured length, capture time (µs, CLOCK_REALTIME).
+  /// Called per captured frame with its link-layer bytes and captured length. libpcap's capture
+  /// time is not passed on (the SYN receive thread stamps replies itself, with SynNowUs).
   using FrameFn = std::function<void(const uint8_t* frame, size_t caplen)>;
 
   PcapCapture();

@@ -2,7 +2,7 @@
 // syn_plan.h: the scan plan as Stealth mode's native threads see it: address intervals times a
 // port list, indexed j in [0, hosts * ports). Maps j to (address, port) for sending and a reply's
 // (address, port) back to j for matching, both in O(log intervals), with memory per interval and
-// a 64K port table, never per probe. TypeScript builds the intervals (lib/syn-scanner.ts) in the
+// a 64K port table, never per probe. TypeScript builds the intervals (packIntervals in lib/scanner/syn.ts) in the
 // order of its address number line: IPv4 a.b.c.d is ::ffff:a.b.c.d, so one sorted list holds
 // both families. No Node-API.
 #pragma once
@@ -15,14 +15,19 @@
 
 namespace portscan {
 
-/// One packed interval as it crosses from TypeScript. 32 bytes, little-endian count.
+/// One packed interval as it crosses from TypeScript. 32 bytes, little-endian count. Mirrored by
+/// INTERVAL in lib/native/records.ts; the addon exports its offsets (LAYOUT) for the loader to check.
 struct PlanInterval {
   uint8_t start_n[16];  // first address, network order (IPv4 in the first 4 bytes)
   uint8_t family;       // kFamilyV4 or kFamilyV6
   uint8_t reserved[7];
   uint64_t count;  // addresses in the interval, >= 1
 };
-static_assert(sizeof(PlanInterval) == 32, "PlanInterval layout is mirrored in lib/syn-scanner.ts");
+static_assert(sizeof(PlanInterval) == 32, "PlanInterval size changed: update INTERVAL in lib/native/records.ts");
+static_assert(offsetof(PlanInterval, start_n) == 0, "INTERVAL.start_n in lib/native/records.ts");
+static_assert(offsetof(PlanInterval, family) == 16, "INTERVAL.family in lib/native/records.ts");
+static_assert(offsetof(PlanInterval, reserved) == 17, "INTERVAL.reserved in lib/native/records.ts");
+static_assert(offsetof(PlanInterval, count) == 24, "INTERVAL.count in lib/native/records.ts");
 
 class SynPlan {
  public:

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 // binding.ts: the only file that requires portscan_native.node. It tries the build folders in
-// order, checks the layout constants against records.ts, and fails with a diagnosis that says
-// which paths it tried and how to build the addon.
+// order, checks the addon's ABI_VERSION and every record size and field offset (LAYOUT) against
+// records.ts, and fails with a diagnosis that says which paths it tried, which field differs,
+// and how to build the addon.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { ScanError } from '../errors';
-import { ABI_VERSION, RECORD_SIZE, TARGET_SIZE } from './records';
-import type { NativeBinding } from './types';
+import { ABI_VERSION, LAYOUT } from './records';
+import type { NativeBinding, RecordLayout } from './types';
 
 let cached: NativeBinding | undefined;
 
@@ -19,6 +20,34 @@ function packageRoot(): string {
     dir = resolve(dir, '..');
   }
   return resolve(__dirname, '..', '..');
+}
+
+/**
+ * Why the addon's layout differs from records.ts, naming each record field that differs (a
+ * size, an offset, a field on one side only), or null when they agree. Pure: it reads only
+ * `binding`'s ABI_VERSION and LAYOUT.
+ */
+export function layoutMismatch(binding: Partial<Pick<NativeBinding, 'ABI_VERSION' | 'LAYOUT'>>): string | null {
+  if (binding.ABI_VERSION !== ABI_VERSION)
+    return `ABI_VERSION is ${String(binding.ABI_VERSION)} in the addon, ${ABI_VERSION} in records.ts`;
+  const theirs = binding.LAYOUT;
+  if (!theirs) return 'the addon exports no LAYOUT';
+  const diffs: string[] = [];
+  const ours: Readonly<Record<string, RecordLayout>> = LAYOUT;
+  const show = (offset: number | undefined): string => (offset === undefined ? 'absent' : String(offset));
+  for (const record of new Set([...Object.keys(ours), ...Object.keys(theirs)])) {
+    const addon = theirs[record];
+    const mine = ours[record];
+    if (!addon || !mine) {
+      diffs.push(`record '${record}' is ${addon ? 'not in records.ts' : 'absent from the addon'}`);
+      continue;
+    }
+    for (const field of new Set([...Object.keys(mine), ...Object.keys(addon)])) {
+      if (addon[field] !== mine[field])
+        diffs.push(`${record}.${field} is ${show(addon[field])} in the addon, ${show(mine[field])} in records.ts`);
+    }
+  }
+  return diffs.length > 0 ? diffs.join('; ') : null;
 }
 
 /** Loads (once) and returns the native addon. Throws ScanError('ENOADDON') with the fix. */
@@ -38,11 +67,9 @@ export function loadBinding(): NativeBinding {
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const b = require(path) as NativeBinding;
-      if (b.ABI_VERSION !== ABI_VERSION || b.TARGET_SIZE !== TARGET_SIZE || b.RECORD_SIZE !== RECORD_SIZE) {
-        failures.push(
-          `${path}: layout mismatch (addon ABI ${b.ABI_VERSION}/${b.TARGET_SIZE}/${b.RECORD_SIZE}, ` +
-            `expected ${ABI_VERSION}/${TARGET_SIZE}/${RECORD_SIZE})`,
-        );
+      const mismatch = layoutMismatch(b);
+      if (mismatch !== null) {
+        failures.push(`${path}: layout mismatch with lib/native/records.ts (${mismatch})`);
         continue;
       }
       cached = b;

@@ -1,12 +1,76 @@
 // SPDX-License-Identifier: MIT
-// records.ts: the packed layouts of native/record.h, written down a second time, with the only
-// code that packs targets and decodes results. Little-endian integers; address bytes in network
-// order. The loader checks TARGET_SIZE, RECORD_SIZE and ABI_VERSION against the addon's.
+// records.ts: the packed layouts that cross to native code (native/record.h's TargetRecord and
+// ResultRecord, native/syn_plan.h's PlanInterval), written down a second time as named byte
+// offsets, with the only code that packs targets and decodes results. Little-endian integers;
+// address bytes in network order. The loader (binding.ts, layoutMismatch) compares every size
+// and offset here with the addon's LAYOUT, which the compiler computes (offsetof).
 import { formatAddress, readAddressBytes, writeAddressBytes } from '../plan/ip';
 
-export const ABI_VERSION = 2;
-export const TARGET_SIZE = 24;
-export const RECORD_SIZE = 32;
+/** Bumped with native/record.h's kAbiVersion whenever a layout or the batch shape changes. */
+export const ABI_VERSION = 3;
+
+/** TargetRecord: one probe to make. Byte offsets, named as the C++ fields. */
+export const TARGET = Object.freeze({
+  size: 24,
+  /** 16 bytes, network order; IPv4 in the first 4. */
+  addr_n: 0,
+  /** u16, destination port. */
+  port_h: 16,
+  /** u8, 4 or 6. */
+  family: 18,
+  /** u8, 0 for the first try; echoed in the result. */
+  attempt: 19,
+  /** u32, this probe's deadline after connect(). */
+  timeout_ms: 20,
+} as const);
+
+/** ResultRecord: one finished probe. Byte offsets, named as the C++ fields. */
+export const RESULT = Object.freeze({
+  size: 32,
+  addr_n: 0,
+  port_h: 16,
+  family: 18,
+  /** u8, Kind. */
+  kind: 19,
+  /** i32, errno for Refused / Error; type << 8 | code for Icmp. */
+  err: 20,
+  /** u32, connect() or send to completion. */
+  rtt_us: 24,
+  /** u8, the try that was answered. */
+  attempt: 28,
+  /** u8, SYN mode: the reply's TCP flags (not read in TypeScript). */
+  tcp_flags: 29,
+  /** u8, SYN mode: the reply's TTL or hop limit (not read in TypeScript). */
+  ttl: 30,
+  reserved: 31,
+} as const);
+
+/** PlanInterval: one run of addresses of the SYN plan (packIntervals in lib/scanner/syn.ts). */
+export const INTERVAL = Object.freeze({
+  size: 32,
+  /** 16 bytes, the first address, network order; IPv4 in the first 4. */
+  start_n: 0,
+  /** u8, 4 or 6. */
+  family: 16,
+  /** 7 bytes, zero. */
+  reserved: 17,
+  /** u64, addresses in the interval, >= 1. */
+  count: 24,
+} as const);
+
+/** Every shared layout, keyed as the addon's LAYOUT export. */
+export const LAYOUT = Object.freeze({ target: TARGET, result: RESULT, interval: INTERVAL } as const);
+
+/** The record sizes by their older names (the benchmarks use them). */
+export const TARGET_SIZE = TARGET.size;
+export const RECORD_SIZE = RESULT.size;
+
+/**
+ * Address, port and family open both records alike (asserted in native/record.h), so a result's
+ * first HEAD_BYTES are a target's; a target's first TARGET_HEAD_BYTES add the attempt.
+ */
+const HEAD_BYTES = RESULT.kind;
+const TARGET_HEAD_BYTES = TARGET.timeout_ms;
 
 /** ResultKind in record.h. */
 export enum Kind {
@@ -24,32 +88,28 @@ export class TargetPacker {
   private readonly view: DataView;
   count = 0;
 
-  constructor(readonly capacity: number) {
-    this.bytes = new Uint8Array(capacity * TARGET_SIZE);
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity * TARGET.size);
     this.view = new DataView(this.bytes.buffer);
-  }
-
-  get full(): boolean {
-    return this.count >= this.capacity;
   }
 
   /** Appends one probe. `addr` is on ip.ts's number line. */
   push(addr: bigint, port: number, attempt: number, timeoutMs: number): void {
-    const o = this.count * TARGET_SIZE;
-    this.bytes.fill(0, o, o + 16);
-    const family = writeAddressBytes(addr, this.view, o);
-    this.view.setUint16(o + 16, port, true);
-    this.view.setUint8(o + 18, family);
-    this.view.setUint8(o + 19, attempt);
-    this.view.setUint32(o + 20, timeoutMs, true);
+    const o = this.count * TARGET.size;
+    this.bytes.fill(0, o + TARGET.addr_n, o + TARGET.port_h); // the whole address field
+    const family = writeAddressBytes(addr, this.view, o + TARGET.addr_n);
+    this.view.setUint16(o + TARGET.port_h, port, true);
+    this.view.setUint8(o + TARGET.family, family);
+    this.view.setUint8(o + TARGET.attempt, attempt);
+    this.view.setUint32(o + TARGET.timeout_ms, timeoutMs, true);
     this.count++;
   }
 
-  /** Appends one probe from its first 20 packed bytes (address, port, family, attempt). */
+  /** Appends one probe from its first TARGET_HEAD_BYTES (address, port, family, attempt). */
   pushRaw(head: Uint8Array, timeoutMs: number): void {
-    const o = this.count * TARGET_SIZE;
+    const o = this.count * TARGET.size;
     this.bytes.set(head, o);
-    this.view.setUint32(o + 20, timeoutMs, true);
+    this.view.setUint32(o + TARGET.timeout_ms, timeoutMs, true);
     this.count++;
   }
 
@@ -72,13 +132,18 @@ export class ResultBatch {
    * IPv4 text is kept: a scan of many ports on few hosts asks for the same one again and again.
    */
   ip(i: number): string {
-    const o = i * RECORD_SIZE;
+    const o = i * RESULT.size;
     const b = this.bytes;
-    if (b[o + 18] === 4) {
-      const key = ((b[o] as number) << 24 | (b[o + 1] as number) << 16 | (b[o + 2] as number) << 8 | (b[o + 3] as number)) >>> 0;
+    if (b[o + RESULT.family] === 4) {
+      const a = o + RESULT.addr_n;
+      const b0 = b[a] as number;
+      const b1 = b[a + 1] as number;
+      const b2 = b[a + 2] as number;
+      const b3 = b[a + 3] as number;
+      const key = ((b0 << 24) | (b1 << 16) | (b2 << 8) | b3) >>> 0;
       if (key !== this.lastV4Key) {
         this.lastV4Key = key;
-        this.lastV4Text = `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+        this.lastV4Text = `${b0}.${b1}.${b2}.${b3}`;
       }
       return this.lastV4Text;
     }
@@ -87,43 +152,35 @@ export class ResultBatch {
   private lastV4Key = -1;
   private lastV4Text = '';
   address(i: number): bigint {
-    return readAddressBytes(this.view, i * RECORD_SIZE, this.family(i));
+    return readAddressBytes(this.view, i * RESULT.size + RESULT.addr_n, this.family(i));
   }
   port(i: number): number {
-    return this.view.getUint16(i * RECORD_SIZE + 16, true);
+    return this.view.getUint16(i * RESULT.size + RESULT.port_h, true);
   }
   family(i: number): number {
-    return this.view.getUint8(i * RECORD_SIZE + 18);
+    return this.view.getUint8(i * RESULT.size + RESULT.family);
   }
   kind(i: number): Kind {
-    return this.view.getUint8(i * RECORD_SIZE + 19) as Kind;
+    return this.view.getUint8(i * RESULT.size + RESULT.kind) as Kind;
   }
   err(i: number): number {
-    return this.view.getInt32(i * RECORD_SIZE + 20, true);
+    return this.view.getInt32(i * RESULT.size + RESULT.err, true);
   }
   rttUs(i: number): number {
-    return this.view.getUint32(i * RECORD_SIZE + 24, true);
+    return this.view.getUint32(i * RESULT.size + RESULT.rtt_us, true);
   }
   attempt(i: number): number {
-    return this.view.getUint8(i * RECORD_SIZE + 28);
-  }
-  /** SYN mode: the reply's TCP flags. */
-  tcpFlags(i: number): number {
-    return this.view.getUint8(i * RECORD_SIZE + 29);
-  }
-  /** SYN mode: the reply's TTL or hop limit. */
-  ttl(i: number): number {
-    return this.view.getUint8(i * RECORD_SIZE + 30);
+    return this.view.getUint8(i * RESULT.size + RESULT.attempt);
   }
 }
 
 /**
  * Probes waiting to be sent again, kept as packed target bytes copied straight from their
- * result records (the first 19 bytes of both layouts are the same), so a retry costs no
- * decoding. Grows as needed; drained last-in first-out.
+ * result records (address, port and family: HEAD_BYTES, the same in both layouts), so a retry
+ * costs no decoding. Grows as needed; drained last-in first-out.
  */
 export class RetryQueue {
-  private bytes = new Uint8Array(64 * TARGET_SIZE);
+  private bytes = new Uint8Array(64 * TARGET.size);
   private count = 0;
 
   get length(): number {
@@ -132,15 +189,15 @@ export class RetryQueue {
 
   /** Queues record `i` of `batch` for another try, as attempt number `attempt`. */
   push(batch: ResultBatch, i: number, attempt: number): void {
-    if ((this.count + 1) * TARGET_SIZE > this.bytes.length) {
+    if ((this.count + 1) * TARGET.size > this.bytes.length) {
       const bigger = new Uint8Array(this.bytes.length * 2);
       bigger.set(this.bytes);
       this.bytes = bigger;
     }
-    const o = this.count * TARGET_SIZE;
-    const src = i * RECORD_SIZE;
-    this.bytes.set(batch.bytes.subarray(src, src + 19), o);
-    this.bytes[o + 19] = attempt;
+    const o = this.count * TARGET.size;
+    const src = i * RESULT.size;
+    this.bytes.set(batch.bytes.subarray(src, src + HEAD_BYTES), o);
+    this.bytes[o + TARGET.attempt] = attempt;
     this.count++;
   }
 
@@ -148,8 +205,8 @@ export class RetryQueue {
   drainInto(packer: TargetPacker, budget: number, timeoutMs: number): void {
     while (this.count > 0 && packer.count < budget) {
       this.count--;
-      const o = this.count * TARGET_SIZE;
-      packer.pushRaw(this.bytes.subarray(o, o + 20), timeoutMs);
+      const o = this.count * TARGET.size;
+      packer.pushRaw(this.bytes.subarray(o, o + TARGET_HEAD_BYTES), timeoutMs);
     }
   }
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // types.ts: the typed facade of portscan_native.node, the only description of its shape. It must
-// change together with native/addon.cc, native/engine_connect.cc, native/engine_syn.cc,
-// native/route_binding.cc and native/record.h.
+// change together with native/addon.cc (exports, LAYOUT), native/engine_connect.cc,
+// native/engine_syn.cc (the SynBatch object) and native/route_binding.cc (nextHop). The packed
+// records themselves are described in records.ts.
 
 /** The next hop as nextHop() reads it from the routing and neighbour tables. */
 export interface NextHopInfo {
@@ -27,7 +28,7 @@ export interface NativeError extends Error {
   errno?: number;
 }
 
-/** One call per batch of finished probes, on the JS thread. `records` is owned by JS. */
+/** One call per batch of finished probes, on the JS thread. `records` (RESULT records) is owned by JS. */
 export type BatchCallback = (err: NativeError | null, records: Uint8Array | null, count: number) => void;
 
 export interface ConnectEngineOptions {
@@ -43,16 +44,12 @@ export interface ConnectEngineOptions {
 
 export interface NativeEngine {
   /**
-   * Copies `count` packed targets (TARGET_SIZE bytes each); the caller may reuse the buffer.
+   * Copies `count` packed targets (TARGET records); the caller may reuse the buffer.
    * `urgent` targets (retries) are queued ahead of all others.
    */
   submit(targets: Uint8Array, count: number, urgent?: boolean): void;
-  /** Idempotent and synchronous: stops the thread, drops probes in flight, joins. */
+  /** Idempotent and synchronous: stops the threads, drops probes in flight, joins. */
   close(): void;
-  /** Keep the process alive while the engine is open (the default). */
-  ref(): void;
-  /** Let the process exit even though the engine is open. */
-  unref(): void;
 }
 
 export interface SynEngineOptions {
@@ -86,21 +83,43 @@ export interface SynEngineOptions {
   threads: number;
 }
 
-/** [sent, replies, duplicates, late, pcapDrops, inFlight, sentinels, sendPhaseUs] (native/engine_syn.cc) */
-export type SynStatsArray = Float64Array;
+/** The SYN engine's counters, summed over its threads, as of one batch. */
+export interface SynStats {
+  /** Probes sent, retries included (sentinels not). */
+  sent: number;
+  /** Replies counted: the first answer to a probe. */
+  replies: number;
+  /** Further answers to a probe already answered. */
+  duplicates: number;
+  /** Answers to a probe no longer in flight. */
+  late: number;
+  /** Frames the capture lost (kernel and interface drops). */
+  pcapDrops: number;
+  /** Probes sent and not yet answered or given up. */
+  inFlight: number;
+  /** Sentinel probes sent (end of the adaptive wait). */
+  sentinels: number;
+  /** From the first probe to the last first try, all threads; 0 until the last thread is done. */
+  sendPhaseUs: number;
+}
 
-export type SynBatchCallback = (
-  err: NativeError | null,
-  records: Uint8Array | null,
-  count: number,
-  stats: SynStatsArray | null,
-  done: boolean,
+/** One delivery of the SYN engine (native/engine_syn.cc), made once per batch, never per probe. */
+export interface SynBatch {
+  /** `count` packed RESULT records (records.ts); owned by JS. */
+  records: Uint8Array;
+  count: number;
+  stats: SynStats;
+  /** The last batch: every thread has finished (or drained) and had its wait. */
+  done: boolean;
   /** The transmit thread that sent this batch, and its resume point (see native/syn_tx.cc Mark). */
-  thread: number,
-  mark: number,
+  thread: number;
+  mark: number;
   /** The highest scan-order position among this batch's results. */
-  maxPosition: number,
-) => void;
+  maxPosition: number;
+}
+
+/** One call per batch, on the JS thread: (null, batch), or (error with code, null) when the scan failed. */
+export type SynBatchCallback = (err: NativeError | null, batch: SynBatch | null) => void;
 
 export interface NativeSynEngine {
   setRate(ratePps: number): void;
@@ -112,19 +131,25 @@ export interface NativeSynEngine {
    * result.
    */
   drain(): void;
-  /** Idempotent and synchronous: stops both threads and joins them. */
+  /** Idempotent and synchronous: stops every thread and joins them. */
   close(): void;
-  ref(): void;
-  unref(): void;
 }
+
+/** A packed record's layout as the addon reports it: `size` and each field's byte offset, by C++ name. */
+export type RecordLayout = Readonly<Record<string, number>>;
 
 export interface NativeBinding {
   readonly ABI_VERSION: number;
-  readonly TARGET_SIZE: number;
-  readonly RECORD_SIZE: number;
+  /** { target, result, interval }: from offsetof in native/addon.cc; checked against records.ts at load. */
+  readonly LAYOUT: Readonly<Record<string, RecordLayout>>;
   ConnectEngine: new (opts: ConnectEngineOptions, onBatch: BatchCallback) => NativeEngine;
-  /** Plan intervals: 32-byte records (start address 16 bytes, family, 7 reserved, count u64 LE). */
-  SynEngine: new (opts: SynEngineOptions, intervals: Uint8Array, ports: Uint16Array, onBatch: SynBatchCallback) => NativeSynEngine;
+  /** `intervals`: packed INTERVAL records (records.ts, packIntervals in lib/scanner/syn.ts). */
+  SynEngine: new (
+    opts: SynEngineOptions,
+    intervals: Uint8Array,
+    ports: Uint16Array,
+    onBatch: SynBatchCallback,
+  ) => NativeSynEngine;
   /** null when libpcap can be loaded, else the loader's reason. */
   pcapError(): string | null;
   /** The process's soft RLIMIT_NOFILE. */

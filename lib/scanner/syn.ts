@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 
 import { ScanError, UsageError, withJsStack } from '../errors';
-import { Kind, ResultBatch } from '../native/records';
-import type { NativeError, NativeSynEngine, SynEngineOptions } from '../native/types';
+import { INTERVAL, Kind, ResultBatch } from '../native/records';
+import type { NativeError, NativeSynEngine, SynBatch, SynEngineOptions, SynStats } from '../native/types';
 import { V4_BASE, V4_LAST, writeAddressBytes } from '../plan/ip';
 import type { ScanPlan } from '../plan/plan';
 import { classifySyn } from './classify';
@@ -19,7 +19,6 @@ import { portResult, type ScanCounters } from './result';
 import { RttEstimator } from './rtt';
 import { addressBytes, routesFor, type SynRoutes } from './syn-route';
 
-const INTERVAL_SIZE = 32;
 const MAX_PLAN = 2n ** 53n; // indices cross as JS numbers
 
 /** Packs the plan's address intervals for native/syn_plan.h, split at the IPv4 block's edges. */
@@ -35,12 +34,12 @@ export function packIntervals(plan: ScanPlan): Uint8Array {
     }
     parts.push({ start, count: iv.end - start + 1n });
   }
-  const out = new Uint8Array(parts.length * INTERVAL_SIZE);
+  const out = new Uint8Array(parts.length * INTERVAL.size);
   const view = new DataView(out.buffer);
   parts.forEach((p, k) => {
-    const o = k * INTERVAL_SIZE;
-    view.setUint8(o + 16, writeAddressBytes(p.start, view, o));
-    view.setBigUint64(o + 24, p.count, true);
+    const o = k * INTERVAL.size;
+    view.setUint8(o + INTERVAL.family, writeAddressBytes(p.start, view, o + INTERVAL.start_n));
+    view.setBigUint64(o + INTERVAL.count, p.count, true);
   });
   return out;
 }
@@ -50,8 +49,17 @@ export const createSynScanner = (context: ScannerContext): Scanner => new SynSca
 
 class SynScanner implements Scanner {
   readonly counters: ScanCounters = { sent: 0, done: 0, open: 0 };
-  /** [sent, replies, duplicates, late, pcapDrops, inFlight, sentinels, sendPhaseUs] from the last batch. */
-  stats: number[] = [0, 0, 0, 0, 0, 0, 0, 0];
+  /** The engine's counters as of the last batch. */
+  stats: SynStats = {
+    sent: 0,
+    replies: 0,
+    duplicates: 0,
+    late: 0,
+    pcapDrops: 0,
+    inFlight: 0,
+    sentinels: 0,
+    sendPhaseUs: 0,
+  };
   private route: SynRoutes | undefined;
   private engine: NativeSynEngine | undefined;
   private readonly outcome = new RunOutcome();
@@ -86,8 +94,7 @@ class SynScanner implements Scanner {
         this.engineOptions(this.route),
         intervals,
         this.plan.ports,
-        (err, records, count, stats, done, thread, mark, maxPosition) =>
-          this.onBatch(err, records, count, stats, done, site, thread, mark, maxPosition),
+        (err, batch) => this.onBatch(err, batch, site),
       );
     } catch (err) {
       const e = err as NativeError;
@@ -111,8 +118,7 @@ class SynScanner implements Scanner {
   }
 
   summary(): EngineSummary {
-    const [sent = 0, replies = 0, duplicates = 0, late = 0, pcapDrops = 0, , sentinels = 0, sendPhaseUs = 0] =
-      this.stats;
+    const { sent, replies, duplicates, late, pcapDrops, sentinels, sendPhaseUs } = this.stats;
     const paths = this.route?.paths;
     const sendPaths = [
       ...(paths?.v4 ? [`IPv4: ${paths.v4.why}`] : []),
@@ -145,28 +151,18 @@ class SynScanner implements Scanner {
     };
   }
 
-  private onBatch(
-    err: NativeError | null,
-    records: Uint8Array | null,
-    count: number,
-    stats: Float64Array | null,
-    done: boolean,
-    site: Error,
-    thread: number,
-    mark: number,
-    maxPosition: number,
-  ): void {
+  private onBatch(err: NativeError | null, batch: SynBatch | null, site: Error): void {
     if (this.outcome.done) return;
-    if (err) return this.finish(false, withJsStack(err, site));
-    if (stats) {
-      this.stats = Array.from(stats);
-      this.counters.sent = this.stats[0] as number;
+    if (err || !batch) {
+      const e = err ?? { message: 'the SYN engine delivered neither a batch nor an error' };
+      return this.finish(false, withJsStack(e, site));
     }
-    if (records) {
-      if (count > 0) this.hooks.onPositions?.(BigInt(maxPosition));
-      const batch = new ResultBatch(records, count);
-      for (let i = 0; i < count; i++) this.handle(batch, i);
-    }
+    const { records, count, stats, done, thread, mark, maxPosition } = batch;
+    this.stats = stats;
+    this.counters.sent = stats.sent;
+    if (count > 0) this.hooks.onPositions?.(BigInt(maxPosition));
+    const results = new ResultBatch(records, count);
+    for (let i = 0; i < count; i++) this.handle(results, i);
     const timeoutMs = this.rtt.timeoutMs();
     const lastTryMs = this.rtt.lastTryTimeoutMs(performance.now());
     if (timeoutMs !== this.lastTimeoutMs || lastTryMs !== this.lastTryMs) {
@@ -178,7 +174,7 @@ class SynScanner implements Scanner {
     if (decision?.ratePps !== undefined) this.engine?.setRate(decision.ratePps);
     if (decision?.notice) this.hooks.onNotice?.(decision.notice);
     this.hooks.onBatch?.();
-    if (stats) this.advanceMark(thread, mark);
+    this.advanceMark(thread, mark);
     if (done) this.finish(this.aborted);
   }
 

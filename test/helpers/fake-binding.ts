@@ -4,7 +4,7 @@
 // Its connect engine answers each submitted probe from a script, asynchronously, in packed
 // ResultRecords exactly as the addon lays them out, and keeps a log of every submit. Nothing it
 // does touches the network.
-import { Kind, RECORD_SIZE, TARGET_SIZE } from '../../lib/native/records';
+import { ABI_VERSION, Kind, LAYOUT, RESULT, TARGET } from '../../lib/native/records';
 import type {
   BatchCallback,
   ConnectEngineOptions,
@@ -29,27 +29,33 @@ export interface SubmitLog {
   attempts: number[];
 }
 
-/** The probe fields of a packed TargetRecord (its first 20 bytes are the result's too). */
+/** The probe fields of a packed TargetRecord; `head` is its bytes before timeout_ms. */
 function targetOf(bytes: Uint8Array, i: number): { head: Uint8Array; ip: string; port: number; attempt: number } {
-  const o = i * TARGET_SIZE;
+  const o = i * TARGET.size;
+  const a = o + TARGET.addr_n;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const family = bytes[o + 18] as number;
+  const family = bytes[o + TARGET.family] as number;
   const ip =
     family === 4
-      ? `${bytes[o]}.${bytes[o + 1]}.${bytes[o + 2]}.${bytes[o + 3]}`
-      : Array.from({ length: 8 }, (_, k) => view.getUint16(o + 2 * k, false).toString(16)).join(':');
-  return { head: bytes.slice(o, o + 20), ip, port: view.getUint16(o + 16, true), attempt: bytes[o + 19] as number };
+      ? `${bytes[a]}.${bytes[a + 1]}.${bytes[a + 2]}.${bytes[a + 3]}`
+      : Array.from({ length: 8 }, (_, k) => view.getUint16(a + 2 * k, false).toString(16)).join(':');
+  return {
+    head: bytes.slice(o, o + TARGET.timeout_ms),
+    ip,
+    port: view.getUint16(o + TARGET.port_h, true),
+    attempt: bytes[o + TARGET.attempt] as number,
+  };
 }
 
 /** Writes one ResultRecord at record `i` of `out`. */
 function writeResult(out: Uint8Array, i: number, head: Uint8Array, kind: Kind, rttUs: number): void {
-  const o = i * RECORD_SIZE;
+  const o = i * RESULT.size;
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  out.set(head.subarray(0, 19), o); // address, port, family
-  view.setUint8(o + 19, kind);
-  view.setInt32(o + 20, 0, true);
-  view.setUint32(o + 24, rttUs, true);
-  view.setUint8(o + 28, head[19] as number); // attempt
+  out.set(head.subarray(0, RESULT.kind), o); // address, port, family: laid out alike in both records
+  view.setUint8(o + RESULT.kind, kind);
+  view.setInt32(o + RESULT.err, 0, true);
+  view.setUint32(o + RESULT.rtt_us, rttUs, true);
+  view.setUint8(o + RESULT.attempt, head[TARGET.attempt] as number);
 }
 
 /**
@@ -74,7 +80,7 @@ export class FakeConnectEngine implements NativeEngine {
     const probes = Array.from({ length: count }, (_, i) => targetOf(targets, i)); // copied: the caller reuses
     this.submits.push({ atMs: performance.now(), count, urgent, attempts: probes.map((p) => p.attempt) });
     const answered = probes.map((p) => ({ p, answer: this.script(p.ip, p.port, p.attempt) }));
-    const timeoutMs = new DataView(targets.buffer, targets.byteOffset).getUint32(20, true);
+    const timeoutMs = new DataView(targets.buffer, targets.byteOffset).getUint32(TARGET.timeout_ms, true);
     this.deliver(
       answered.filter((a) => a.answer !== 'silent'),
       this.delayMs,
@@ -84,10 +90,6 @@ export class FakeConnectEngine implements NativeEngine {
       Math.max(this.delayMs, Math.min(timeoutMs, 50)),
     );
   }
-
-  ref(): void {}
-
-  unref(): void {}
 
   close(): void {
     this.closed = true;
@@ -101,7 +103,7 @@ export class FakeConnectEngine implements NativeEngine {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         if (this.closed) return;
-        const out = new Uint8Array(part.length * RECORD_SIZE);
+        const out = new Uint8Array(part.length * RESULT.size);
         part.forEach(({ p, answer }, i) => {
           const kind = answer === 'silent' ? Kind.Timeout : answer;
           writeResult(out, i, p.head, kind, answer === 'silent' ? afterMs * 1000 : 200);
@@ -125,9 +127,8 @@ export interface FakeBindingOptions {
 export function fakeBinding(opts: FakeBindingOptions): { binding: NativeBinding; connectEngines: FakeConnectEngine[] } {
   const connectEngines: FakeConnectEngine[] = [];
   const binding: NativeBinding = {
-    ABI_VERSION: 0,
-    TARGET_SIZE,
-    RECORD_SIZE,
+    ABI_VERSION,
+    LAYOUT,
     ConnectEngine: class {
       constructor(options: ConnectEngineOptions, onBatch: BatchCallback) {
         const engine = new FakeConnectEngine(options, onBatch, opts.script, opts.delayMs ?? 1);
