@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // engine_lifecycle.h: what the engine objects (ConnectEngine, SynEngine) share about their life:
 // the one thread-safe function that carries batches to JavaScript (it keeps the process alive
-// while the engine is open), and a shutdown that runs exactly once, from
-// close(), the destructor, or the environment's cleanup hook (process exit, worker end): it
-// stops the engine's threads (the `stop` callback) and then releases the function, so no batch
-// can arrive after it.
+// while the engine is open), and a shutdown that runs exactly once, from close(), the
+// destructor, or the environment's cleanup hook (process exit, worker end): it stops the
+// engine's threads (the `stop` callback) and then releases the function, so no batch can arrive
+// after it.
 #pragma once
 
 #include <napi.h>

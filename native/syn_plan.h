@@ -2,9 +2,9 @@
 // syn_plan.h: the scan plan as Stealth mode's native threads see it: address intervals times a
 // port list, indexed j in [0, hosts * ports). Maps j to (address, port) for sending and a reply's
 // (address, port) back to j for matching, both in O(log intervals), with memory per interval and
-// a 64K port table, never per probe. TypeScript builds the intervals (packIntervals in lib/scanner/syn.ts) in the
-// order of its address number line: IPv4 a.b.c.d is ::ffff:a.b.c.d, so one sorted list holds
-// both families. No Node-API.
+// a 64K port table, never per probe. TypeScript builds the intervals (packIntervals in
+// lib/scanner/syn.ts) in the order of its address number line: IPv4 a.b.c.d is ::ffff:a.b.c.d,
+// so one sorted list holds both families. No Node-API.
 #pragma once
 
 #include <cstddef>
