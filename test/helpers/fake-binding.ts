@@ -10,9 +10,11 @@ import type {
   ConnectEngineOptions,
   NativeBinding,
   NativeEngine,
-  NativeSynEngine,
+  SynBatchCallback,
+  SynEngineOptions,
   NextHopInfo,
 } from '../../lib/native/types';
+import { FakeSynEngine, type FakeSynOptions } from './fake-syn-engine';
 
 /** What the scripted target does with one probe: answer with a kind, or stay silent (timeout). */
 export type Answer = Kind.Connected | Kind.Refused | 'silent';
@@ -116,7 +118,10 @@ export class FakeConnectEngine implements NativeEngine {
 }
 
 export interface FakeBindingOptions {
+  /** The connect engine's target. */
   script: Script;
+  /** The SYN engine's target and pace; without it, making a SYN engine fails with ENOSYS. */
+  syn?: FakeSynOptions;
   /** How long the fake target takes to answer, ms (default 1). */
   delayMs?: number;
   /** What getFdLimit() says (default 65536). */
@@ -124,8 +129,13 @@ export interface FakeBindingOptions {
 }
 
 /** A fake binding and the engines it made, for the test to inspect. */
-export function fakeBinding(opts: FakeBindingOptions): { binding: NativeBinding; connectEngines: FakeConnectEngine[] } {
+export function fakeBinding(opts: FakeBindingOptions): {
+  binding: NativeBinding;
+  connectEngines: FakeConnectEngine[];
+  synEngines: FakeSynEngine[];
+} {
   const connectEngines: FakeConnectEngine[] = [];
+  const synEngines: FakeSynEngine[] = [];
   const binding: NativeBinding = {
     ABI_VERSION,
     LAYOUT,
@@ -137,15 +147,18 @@ export function fakeBinding(opts: FakeBindingOptions): { binding: NativeBinding;
       }
     } as unknown as NativeBinding['ConnectEngine'],
     SynEngine: class {
-      constructor() {
-        throw Object.assign(new Error('the fake binding has no SYN engine here'), { code: 'ENOSYS' });
+      constructor(options: SynEngineOptions, intervals: Uint8Array, ports: Uint16Array, onBatch: SynBatchCallback) {
+        if (!opts.syn) throw Object.assign(new Error('this fake binding has no SYN engine'), { code: 'ENOSYS' });
+        const engine = new FakeSynEngine(options, intervals, ports, onBatch, opts.syn);
+        synEngines.push(engine);
+        return engine;
       }
-    } as unknown as new () => NativeSynEngine,
-    pcapError: () => 'the fake binding has no libpcap',
+    } as unknown as NativeBinding['SynEngine'],
+    pcapError: () => (opts.syn ? null : 'this fake binding has no SYN engine'),
     getFdLimit: () => opts.fdLimit ?? 65536,
     nextHop: (): NextHopInfo => {
       throw Object.assign(new Error('no route in the fake binding'), { code: 'ENOROUTE' });
     },
   };
-  return { binding, connectEngines };
+  return { binding, connectEngines, synEngines };
 }

@@ -137,6 +137,7 @@ describe('connect driver on the fake binding', () => {
     const { binding } = fakeBinding({ script });
     const done = new Set<string>();
     const marks: bigint[] = [];
+    const unreported: bigint[] = []; // positions a checkpoint named before their result
     const hosts = 16n;
     await runScan(
       { targets: '127.0.0.0/28', ports: '1-200', mode: 'connect', retries: 1, timeoutMs: 10 },
@@ -149,12 +150,13 @@ describe('connect driver on the fake binding', () => {
           for (let p = marks.length > 1 ? (marks[marks.length - 2] as bigint) : 0n; p < position; p++) {
             const ip = `127.0.0.${Number(p % hosts)}`;
             const port = Number(p / hosts) + 1;
-            expect(done.has(`${ip} ${port}`)).toBe(true);
+            if (!done.has(`${ip} ${port}`)) unreported.push(p);
           }
         },
       },
       { binding },
     );
+    expect(unreported).toEqual([]);
     expect(marks.length).toBeGreaterThan(1);
     for (let k = 1; k < marks.length; k++) expect(marks[k]).toBeGreaterThanOrEqual(marks[k - 1] as bigint);
     expect(marks.at(-1)).toBe(16n * 200n);
