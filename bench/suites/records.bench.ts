@@ -7,7 +7,7 @@
 import { constants } from 'node:os';
 
 import { parseAddress, V4_BASE } from '../../lib/plan/ip';
-import { Kind, RECORD_SIZE, ResultBatch, TARGET_SIZE, TargetPacker } from '../../lib/native/records';
+import { Kind, RESULT, ResultBatch, TARGET, TargetPacker } from '../../lib/native/records';
 import { BenchSuite, runIfMain, sink } from '../lib/harness';
 
 const N = 4096;
@@ -27,29 +27,30 @@ for (let i = 0; i < N; i++) {
 }
 
 const packer = new TargetPacker(N);
-const refTargets = new Uint8Array(N * TARGET_SIZE);
+const refTargets = new Uint8Array(N * TARGET.size);
 const refTargetView = new DataView(refTargets.buffer);
 
 /** 4096 results: mostly refused, some open, some timed out, a few errors; either family. */
 function buildRecords(family: 4 | 6): Uint8Array {
-  const bytes = new Uint8Array(N * RECORD_SIZE);
+  const bytes = new Uint8Array(N * RESULT.size);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < N; i++) {
-    const o = i * RECORD_SIZE;
-    if (family === 4) view.setUint32(o, v4Numbers[i] as number, false);
+    const o = i * RESULT.size;
+    if (family === 4) view.setUint32(o + RESULT.addr_n, v4Numbers[i] as number, false);
     else {
       const a = v6Addrs[i] as bigint;
-      view.setBigUint64(o, a >> 64n, false);
-      view.setBigUint64(o + 8, a & 0xffffffffffffffffn, false);
+      view.setBigUint64(o + RESULT.addr_n, a >> 64n, false);
+      view.setBigUint64(o + RESULT.addr_n + 8, a & 0xffffffffffffffffn, false);
     }
     const r = i % 100;
     const kind = r < 90 ? Kind.Refused : r < 93 ? Kind.Connected : r < 98 ? Kind.Timeout : Kind.Error;
-    view.setUint16(o + 16, portsOf[i] as number, true);
-    view.setUint8(o + 18, family);
-    view.setUint8(o + 19, kind);
-    view.setInt32(o + 20, kind === Kind.Refused ? E.ECONNREFUSED : kind === Kind.Error ? E.EHOSTUNREACH : 0, true);
-    view.setUint32(o + 24, 100 + (i % 900), true);
-    view.setUint8(o + 28, kind === Kind.Timeout ? i % 3 : 0);
+    view.setUint16(o + RESULT.port_h, portsOf[i] as number, true);
+    view.setUint8(o + RESULT.family, family);
+    view.setUint8(o + RESULT.kind, kind);
+    const err = kind === Kind.Refused ? E.ECONNREFUSED : kind === Kind.Error ? E.EHOSTUNREACH : 0;
+    view.setInt32(o + RESULT.err, err, true);
+    view.setUint32(o + RESULT.rtt_us, 100 + (i % 900), true);
+    view.setUint8(o + RESULT.attempt, kind === Kind.Timeout ? i % 3 : 0);
   }
   return bytes;
 }
@@ -82,13 +83,13 @@ export const bench = new BenchSuite('records')
     REF_PACK,
     () => {
       for (let i = 0; i < N; i++) {
-        const o = i * TARGET_SIZE;
+        const o = i * TARGET.size;
         refTargets.fill(0, o, o + 16);
-        refTargetView.setUint32(o, v4Numbers[i] as number, false);
-        refTargetView.setUint16(o + 16, portsOf[i] as number, true);
-        refTargetView.setUint8(o + 18, 4);
-        refTargetView.setUint8(o + 19, 0);
-        refTargetView.setUint32(o + 20, 1000, true);
+        refTargetView.setUint32(o + TARGET.addr_n, v4Numbers[i] as number, false);
+        refTargetView.setUint16(o + TARGET.port_h, portsOf[i] as number, true);
+        refTargetView.setUint8(o + TARGET.family, 4);
+        refTargetView.setUint8(o + TARGET.attempt, 0);
+        refTargetView.setUint32(o + TARGET.timeout_ms, 1000, true);
       }
       sink.value = refTargets;
     },
@@ -103,15 +104,15 @@ export const bench = new BenchSuite('records')
       let acc = 0;
       let last = 0;
       for (let i = 0; i < N; i++) {
-        const o = i * RECORD_SIZE;
-        last = view.getUint32(o, false);
+        const o = i * RESULT.size;
+        last = view.getUint32(o + RESULT.addr_n, false);
         acc +=
-          view.getUint16(o + 16, true) +
-          view.getUint8(o + 18) +
-          view.getUint8(o + 19) +
-          view.getInt32(o + 20, true) +
-          view.getUint32(o + 24, true) +
-          view.getUint8(o + 28);
+          view.getUint16(o + RESULT.port_h, true) +
+          view.getUint8(o + RESULT.family) +
+          view.getUint8(o + RESULT.kind) +
+          view.getInt32(o + RESULT.err, true) +
+          view.getUint32(o + RESULT.rtt_us, true) +
+          view.getUint8(o + RESULT.attempt);
       }
       sink.n += acc;
       sink.value = last;

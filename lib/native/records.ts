@@ -61,9 +61,6 @@ export const INTERVAL = Object.freeze({
 /** Every shared layout, keyed as the addon's LAYOUT export. */
 export const LAYOUT = Object.freeze({ target: TARGET, result: RESULT, interval: INTERVAL } as const);
 
-/** The record sizes by their older names (the benchmarks use them). */
-export const TARGET_SIZE = TARGET.size;
-export const RECORD_SIZE = RESULT.size;
 
 /**
  * Address, port and family open both records alike (asserted in native/record.h), so a result's
