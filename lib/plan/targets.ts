@@ -35,8 +35,10 @@ export interface Resolution {
 const MAX_OCTET_INTERVALS = 1 << 20;
 /** Intervals that octet patterns have added to each list so far (see parseOctets). */
 const octetIntervals = new WeakMap<RangeList, number>();
-const HOSTNAME =
-  /^(?=.{1,253}\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
+/** One DNS label: 1-63 letters, digits, '_' or '-', not starting or ending with '-'. */
+const LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?';
+/** A hostname: labels joined by dots, 253 characters at most, an optional final dot. */
+const HOSTNAME = new RegExp(`^(?=.{1,253}\\.?$)${LABEL}(?:\\.${LABEL})*\\.?$`);
 
 /** Splits text on spaces and commas, keeping each token's 1-based column. */
 export function tokenize(input: string): { token: string; column: number }[] {

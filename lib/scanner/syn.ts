@@ -44,22 +44,25 @@ export function packIntervals(plan: ScanPlan): Uint8Array {
   return out;
 }
 
+/** The SYN engine's counters before its first batch. */
+export const NO_SYN_STATS: Readonly<SynStats> = Object.freeze({
+  sent: 0,
+  replies: 0,
+  duplicates: 0,
+  late: 0,
+  pcapDrops: 0,
+  inFlight: 0,
+  sentinels: 0,
+  sendPhaseUs: 0,
+});
+
 /** The SYN engine's driver: see contract.ts. */
 export const createSynScanner = (context: ScannerContext): Scanner => new SynScanner(context);
 
 class SynScanner implements Scanner {
   readonly counters: ScanCounters = { sent: 0, done: 0, open: 0 };
   /** The engine's counters as of the last batch. */
-  stats: SynStats = {
-    sent: 0,
-    replies: 0,
-    duplicates: 0,
-    late: 0,
-    pcapDrops: 0,
-    inFlight: 0,
-    sentinels: 0,
-    sendPhaseUs: 0,
-  };
+  private stats: SynStats = { ...NO_SYN_STATS };
   private route: SynRoutes | undefined;
   private engine: NativeSynEngine | undefined;
   private readonly outcome = new RunOutcome();

@@ -6,6 +6,7 @@
 // batch's highest position and the running stats; a last batch with done = true once every
 // thread is finished or drain() was called. It logs setRate/setTimeout calls. No packets.
 import { INTERVAL, Kind, RESULT } from '../../lib/native/records';
+import { NO_SYN_STATS } from '../../lib/scanner/syn';
 import type { NativeSynEngine, SynBatch, SynBatchCallback, SynEngineOptions, SynStats } from '../../lib/native/types';
 
 /** One probe's fate: an answer to its first try, one that only came to the second, or none. */
@@ -28,16 +29,7 @@ export class FakeSynEngine implements NativeSynEngine {
   private readonly next: number[];
   private readonly hostStart: number;
   private readonly hostCount: number;
-  private readonly stats: SynStats = {
-    sent: 0,
-    replies: 0,
-    duplicates: 0,
-    late: 0,
-    pcapDrops: 0,
-    inFlight: 0,
-    sentinels: 0,
-    sendPhaseUs: 0,
-  };
+  private readonly stats: SynStats = { ...NO_SYN_STATS };
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
