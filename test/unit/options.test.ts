@@ -30,15 +30,18 @@ describe('defaults', () => {
       ratePps: 0,
       full: false,
     });
-    expect(DEFAULTS).toEqual({
-      timeoutMs: 1000,
-      minTimeoutMs: 100,
-      synMinTimeoutMs: 20,
-      synWaitMs: 250,
-      retries: 2,
-      ratePps: 0,
-      synRatePps: 100000,
-    });
+    // The defaults the README and --help state, as [name, value] pairs.
+    expect(Object.entries(DEFAULTS).sort()).toEqual(
+      [
+        ['minTimeoutMs', 100],
+        ['ratePps', 0],
+        ['retries', 2],
+        ['synMinTimeoutMs', 20],
+        ['synRatePps', 100000],
+        ['synWaitMs', 250],
+        ['timeoutMs', 1000],
+      ].sort(),
+    );
   });
 
   it('the default ports are a fresh Uint16Array of the Standard list', () => {
