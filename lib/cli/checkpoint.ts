@@ -10,15 +10,18 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
-  openSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   truncateSync,
   writeSync,
 } from 'node:fs';
 
+import { randomBytes } from 'node:crypto';
+
 import { UsageError } from '../errors';
+import { openForWrite } from '../safe-fs';
 
 export interface Checkpoint {
   version: 1;
@@ -35,17 +38,25 @@ export interface Checkpoint {
   updated: string;
 }
 
-/** Writes `cp` to `path` atomically. */
+/**
+ * Writes `cp` to `path` atomically: a new temporary with an unpredictable name in the same
+ * directory (O_EXCL | O_NOFOLLOW: nothing planted there is followed), fsync, rename.
+ */
 export function writeCheckpoint(path: string, cp: Checkpoint): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
+  const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
+  const fd = openForWrite(tmp, { exclusive: true, mode: 0o600 });
   try {
-    writeSync(fd, `${JSON.stringify(cp, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      writeSync(fd, `${JSON.stringify(cp, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
   }
-  renameSync(tmp, path);
 }
 
 /** Reads and checks a checkpoint; UsageError with the reason when it is not one. */
