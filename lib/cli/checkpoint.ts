@@ -21,7 +21,10 @@ import {
 import { randomBytes } from 'node:crypto';
 
 import { UsageError } from '../errors';
-import { openForWrite } from '../safe-fs';
+import { openForWrite, readInputFile } from '../safe-fs';
+
+/** A checkpoint is a few hundred bytes; anything over this is not one. */
+const MAX_CHECKPOINT_BYTES = 1 << 20;
 
 export interface Checkpoint {
   version: 1;
@@ -61,9 +64,10 @@ export function writeCheckpoint(path: string, cp: Checkpoint): void {
 
 /** Reads and checks a checkpoint; UsageError with the reason when it is not one. */
 export function readCheckpoint(path: string): Checkpoint {
+  const text = readInputFile(path, 'checkpoint', MAX_CHECKPOINT_BYTES).toString('utf8');
   let cp: Checkpoint;
   try {
-    cp = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
+    cp = JSON.parse(text) as Checkpoint;
   } catch (err) {
     throw new UsageError(`cannot read checkpoint '${path}': ${(err as Error).message}`);
   }

@@ -7,9 +7,9 @@
 // sent. Octet patterns are the one form whose cost is not linear in its text, so the intervals
 // they expand to are capped per target list, not only per pattern.
 import { promises as dns } from 'node:dns';
-import { readFileSync } from 'node:fs';
 
 import { ParseError } from '../errors';
+import { readInputFile } from '../safe-fs';
 import { familyOf, formatAddress, parseAddress, V4_BASE } from './ip';
 import { RangeList } from './range-list';
 
@@ -57,12 +57,7 @@ export function parseTargets(input: string, spec: TargetSpec = { ranges: new Ran
 
 /** Reads targets from a file ("-" = stdin): tokens separated by white space or commas, '#' comments. */
 export function parseTargetFile(path: string, spec?: TargetSpec): TargetSpec {
-  let text: string;
-  try {
-    text = readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (err) {
-    throw new ParseError(`cannot read target file: ${(err as Error).message}`, path, 1);
-  }
+  const text = readInputFile(path, 'target file').toString('utf8');
   let out = spec ?? { ranges: new RangeList(), hostnames: [] };
   text.split(/\r?\n/).forEach((line, i) => {
     const body = line.replace(/#.*/, '');
