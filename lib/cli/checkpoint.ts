@@ -21,7 +21,7 @@ import {
 import { randomBytes } from 'node:crypto';
 
 import { UsageError } from '../errors';
-import { openForWrite, readInputFile } from '../safe-fs';
+import { openForWrite, readInputFile, shownPath } from '../safe-fs';
 
 /** A checkpoint is a few hundred bytes; anything over this is not one. */
 const MAX_CHECKPOINT_BYTES = 1 << 20;
@@ -68,11 +68,12 @@ export function readCheckpoint(path: string): Checkpoint {
   let cp: Checkpoint;
   try {
     cp = JSON.parse(text) as Checkpoint;
-  } catch (err) {
-    throw new UsageError(`cannot read checkpoint '${path}': ${(err as Error).message}`);
+  } catch {
+    // Never JSON.parse's message: it quotes the file (root resuming /etc/shadow would show it).
+    throw new UsageError(`'${shownPath(path)}' is not a portscan checkpoint (not JSON)`);
   }
   if (cp.version !== 1 || !Array.isArray(cp.argv) || typeof cp.planHash !== 'string' || !/^\d+$/.test(cp.position)) {
-    throw new UsageError(`'${path}' is not a portscan checkpoint`);
+    throw new UsageError(`'${shownPath(path)}' is not a portscan checkpoint`);
   }
   return cp;
 }

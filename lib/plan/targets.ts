@@ -9,7 +9,7 @@
 import { promises as dns } from 'node:dns';
 
 import { ParseError } from '../errors';
-import { readInputFile } from '../safe-fs';
+import { readInputFile, shownPath } from '../safe-fs';
 import { familyOf, formatAddress, parseAddress, V4_BASE } from './ip';
 import { RangeList } from './range-list';
 
@@ -55,6 +55,9 @@ export function parseTargets(input: string, spec: TargetSpec = { ranges: new Ran
   return spec;
 }
 
+/** How much of a bad line of a target file a message may quote. */
+const FILE_EXCERPT = 24;
+
 /** Reads targets from a file ("-" = stdin): tokens separated by white space or commas, '#' comments. */
 export function parseTargetFile(path: string, spec?: TargetSpec): TargetSpec {
   const text = readInputFile(path, 'target file').toString('utf8');
@@ -64,7 +67,10 @@ export function parseTargetFile(path: string, spec?: TargetSpec): TargetSpec {
     try {
       out = parseTargets(body, out);
     } catch (err) {
-      if (err instanceof ParseError) throw new ParseError(`${err.what} (line ${i + 1} of ${path})`, line, err.column);
+      // A line of a file may be a secret (root reading /etc/shadow): quote 24 characters at most.
+      if (err instanceof ParseError) {
+        throw new ParseError(`${err.what} (line ${i + 1} of ${shownPath(path)})`, line, err.column, FILE_EXCERPT);
+      }
       throw err;
     }
   });
