@@ -3,8 +3,14 @@
 // stands; UsageError is any other bad option; ScanError is an engine-level failure (permission,
 // descriptor limits, a failed syscall) with a code and a hint that says the fix. Per-target
 // outcomes (refused, timed out, unreachable) are never errors: they are results.
+import { escapeText } from './safe-fs';
 
-/** A malformed target, port list or option value. `column` is 1-based within `input`. */
+/**
+ * A malformed target, port list or option value. `column` is 1-based within `input`. The
+ * message quotes only short, escaped excerpts (at most `excerptMax` characters of each quoted
+ * token and of `input`, around the column): the input may be a 10 MB token, terminal escapes,
+ * or a line of a file the user may not see (a target file named by root).
+ */
 export class ParseError extends Error {
   readonly code = 'EPARSE';
   constructor(
@@ -14,10 +20,22 @@ export class ParseError extends Error {
     readonly input: string,
     /** 1-based column of the bad token within `input`. */
     readonly column: number,
+    excerptMax = 80,
   ) {
-    super(`${what} at column ${column} of '${input}'`);
+    const shownWhat = escapeText(
+      what.replace(/'([^']*)'/g, (_m, token: string) => `'${escapeText(token, excerptMax / 2)}'`),
+      160,
+    );
+    super(`${shownWhat} at column ${column} of '${excerpt(input, column, excerptMax)}'`);
     this.name = 'ParseError';
   }
+}
+
+/** At most `max` characters of `text` around 1-based `column`, escaped, "..." where cut. */
+function excerpt(text: string, column: number, max: number): string {
+  if (text.length <= max) return escapeText(text, max);
+  const start = Math.max(0, Math.min(column - 1 - Math.floor(max / 4), text.length - max));
+  return `${start > 0 ? '...' : ''}${escapeText(text.slice(start), max)}`;
 }
 
 /** A bad option or combination of options (exit code 2 in the CLI). */

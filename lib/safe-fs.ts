@@ -48,6 +48,7 @@ export function readInputFile(path: string | 0, what: string, maxBytes = MAX_INP
     if (!st.isFile() && !st.isFIFO() && !(fd === 0 && (st.isCharacterDevice() || st.isSocket()))) {
       throw new UsageError(`cannot read ${what} ${name}: not a regular file`);
     }
+    if (st.isFile() && st.size > maxBytes) throw new UsageError(`${what} ${name} is larger than ${maxBytes} bytes`);
     const chunks: Buffer[] = [];
     let total = 0;
     const chunk = Buffer.alloc(1 << 16);

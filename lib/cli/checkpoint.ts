@@ -10,15 +10,21 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
-  openSync,
   readFileSync,
   renameSync,
+  rmSync,
   statSync,
   truncateSync,
   writeSync,
 } from 'node:fs';
 
+import { randomBytes } from 'node:crypto';
+
 import { UsageError } from '../errors';
+import { openForWrite, readInputFile, shownPath } from '../safe-fs';
+
+/** A checkpoint is a few hundred bytes; anything over this is not one. */
+const MAX_CHECKPOINT_BYTES = 1 << 20;
 
 export interface Checkpoint {
   version: 1;
@@ -35,29 +41,39 @@ export interface Checkpoint {
   updated: string;
 }
 
-/** Writes `cp` to `path` atomically. */
+/**
+ * Writes `cp` to `path` atomically: a new temporary with an unpredictable name in the same
+ * directory (O_EXCL | O_NOFOLLOW: nothing planted there is followed), fsync, rename.
+ */
 export function writeCheckpoint(path: string, cp: Checkpoint): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
+  const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
+  const fd = openForWrite(tmp, { exclusive: true, mode: 0o600 });
   try {
-    writeSync(fd, `${JSON.stringify(cp, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      writeSync(fd, `${JSON.stringify(cp, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
   }
-  renameSync(tmp, path);
 }
 
 /** Reads and checks a checkpoint; UsageError with the reason when it is not one. */
 export function readCheckpoint(path: string): Checkpoint {
+  const text = readInputFile(path, 'checkpoint', MAX_CHECKPOINT_BYTES).toString('utf8');
   let cp: Checkpoint;
   try {
-    cp = JSON.parse(readFileSync(path, 'utf8')) as Checkpoint;
-  } catch (err) {
-    throw new UsageError(`cannot read checkpoint '${path}': ${(err as Error).message}`);
+    cp = JSON.parse(text) as Checkpoint;
+  } catch {
+    // Never JSON.parse's message: it quotes the file (root resuming /etc/shadow would show it).
+    throw new UsageError(`'${shownPath(path)}' is not a portscan checkpoint (not JSON)`);
   }
   if (cp.version !== 1 || !Array.isArray(cp.argv) || typeof cp.planHash !== 'string' || !/^\d+$/.test(cp.position)) {
-    throw new UsageError(`'${path}' is not a portscan checkpoint`);
+    throw new UsageError(`'${shownPath(path)}' is not a portscan checkpoint`);
   }
   return cp;
 }

@@ -2,11 +2,11 @@
 // merge.ts: `portscan merge FILE...`: combines the NDJSON outputs of shards (or of a scan and
 // its resume) into one report in any output form, the per-host table included. Each (host,
 // port) counts once; if two files disagree, open wins over closed, closed over filtered.
-import { readFileSync } from 'node:fs';
 
 import type { PortState } from '../scanner/classify';
 import type { PortResult, ReportSummary } from '../scanner/result';
 import { UsageError } from '../errors';
+import { readInputFile } from '../safe-fs';
 import { EXIT } from './exit';
 import { familyOf, parseAddress } from '../plan/ip';
 import { FORMATS, type FormatName } from '../output/formats';
@@ -22,12 +22,7 @@ Combines NDJSON results (e.g. from --shard runs) into one report. FORMAT: ${FORM
 export function readResults(files: string[]): Map<string, PortResult> {
   const best = new Map<string, PortResult>();
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read '${file}': ${(err as Error).message}`);
-    }
+    const text = readInputFile(file, 'merge input').toString('utf8');
     text.split('\n').forEach((line, i) => {
       if (line.trim() === '') return;
       let o: Record<string, unknown>;

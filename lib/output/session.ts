@@ -7,6 +7,7 @@
 import type { PortState } from '../scanner/classify';
 import type { PortResult, ReportSummary, ScanCounters } from '../scanner/result';
 import { ScanError } from '../errors';
+import { shownPath } from '../safe-fs';
 import { HostTable } from './host-table';
 import { Progress } from './progress';
 import { createFormatter, type FormatName, type Formatter } from './formats';
@@ -56,8 +57,10 @@ export class OutputSession {
     try {
       this.out = Writer.open(this.path, this.skip !== undefined);
     } catch (err) {
+      const e = err as NodeJS.ErrnoException;
       throw new ScanError(
-        `cannot write output file '${this.path}': ${(err as Error).message}`,
+        `cannot write output file '${shownPath(this.path ?? '')}': ` +
+          (e.code === 'ELOOP' ? 'it is a symbolic link (portscan never writes through one)' : e.message),
         'EOUTPUT',
         'choose a writable path with -o',
       );

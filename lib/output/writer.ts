@@ -2,7 +2,9 @@
 // writer.ts: buffered, synchronous output to a file or stdout. Synchronous on purpose: when a
 // scan is stopped with Ctrl-C, whatever was found is on disk before the process exits, and the
 // file is left valid because each formatter writes whole records and closes its own structure.
-import { closeSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, writeSync } from 'node:fs';
+
+import { openForWrite } from '../safe-fs';
 
 export class Writer {
   private chunks: string[] = [];
@@ -16,11 +18,11 @@ export class Writer {
 
   /**
    * Opens `path` (truncated, or appended to with `append`), or stdout for undefined or "-".
-   * Throws on an unwritable path.
+   * Never through a symbolic link (O_NOFOLLOW: ELOOP). Throws on an unwritable path.
    */
   static open(path: string | undefined, append = false): Writer {
     if (path === undefined || path === '-') return new Writer(1, false);
-    const w = new Writer(openSync(path, append ? 'a' : 'w'), true);
+    const w = new Writer(openForWrite(path, { append }), true);
     w.offset = fstatSync(w.fd).size;
     return w;
   }

@@ -7,9 +7,9 @@
 // sent. Octet patterns are the one form whose cost is not linear in its text, so the intervals
 // they expand to are capped per target list, not only per pattern.
 import { promises as dns } from 'node:dns';
-import { readFileSync } from 'node:fs';
 
 import { ParseError } from '../errors';
+import { readInputFile, shownPath } from '../safe-fs';
 import { familyOf, formatAddress, parseAddress, V4_BASE } from './ip';
 import { RangeList } from './range-list';
 
@@ -55,21 +55,22 @@ export function parseTargets(input: string, spec: TargetSpec = { ranges: new Ran
   return spec;
 }
 
+/** How much of a bad line of a target file a message may quote. */
+const FILE_EXCERPT = 24;
+
 /** Reads targets from a file ("-" = stdin): tokens separated by white space or commas, '#' comments. */
 export function parseTargetFile(path: string, spec?: TargetSpec): TargetSpec {
-  let text: string;
-  try {
-    text = readFileSync(path === '-' ? 0 : path, 'utf8');
-  } catch (err) {
-    throw new ParseError(`cannot read target file: ${(err as Error).message}`, path, 1);
-  }
+  const text = readInputFile(path, 'target file').toString('utf8');
   let out = spec ?? { ranges: new RangeList(), hostnames: [] };
   text.split(/\r?\n/).forEach((line, i) => {
     const body = line.replace(/#.*/, '');
     try {
       out = parseTargets(body, out);
     } catch (err) {
-      if (err instanceof ParseError) throw new ParseError(`${err.what} (line ${i + 1} of ${path})`, line, err.column);
+      // A line of a file may be a secret (root reading /etc/shadow): quote 24 characters at most.
+      if (err instanceof ParseError) {
+        throw new ParseError(`${err.what} (line ${i + 1} of ${shownPath(path)})`, line, err.column, FILE_EXCERPT);
+      }
       throw err;
     }
   });

@@ -354,11 +354,10 @@ describe('target files', () => {
     expect(e.column).toBe(19);
   });
 
-  it('a missing file is a ParseError naming it', () => {
+  it('a missing file is a UsageError naming it (read through safe-fs: capped, no devices)', () => {
     const p = join(dir, 'missing.txt');
-    const e = parseErrorOf(() => parseTargetFile(p));
-    expect(e.what).toMatch(/^cannot read target file: .*ENOENT/);
-    expect(e.input).toBe(p);
+    expect(() => parseTargetFile(p)).toThrow(UsageError);
+    expect(() => parseTargetFile(p)).toThrow(`cannot read target file '${p}': ENOENT`);
   });
 });
 
