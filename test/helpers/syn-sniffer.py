@@ -2,6 +2,8 @@
 # syn-sniffer.py SECONDS DEVICE: run inside the testbed's scanner namespace; for SECONDS, records
 # the time of every outgoing TCP SYN (no ACK) to 198.18.0.0/16 on DEVICE, and prints the times
 # (monotonic seconds) as one JSON array. Reads only; sends nothing. For the rate test.
+# syn-sniffer.py SECONDS DEVICE ports: prints instead the number of SYNs per destination port, as a
+# JSON object {"port": count} (for the connect-mode retransmission test).
 import json
 import socket
 import sys
@@ -20,6 +22,7 @@ def main() -> None:
     print('ready', file=sys.stderr, flush=True)
     end = time.monotonic() + seconds
     times = []
+    per_port = {}
     while time.monotonic() < end:
         try:
             frame, addr = s.recvfrom(256)
@@ -32,7 +35,9 @@ def main() -> None:
             continue
         if frame[14 + ihl + 13] & 0x12 == 0x02:
             times.append(time.monotonic())
-    print(json.dumps(times))
+            port = str(int.from_bytes(frame[14 + ihl + 2 : 14 + ihl + 4], 'big'))
+            per_port[port] = per_port.get(port, 0) + 1
+    print(json.dumps(per_port if sys.argv[3:] == ['ports'] else times))
 
 
 main()
