@@ -70,6 +70,17 @@ void CloseAbortive(int fd, ResultKind kind) {
   close(fd);
 }
 
+// How many times the kernel sent this socket's SYN again (TCP_INFO, man 7 tcp). connect() does
+// not stop at one SYN: the kernel retransmits it after its initial RTO (1 s) and then every
+// second or more, for as long as the socket lives. Each of those is a probe on the wire, so it
+// is reported as a try (ResultRecord.attempt) and TypeScript counts it against --retries.
+uint32_t SynRetransmits(int fd) {
+  tcp_info info{};
+  socklen_t len = sizeof(info);
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return 0;
+  return info.tcpi_total_retrans;
+}
+
 }  // namespace
 
 ConnectLoop::ConnectLoop(const ConnectLoopOptions& opts, Sink sink, FailSink fail)
@@ -205,6 +216,8 @@ void ConnectLoop::Launch(const TargetRecord& t, uint64_t now_us) {
 
 void ConnectLoop::Complete(uint32_t slot_index, int err, ResultKind kind, uint64_t now_us) {
   Slot& s = slots_[slot_index];
+  const uint32_t resent = SynRetransmits(s.fd);
+  s.target.attempt = static_cast<uint8_t>(std::min<uint32_t>(255, s.target.attempt + resent));
   CloseAbortive(s.fd, kind);  // closing also removes it from the epoll set
   s.fd = -1;
   s.gen++;  // any deadline still queued for this slot is now stale

@@ -52,7 +52,8 @@ struct ResultRecord {
   uint8_t kind;       // ResultKind
   int32_t err;        // errno for kRefused / kError, else 0
   uint32_t rtt_us;    // connect() to completion, microseconds (timeout: the time waited)
-  uint8_t attempt;    // echoed from the TargetRecord (SYN mode: the try that was answered)
+  uint8_t attempt;    // the last try: connect mode, the TargetRecord's plus the kernel's SYN
+                      // retransmissions; SYN mode, the try that was answered
   uint8_t tcp_flags;  // SYN mode: the reply's TCP flags; 0 otherwise
   uint8_t ttl;        // SYN mode: the reply's TTL or hop limit; 0 otherwise
   uint8_t reserved;

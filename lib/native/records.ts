@@ -198,12 +198,12 @@ export class RetryQueue {
     this.count++;
   }
 
-  /** Moves up to `budget - packer.count` queued probes into `packer`, with `timeoutMs`. */
-  drainInto(packer: TargetPacker, budget: number, timeoutMs: number): void {
+  /** Moves up to `budget - packer.count` queued probes into `packer`, each with `timeoutMs(its attempt)`. */
+  drainInto(packer: TargetPacker, budget: number, timeoutMs: (attempt: number) => number): void {
     while (this.count > 0 && packer.count < budget) {
       this.count--;
       const o = this.count * TARGET.size;
-      packer.pushRaw(this.bytes.subarray(o, o + TARGET_HEAD_BYTES), timeoutMs);
+      packer.pushRaw(this.bytes.subarray(o, o + TARGET_HEAD_BYTES), timeoutMs(this.bytes[o + TARGET.attempt] ?? 0));
     }
   }
 }

@@ -16,6 +16,21 @@ import { portResult, type ScanCounters } from './result';
 import { RttEstimator } from './rtt';
 
 const MAX_CHUNK = 4096;
+/** The kernel sends a connecting socket's SYN again after 1 s (TCP_TIMEOUT_INIT), then every 1 s or more. */
+const KERNEL_SYN_RTO_MS = 1000;
+/** How long before the kernel's next retransmission a try is closed (room for a late timer). */
+const RTO_MARGIN_MS = 100;
+
+/**
+ * The wait for one try that is attempt number `attempt` (0-based): the learned timeout, cut so
+ * that the SYNs the kernel sends inside it (one, then one more per second) stay within what is
+ * left of the 1 + retries a port may get. The native engine reports those retransmissions as
+ * tries, so a try of 2.9 s that sent 3 SYNs comes back as attempt 2.
+ */
+export function connectTryTimeoutMs(learnedMs: number, attempt: number, retries: number): number {
+  const synsLeft = Math.max(1, retries + 1 - attempt);
+  return Math.max(1, Math.min(learnedMs, synsLeft * KERNEL_SYN_RTO_MS - RTO_MARGIN_MS));
+}
 const FIRST_CHUNK = 64; // small, so round-trip samples arrive before most timeouts are chosen
 
 /** The connect engine's driver: see contract.ts. */
@@ -172,14 +187,17 @@ class ConnectScanner implements Scanner {
   /** Packs queued retries only; they are submitted as urgent. */
   private packRetries(budget: number): number {
     this.packer.reset();
-    this.retries.drainInto(this.packer, budget, this.rtt.timeoutMs());
+    const learnedMs = this.rtt.timeoutMs();
+    this.retries.drainInto(this.packer, budget, (attempt) =>
+      connectTryTimeoutMs(learnedMs, attempt, this.opts.retries),
+    );
     return this.packer.count;
   }
 
   /** Packs new probes from the plan. */
   private pack(budget: number): number {
     this.packer.reset();
-    const timeoutMs = this.rtt.timeoutMs();
+    const timeoutMs = connectTryTimeoutMs(this.rtt.timeoutMs(), 0, this.opts.retries);
     while (this.packer.count < budget) {
       const next = this.cursor.next();
       if (!next) break;

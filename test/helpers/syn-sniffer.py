@@ -5,6 +5,8 @@
 # Each time is the kernel's timestamp of the frame (SO_TIMESTAMPNS), not the moment this script
 # reads it: on a busy machine the script is scheduled late and reads frames in bunches, which
 # would move them into the wrong second. The 8 MB receive buffer holds them meanwhile.
+# syn-sniffer.py SECONDS DEVICE ports: prints instead the number of SYNs per destination port, as a
+# JSON object {"port": count} (for the connect-mode retransmission test).
 import json
 import socket
 import struct
@@ -36,6 +38,7 @@ def main() -> None:
     print('ready', file=sys.stderr, flush=True)
     end = time.monotonic() + seconds
     times = []
+    per_port = {}
     while True:
         if time.monotonic() >= end:
             s.settimeout(0.2)  # time is up: take what is still queued, then stop
@@ -52,7 +55,9 @@ def main() -> None:
             continue
         if frame[14 + ihl + 13] & 0x12 == 0x02:
             times.append(stamp(ancillary))
-    print(json.dumps(times))
+            port = str(int.from_bytes(frame[14 + ihl + 2 : 14 + ihl + 4], 'big'))
+            per_port[port] = per_port.get(port, 0) + 1
+    print(json.dumps(per_port if sys.argv[3:] == ['ports'] else times))
 
 
 main()

@@ -6,6 +6,7 @@
 // on every port is reported once as a tarpit.
 import { Kind } from '../../lib/native/records';
 import { runScan, type RunHooks } from '../../lib/scan';
+import { connectTryTimeoutMs } from '../../lib/scanner/connect';
 import type { PortResult } from '../../lib/scanner/result';
 import { fakeBinding, type Script } from '../helpers/fake-binding';
 
@@ -174,5 +175,21 @@ describe('connect driver on the fake binding', () => {
     expect(summary.tarpits).toEqual([{ ip: '127.0.0.2', open: 3000, answered: 3000 }]);
     expect(results.length).toBeLessThan(200);
     expect(summary.counters.open).toBe(3000);
+  });
+});
+
+describe('connectTryTimeoutMs: a try never outlives the SYNs it may still send (root-safety #6)', () => {
+  test.each([
+    // [learned, attempt, retries, expected]: the kernel resends the SYN after 1 s, then every 1 s
+    [3500, 0, 2, 2900],
+    [3500, 2, 2, 900],
+    [3500, 0, 0, 900],
+    [2500, 0, 1, 1900],
+    [400, 0, 0, 400],
+    [1000, 1, 2, 1000],
+    [1000, 2, 2, 900],
+    [5000, 7, 2, 900], // past the budget (never asked for): still one SYN's worth
+  ])('learned %i ms, attempt %i of retries %i: %i ms', (learnedMs, attempt, retries, expected) => {
+    expect(connectTryTimeoutMs(learnedMs, attempt, retries)).toBe(expected);
   });
 });
