@@ -169,6 +169,33 @@ function checkShard(shard: { index: number; count: number }): { index: number; c
   return { index, count };
 }
 
+/** Options that only mean something in SYN mode (connect mode would silently ignore them). */
+const SYN_ONLY = ['sourcePort', 'sourceIp', 'device', 'sendPath', 'routerMac', 'waitMs', 'adaptive', 'seed'] as const;
+
+/**
+ * A SYN-only option refuses connect mode: asked for, it is an error; with 'auto' it asks for
+ * SYN mode, and fails (before anything is sent) when SYN mode cannot run here.
+ */
+function checkSynOnly(o: ScanOptions, requested: ScanMode, synBlocker: string | null): void {
+  const given = SYN_ONLY.find((k) => o[k] !== undefined && o[k] !== false);
+  if (given === undefined || requested === 'syn') return;
+  if (requested === 'connect') {
+    throw new UsageError(`option '${given}' applies to syn mode only: connect mode cannot use it`);
+  }
+  if (synBlocker !== null) {
+    throw new UsageError(`option '${given}' needs syn mode, which cannot run here: ${synBlocker}`);
+  }
+}
+
+const SEED_MAX = (1n << 64n) - 1n;
+
+function checkSeed(seed: unknown): bigint {
+  if (typeof seed !== 'bigint' || seed < 0n || seed > SEED_MAX) {
+    throw new UsageError(`option 'seed' expects a bigint from 0 to ${SEED_MAX}, got '${String(seed)}'`);
+  }
+  return seed;
+}
+
 /**
  * Applies defaults and validates. `fdLimit` bounds `tasks`; `synBlocker` is why SYN mode cannot
  * run here (null when it can): 'auto' then falls back to connect, and an explicit 'syn' fails
@@ -184,6 +211,7 @@ export function resolveOptions(
     throw new UsageError(`option '--mode' expects auto, connect or syn, got '${String(requested)}'`);
   }
   if (requested === 'syn' && synBlocker !== null) throw new ScanError(synBlocker, 'ENOSYN');
+  checkSynOnly(o, requested, synBlocker);
   const mode = requested === 'connect' || synBlocker !== null ? 'connect' : 'syn';
   const retries = wholeNumber('retries', o.retries ?? DEFAULTS.retries, 0, 50);
   // SYN mode sends try k from source port + k (native/syn_tx.cc) and the adaptive wait's
@@ -226,7 +254,7 @@ export function resolveOptions(
     ...(o.device !== undefined ? { device: o.device } : {}),
     sendPath: checkSendPath(o.sendPath ?? 'auto', o.routerMac),
     ...(o.routerMac !== undefined ? { routerMac: parseMac(o.routerMac) } : {}),
-    ...(o.seed !== undefined ? { seed: BigInt.asUintN(64, o.seed) } : {}),
+    ...(o.seed !== undefined ? { seed: checkSeed(o.seed) } : {}),
     ...(o.shard !== undefined ? { shard: checkShard(o.shard) } : {}),
   };
 }

@@ -77,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
       onStart: (plan, resolved, range) => {
         for (const r of plan.resolutions) say(quiet, `${r.name} resolved to ${r.address}; scanning ${r.address}`);
         session.begin(plan, resolved.mode, !quiet && process.stderr.isTTY === true);
-        checkpoint = startCheckpoint(args, range, outputPath, scanArgv, () => session.outputBytes());
+        checkpoint = startCheckpoint(args, range, outputPath, scanArgv, () => session.outputBytes(), resolved.mode);
         if (resolved.requestedMode === 'auto') {
           say(
             quiet,
@@ -126,6 +126,7 @@ function startCheckpoint(
   outputPath: string | undefined,
   argv: string[],
   outputBytes: () => number,
+  mode: 'connect' | 'syn',
 ): CheckpointWriter | undefined {
   let path = typeof args.checkpoint === 'string' ? args.checkpoint : undefined;
   if (path === undefined && outputPath !== undefined && range.end - range.start > CHECKPOINT_ABOVE) {
@@ -133,8 +134,8 @@ function startCheckpoint(
   }
   if (path === undefined) return undefined;
   const cleanArgv = argv.filter((a, i) => a !== '--resume' && argv[i - 1] !== '--resume' && !a.startsWith('--resume='));
-  // The seed is part of the plan: a resumed scan must walk the same order.
-  if (!cleanArgv.some((a) => a === '--seed' || a.startsWith('--seed=')))
+  // The seed is part of a SYN plan: a resumed scan must walk the same order (connect mode has none).
+  if (mode === 'syn' && !cleanArgv.some((a) => a === '--seed' || a.startsWith('--seed=')))
     cleanArgv.push('--seed', range.seed.toString());
   const cp = new CheckpointWriter(path, cleanArgv, range.planHash, range.end, outputPath ?? null, outputBytes);
   cp.update(range.start);

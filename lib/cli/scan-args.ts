@@ -6,6 +6,7 @@ import yargs from 'yargs';
 
 import { UsageError } from '../errors';
 import type { ScanOptions } from '../options';
+import { escapeText } from '../safe-fs';
 import { FORMATS } from '../output/formats';
 
 const EPILOG = `Targets: 127.0.0.1, 127.0.0.1-127.0.0.20, 127.0.0.0/29, 127.0.0-1.1-10 (nmap octets),
@@ -31,6 +32,45 @@ function wholeNumber(flag: string, text: string | undefined, suffixes = false): 
     );
   }
   return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+}
+
+/** Options that may be given more than once: their values add up. Any other repeat is refused. */
+const LISTS = new Set(['targets', 'ports', 'input-file', 'exclude', 'exclude-file']);
+const SWITCHES = ['full', 'quiet', 'verbose', 'adaptive'];
+const SWITCH_LETTERS = new Set(['-q', '-v', '-h']);
+const SEED_MAX = (1n << 64n) - 1n;
+
+/**
+ * Refuses what yargs would bend before it sees it: `--full=maybe` (read as false), and a token
+ * like `-198.18.0.1` (read as the flags -1, -9, -8), unless it is the value of an option.
+ */
+function checkArgv(argv: string[]): void {
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    const a = argv[i] as string;
+    const sw = /^--(?:no-)?([a-z-]+)=(.*)$/s.exec(a);
+    if (sw && SWITCHES.includes(sw[1] as string) && sw[2] !== 'true' && sw[2] !== 'false') {
+      throw new UsageError(
+        `option '--${sw[1]}' is a switch: give it alone (or =true, =false), got '${escapeText(sw[2] as string)}'`,
+      );
+    }
+    const prev = argv[i - 1] ?? '';
+    const prevTakesValue =
+      /^-/.test(prev) && !prev.includes('=') && !SWITCH_LETTERS.has(prev) && !SWITCHES.some((s) => prev.endsWith(s));
+    if (/^-[\d:]/.test(a) && !prevTakesValue) {
+      throw new UsageError(
+        `unknown option '${escapeText(a)}' (a target cannot start with '-'; an open port range goes after -p)`,
+      );
+    }
+  }
+}
+
+/** Lists merge ("-p 22 -p 80" is "22,80"); any other option given twice is an error, not "the last wins". */
+function checkRepeats(args: Record<string, unknown>): void {
+  for (const [key, v] of Object.entries(args)) {
+    if (!Array.isArray(v) || LISTS.has(key) || key.length === 1 || key === '_' || /[A-Z]/.test(key)) continue;
+    const shown = v.map((x) => `'${escapeText(String(x), 40)}'`).join(', ');
+    throw new UsageError(`option '--${key}' was given more than once (${shown}): give it once`);
+  }
 }
 
 function list(v: unknown): string[] | undefined {
@@ -169,8 +209,8 @@ export function toOptions(a: Record<string, unknown>): ScanOptions {
     full: Boolean(a.full),
     adaptive: Boolean(a.adaptive),
   };
-  const ports = last(a.ports);
-  if (ports !== undefined) opts.ports = ports;
+  const ports = list(a.ports);
+  if (ports !== undefined) opts.ports = ports.some((p) => /^\s*(-|all)\s*$/i.test(p)) ? 'all' : ports.join(',');
   const set = <K extends keyof ScanOptions>(k: K, v: ScanOptions[K] | undefined): void => {
     if (v !== undefined) opts[k] = v;
   };
@@ -188,7 +228,9 @@ export function toOptions(a: Record<string, unknown>): ScanOptions {
   set('routerMac', last(a['router-mac']));
   const seed = last(a.seed);
   if (seed !== undefined) {
-    if (!/^\d+$/.test(seed)) throw new UsageError(`option '--seed' expects a whole number, got '${seed}'`);
+    if (!/^\d{1,20}$/.test(seed) || BigInt(seed) > SEED_MAX) {
+      throw new UsageError(`option '--seed' expects a whole number from 0 to ${SEED_MAX}, got '${escapeText(seed)}'`);
+    }
     opts.seed = BigInt(seed);
   }
   set('startIp', last(a['start-ip']));
@@ -207,9 +249,12 @@ export function toOptions(a: Record<string, unknown>): ScanOptions {
 }
 
 export async function parseArgs(argv: string[]): Promise<Record<string, unknown>> {
-  return (await parser(argv)
+  checkArgv(argv);
+  const args = (await parser(argv)
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     })
     .parseAsync()) as Record<string, unknown>;
+  checkRepeats(args);
+  return args;
 }

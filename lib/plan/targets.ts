@@ -117,8 +117,9 @@ function parseCidr(token: string, slash: number, input: string, column: number, 
   // text, even when that names an IPv4-mapped address (::ffff:10.0.0.0/104 is 10.0.0.0/8).
   const v6 = baseText.includes(':');
   const maxLen = v6 ? 128 : 32;
-  if (!/^\d{1,3}$/.test(lenText) || Number(lenText) > maxLen) {
-    throw new ParseError(`bad prefix length '/${lenText}' (0-${maxLen})`, input, column + slash);
+  if (!/^(0|[1-9]\d{0,2})$/.test(lenText) || Number(lenText) > maxLen) {
+    const why = /^0\d/.test(lenText) ? `0-${maxLen}, no leading zero` : `0-${maxLen}`;
+    throw new ParseError(`bad prefix length '/${lenText}' (${why})`, input, column + slash);
   }
   const hostBits = BigInt(maxLen - Number(lenText));
   const offset = v6 ? 0n : V4_BASE;
@@ -154,6 +155,10 @@ function parseOctets(token: string, input: string, column: number, out: RangeLis
     const lo = m[1] ? 0 : Number(m[2]);
     const hi = m[1] ? 255 : m[3] !== undefined ? Number(m[3]) : lo;
     if (lo > 255 || hi > 255) throw new ParseError(`bad octet '${p}' in '${token}' (above 255)`, input, at);
+    // inet_aton and many tools read "010" as octal 8: refuse it rather than guess.
+    if (/(^|-)0\d/.test(p)) {
+      throw new ParseError(`bad octet '${p}' in '${token}' (leading zero: octal in some tools)`, input, at);
+    }
     if (lo > hi) throw new ParseError(`reversed octet range '${p}' in '${token}'`, input, at);
     bounds.push([lo, hi]);
     at += p.length + 1;

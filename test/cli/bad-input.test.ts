@@ -183,6 +183,63 @@ describe('bad options', () => {
   });
 });
 
+describe('silently wrong input, refused', () => {
+  it('a leading zero in an octet (octal to inet_aton)', () => {
+    expect(usageFailure(['-p', String(Q), '127.0.010.1'])).toBe(
+      "portscan: bad octet '010' in '127.0.010.1' (leading zero: octal in some tools) at column 7 of '127.0.010.1'",
+    );
+  });
+
+  it('a leading zero in a prefix length', () => {
+    expect(usageFailure(['-p', String(Q), '127.0.0.0/024'])).toBe(
+      "portscan: bad prefix length '/024' (0-32, no leading zero) at column 10 of '127.0.0.0/024'",
+    );
+  });
+
+  it('an option that cannot merge, given twice', () => {
+    expect(usageFailure(['-p', String(Q), '--timeout', '100', '--timeout', '200', '127.0.0.1'])).toBe(
+      "portscan: option '--timeout' was given more than once ('100', '200'): give it once",
+    );
+  });
+
+  it('a seed above 2^64-1', () => {
+    expect(usageFailure(['-p', String(Q), '--mode', 'syn', '--seed', '18446744073709551616', '127.0.0.1'])).toBe(
+      "portscan: option '--seed' expects a whole number from 0 to 18446744073709551615, got '18446744073709551616'",
+    );
+  });
+
+  it('a switch with a value', () => {
+    expect(usageFailure(['-p', String(Q), '--full=maybe', '127.0.0.1'])).toBe(
+      "portscan: option '--full' is a switch: give it alone (or =true, =false), got 'maybe'",
+    );
+  });
+
+  it.each([
+    ['--source-port', '40000'],
+    ['--source-ip', '127.0.0.1'],
+    ['--interface', 'lo'],
+    ['--send', 'ip'],
+    ['--router-mac', '02:00:00:00:00:01'],
+    ['--wait', '10'],
+    ['--seed', '5'],
+  ])('%s in connect mode', (flag, value) => {
+    const line = usageFailure(['-p', String(Q), '--mode', 'connect', flag, value, '127.0.0.1']);
+    expect(line).toMatch(/applies to syn mode only: connect mode cannot use it$/);
+  });
+
+  it('--adaptive in connect mode', () => {
+    expect(usageFailure(['-p', String(Q), '--mode', 'connect', '--adaptive', '127.0.0.1'])).toMatch(
+      /adaptive' applies to syn mode only/,
+    );
+  });
+
+  it('a target with a leading dash names the whole token', () => {
+    expect(usageFailure(['-p', String(Q), '-127.0.0.1'])).toBe(
+      "portscan: unknown option '-127.0.0.1' (a target cannot start with '-'; an open port range goes after -p)",
+    );
+  });
+});
+
 describe('nothing is sent on bad input', () => {
   let server: CountingServer;
   beforeEach(async () => {
@@ -209,6 +266,11 @@ describe('nothing is sent on bad input', () => {
     ['a bad --tasks', (p: number) => ['-p', String(p), '--tasks', '0', '127.0.0.1']],
     ['a lone --start-ip', (p: number) => ['-p', String(p), '--start-ip', '127.0.0.1', '127.0.0.1']],
     ['an unknown option', (p: number) => ['-p', String(p), '--bogus', '127.0.0.1']],
+    ['a leading-zero octet', (p: number) => ['-p', String(p), '127.0.0.1', '127.0.0.01']],
+    ['a repeated --timeout', (p: number) => ['-p', String(p), '--timeout', '100', '--timeout', '200', '127.0.0.1']],
+    ['--full=maybe', (p: number) => ['-p', String(p), '--full=maybe', '127.0.0.1']],
+    ['--seed in connect mode', (p: number) => ['-p', String(p), '--mode', 'connect', '--seed', '1', '127.0.0.1']],
+    ['a dashed target', (p: number) => ['-p', String(p), '127.0.0.1', '-127.0.0.1']],
   ])('%s', async (_name, args) => {
     const r = runCli(args(server.port));
     expect(r.status).toBe(2);

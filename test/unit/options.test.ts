@@ -217,3 +217,47 @@ describe('mode selection', () => {
     expect(resolveOptions({ mode: 'syn', waitMs: 40 }, 20000, null)).toMatchObject({ waitMs: 40, waitAdaptive: false });
   });
 });
+
+describe('syn-only options', () => {
+  const synOnly: [string, ScanOptions][] = [
+    ['sourcePort', { sourcePort: 40000 }],
+    ['sourceIp', { sourceIp: '127.0.0.1' }],
+    ['device', { device: 'lo' }],
+    ['sendPath', { sendPath: 'ip' }],
+    ['routerMac', { routerMac: '02:00:00:00:00:01' }],
+    ['waitMs', { waitMs: 40 }],
+    ['adaptive', { adaptive: true }],
+    ['seed', { seed: 7n }],
+  ];
+  it.each(synOnly)('%s is refused in connect mode, not ignored', (name, o) => {
+    expect(usage({ ...o, mode: 'connect' })).toBe(
+      `option '${name}' applies to syn mode only: connect mode cannot use it`,
+    );
+  });
+  it.each(synOnly)('%s with mode auto needs syn mode and says why it cannot run', (name, o) => {
+    expect(() => resolveOptions(o, FD, 'no raw sockets (CAP_NET_RAW)')).toThrow(
+      expect.objectContaining({
+        name: 'UsageError',
+        message: `option '${name}' needs syn mode, which cannot run here: no raw sockets (CAP_NET_RAW)`,
+      }),
+    );
+  });
+  it.each(synOnly)('%s with mode auto picks syn mode when it can run', (_name, o) => {
+    expect(resolveOptions(o, FD, null).mode).toBe('syn');
+  });
+  it('adaptive: false is no request for syn mode', () => {
+    expect(resolveOptions({ mode: 'connect', adaptive: false }, FD).mode).toBe('connect');
+  });
+});
+
+describe('seed', () => {
+  it('takes 0 to 2^64-1', () => {
+    expect(resolveOptions({ mode: 'syn', seed: 0n }, FD, null).seed).toBe(0n);
+    expect(resolveOptions({ mode: 'syn', seed: (1n << 64n) - 1n }, FD, null).seed).toBe((1n << 64n) - 1n);
+  });
+  it.each([1n << 64n, -1n])('refuses %s instead of wrapping it', (seed) => {
+    expect(() => resolveOptions({ mode: 'syn', seed }, FD, null)).toThrow(
+      `option 'seed' expects a bigint from 0 to 18446744073709551615, got '${seed}'`,
+    );
+  });
+});

@@ -248,6 +248,13 @@ describe('bad targets', () => {
     ['10.0.0.1-10.0.0.300', "bad address '10.0.0.300' in range '10.0.0.1-10.0.0.300'", 10],
     ['10.0.0.300-10.0.0.301', "bad address '10.0.0.300' in range '10.0.0.300-10.0.0.301'", 1],
     ['::g-::1', "bad address '::g' in range '::g-::1'", 1],
+    // A leading zero is octal to inet_aton ("010" is 8): refused, never read as decimal 10.
+    ['198.18.010.1', "bad octet '010' in '198.18.010.1' (leading zero: octal in some tools)", 8],
+    ['198.18.0.1-010', "bad octet '1-010' in '198.18.0.1-010' (leading zero: octal in some tools)", 10],
+    ['00.1.2.3', "bad octet '00' in '00.1.2.3' (leading zero: octal in some tools)", 1],
+    ['198.18.0.0/024', "bad prefix length '/024' (0-32, no leading zero)", 11],
+    ['2001:2::/0100', "bad prefix length '/0100' (0-128, no leading zero)", 9],
+    ['2001:2::/00', "bad prefix length '/00' (0-128, no leading zero)", 9],
     ['127.0.0.1/33', "bad prefix length '/33' (0-32)", 10],
     ['127.0.0.1 10.0.0.0/33', "bad prefix length '/33' (0-32)", 19],
     ['2001:db8::/129', "bad prefix length '/129' (0-128)", 11],
