@@ -20,7 +20,7 @@ import {
 
 import { randomBytes } from 'node:crypto';
 
-import { UsageError } from '../errors';
+import { ScanError, UsageError } from '../errors';
 import { openForWrite, readInputFile, shownPath } from '../safe-fs';
 
 /** A checkpoint is a few hundred bytes; anything over this is not one. */
@@ -136,6 +136,10 @@ export class CheckpointWriter {
   private lastWriteMs = 0;
   private written = '';
   private batches: { offset: number; maxPosition: bigint }[] = [];
+  /** The first failed write (a full disk): no more are tried, the last good checkpoint stays. */
+  error: Error | undefined;
+  /** Told once, at the first failed write (the CLI stops the scan). */
+  onError: () => void = () => {};
 
   constructor(
     readonly path: string,
@@ -171,10 +175,25 @@ export class CheckpointWriter {
     this.write();
   }
 
+  /** Never throws: it runs inside the engines' callbacks. A failure is kept in `error`. */
   private write(): void {
     const position = this.position.toString();
     this.lastWriteMs = Date.now();
-    if (position === this.written) return;
+    if (position === this.written || this.error) return;
+    try {
+      this.writeNow(position);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      this.error = new ScanError(
+        `cannot write checkpoint '${shownPath(this.path)}': ${code}`,
+        code,
+        code === 'ENOSPC' ? 'the disk is full: the last good checkpoint is kept' : undefined,
+      );
+      this.onError();
+    }
+  }
+
+  private writeNow(position: string): void {
     writeCheckpoint(this.path, {
       version: 1,
       argv: this.argv,

@@ -78,6 +78,8 @@ export async function main(argv: string[]): Promise<number> {
         for (const r of plan.resolutions) say(quiet, `${r.name} resolved to ${r.address}; scanning ${r.address}`);
         session.begin(plan, resolved.mode, !quiet && process.stderr.isTTY === true);
         checkpoint = startCheckpoint(args, range, outputPath, scanArgv, () => session.outputBytes(), resolved.mode);
+        if (checkpoint) checkpoint.onError = () => stop.abort();
+        if (checkpoint?.error) stop.abort();
         if (resolved.requestedMode === 'auto') {
           say(
             quiet,
@@ -102,6 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     session.end(summary);
     checkpoint?.flush();
     if (session.writeError) throw session.writeError;
+    if (checkpoint?.error) throw checkpoint.error;
     reportEnd(summary, format, quiet, Boolean(args.verbose));
     return summary.aborted ? EXIT.interrupted : EXIT.ok;
   } catch (err) {

@@ -66,9 +66,14 @@ export function createFormatter(name: FormatName, out: Writer, full: boolean): F
     case 'json': {
       let first = true;
       return {
-        begin: () => out.write('['),
+        // A file holds its closing "]" after each flush (a full disk leaves a closed array).
+        begin: () => {
+          out.write('[');
+          out.setTrailer(']\n');
+        },
         result: (r) => {
           out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(resultRecord(r))}`);
+          if (first) out.setTrailer('\n]\n');
           first = false;
         },
         end: (summary) => {
@@ -76,6 +81,7 @@ export function createFormatter(name: FormatName, out: Writer, full: boolean): F
             out.write(`${first ? '\n' : ',\n'}  ${JSON.stringify(tarpitRecord(t))}`);
             first = false;
           }
+          out.setTrailer('');
           out.write(first ? ']\n' : '\n]\n');
         },
       };

@@ -123,13 +123,12 @@ export class OutputSession {
       fn();
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
+      const where = this.path ? ` file '${shownPath(this.path)}'` : '';
+      const why = e.code && !e.message.startsWith(e.code) ? `${e.code} ${e.message}` : e.message;
       this.writeError = new ScanError(
-        `cannot write output${this.path ? ` file '${this.path}'` : ''}: ${e.code ?? ''} ${e.message}`.replace(
-          /\s+/g,
-          ' ',
-        ),
+        `cannot write output${where}: ${why}`.replace(/\s+/g, ' '),
         e.code ?? 'EOUTPUT',
-        e.code === 'ENOSPC' ? 'the disk is full: what was written so far is kept' : undefined,
+        e.code === 'ENOSPC' ? 'the disk is full: the output ends on its last whole record' : undefined,
       );
       this.onWriteError();
     }
