@@ -4,8 +4,10 @@
 // anything is sent.
 import { availableParallelism } from 'node:os';
 
+import { checkScanOptions } from './check-options';
 import { ScanError, UsageError } from './errors';
 import { parsePortList, STANDARD_PORTS } from './plan/port-list';
+import { escapeText } from './safe-fs';
 
 export type ScanMode = 'auto' | 'connect' | 'syn';
 export type SendPath = 'auto' | 'link' | 'ip';
@@ -142,23 +144,26 @@ export function defaultTasks(fdLimit: number): number {
 
 function wholeNumber(name: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`option '${name}' expects a whole number from ${min} to ${max}, got '${String(value)}'`);
+    const got = typeof value === 'string' ? escapeText(value, 40) : String(value);
+    throw new UsageError(`option '${name}' expects a whole number from ${min} to ${max}, got '${got}'`);
   }
   return value;
 }
 
 function checkSendPath(v: unknown, routerMac: string | undefined): SendPath {
   if (v !== 'auto' && v !== 'link' && v !== 'ip')
-    throw new UsageError(`option '--send' expects auto, link or ip, got '${String(v)}'`);
+    throw new UsageError(`option 'sendPath' expects auto, link or ip, got '${escapeText(String(v), 40)}'`);
   if (v === 'ip' && routerMac !== undefined)
-    throw new UsageError("option '--router-mac' sends Ethernet frames: it cannot go with '--send ip'");
+    throw new UsageError("option 'routerMac' sends Ethernet frames: it cannot go with option 'sendPath' set to 'ip'");
   return v;
 }
 
 /** "aa:bb:cc:dd:ee:ff" (or with '-') as 6 bytes. */
 export function parseMac(text: string): Uint8Array {
   if (!/^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/i.test(text)) {
-    throw new UsageError(`option '--router-mac' expects a MAC address like 02:00:00:00:00:01, got '${text}'`);
+    throw new UsageError(
+      `option 'routerMac' expects a MAC address like 02:00:00:00:00:01, got '${escapeText(text, 40)}'`,
+    );
   }
   return Uint8Array.from(text.split(/[:-]/), (h) => parseInt(h, 16));
 }
@@ -187,15 +192,6 @@ function checkSynOnly(o: ScanOptions, requested: ScanMode, synBlocker: string | 
   }
 }
 
-const SEED_MAX = (1n << 64n) - 1n;
-
-function checkSeed(seed: unknown): bigint {
-  if (typeof seed !== 'bigint' || seed < 0n || seed > SEED_MAX) {
-    throw new UsageError(`option 'seed' expects a bigint from 0 to ${SEED_MAX}, got '${String(seed)}'`);
-  }
-  return seed;
-}
-
 /**
  * Applies defaults and validates. `fdLimit` bounds `tasks`; `synBlocker` is why SYN mode cannot
  * run here (null when it can): 'auto' then falls back to connect, and an explicit 'syn' fails
@@ -206,9 +202,10 @@ export function resolveOptions(
   fdLimit: number,
   synBlocker: string | null = 'SYN mode was not checked',
 ): ResolvedOptions {
+  checkScanOptions(o);
   const requested = o.mode ?? 'auto';
   if (requested !== 'auto' && requested !== 'connect' && requested !== 'syn') {
-    throw new UsageError(`option '--mode' expects auto, connect or syn, got '${String(requested)}'`);
+    throw new UsageError(`option 'mode' expects auto, connect or syn, got '${escapeText(String(requested), 40)}'`);
   }
   if (requested === 'syn' && synBlocker !== null) throw new ScanError(synBlocker, 'ENOSYN');
   checkSynOnly(o, requested, synBlocker);
@@ -218,7 +215,7 @@ export function resolveOptions(
   // sentinels from the port after the last try's, so they must all fit.
   if (o.sourcePort !== undefined && o.sourcePort + retries + 1 > 65535) {
     throw new UsageError(
-      `option '--source-port' ${o.sourcePort} leaves no room for ${retries} retries (each try uses the next ` +
+      `option 'sourcePort' ${o.sourcePort} leaves no room for ${retries} retries (each try uses the next ` +
         `port, and the port after them is the sentinels'): use at most ${65534 - retries}`,
     );
   }
@@ -227,9 +224,9 @@ export function resolveOptions(
   else if (typeof o.ports === 'string') ports = parsePortList(o.ports);
   else ports = parsePortList(o.ports.map(String).join(','));
   const tasks = o.tasks === undefined ? defaultTasks(fdLimit) : wholeNumber('tasks', o.tasks, 1, maxTasks(fdLimit));
-  const timeoutMs = wholeNumber('timeout', o.timeoutMs ?? DEFAULTS.timeoutMs, 1, 600000);
+  const timeoutMs = wholeNumber('timeoutMs', o.timeoutMs ?? DEFAULTS.timeoutMs, 1, 600000);
   const minTimeoutMs = wholeNumber(
-    'min-timeout',
+    'minTimeoutMs',
     o.minTimeoutMs ?? Math.min(mode === 'syn' ? DEFAULTS.synMinTimeoutMs : DEFAULTS.minTimeoutMs, timeoutMs),
     1,
     timeoutMs,
@@ -242,19 +239,24 @@ export function resolveOptions(
     timeoutMs,
     minTimeoutMs,
     retries,
-    ratePps: wholeNumber('rate', o.ratePps ?? (mode === 'syn' ? DEFAULTS.synRatePps : DEFAULTS.ratePps), 0, 100000000),
+    ratePps: wholeNumber(
+      'ratePps',
+      o.ratePps ?? (mode === 'syn' ? DEFAULTS.synRatePps : DEFAULTS.ratePps),
+      0,
+      100000000,
+    ),
     full: o.full ?? false,
     threads: Math.max(1, Math.min(4, availableParallelism(), tasks)),
-    waitMs: wholeNumber('wait', o.waitMs ?? DEFAULTS.synWaitMs, 0, 600000),
+    waitMs: wholeNumber('waitMs', o.waitMs ?? DEFAULTS.synWaitMs, 0, 600000),
     waitAdaptive: o.waitMs === undefined,
-    tarpitLimit: wholeNumber('tarpit-limit', o.tarpitLimit ?? 200, 0, 65535),
+    tarpitLimit: wholeNumber('tarpitLimit', o.tarpitLimit ?? 200, 0, 65535),
     adaptive: o.adaptive ?? false,
-    ...(o.sourcePort !== undefined ? { sourcePort: wholeNumber('source-port', o.sourcePort, 1, 65535) } : {}),
+    ...(o.sourcePort !== undefined ? { sourcePort: wholeNumber('sourcePort', o.sourcePort, 1, 65535) } : {}),
     ...(o.sourceIp !== undefined ? { sourceIp: o.sourceIp } : {}),
     ...(o.device !== undefined ? { device: o.device } : {}),
     sendPath: checkSendPath(o.sendPath ?? 'auto', o.routerMac),
     ...(o.routerMac !== undefined ? { routerMac: parseMac(o.routerMac) } : {}),
-    ...(o.seed !== undefined ? { seed: checkSeed(o.seed) } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.shard !== undefined ? { shard: checkShard(o.shard) } : {}),
   };
 }

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { UsageError } from './errors';
+import { checkScanOptions } from './check-options';
 import { loadBinding } from './native/binding';
 import type { NativeBinding } from './native/types';
 import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options';
@@ -83,6 +84,7 @@ function planRange(plan: ScanPlan, resolved: ResolvedOptions, options: ScanOptio
 
 /** Validates, plans and runs a scan. Rejects with ParseError/UsageError before sending anything. */
 export async function runScan(options: ScanOptions, hooks: RunHooks, env: RunEnvironment = {}): Promise<ScanSummary> {
+  checkScanOptions(options); // before anything reads them: a library caller's types are not trusted
   const binding = env.binding ?? loadBinding();
   const synBlocker = options.mode === 'connect' ? 'connect mode was asked for' : synUnavailable(binding);
   const resolved = resolveOptions(options, binding.getFdLimit(), synBlocker);

@@ -1,58 +1,19 @@
 // SPDX-License-Identifier: MIT
 // merge.ts: `portscan merge FILE...`: combines the NDJSON outputs of shards (or of a scan and
 // its resume) into one report in any output form, the per-host table included. Each (host,
-// port) counts once; if two files disagree, open wins over closed, closed over filtered.
-
-import type { PortState } from '../scanner/classify';
-import type { PortResult, ReportSummary } from '../scanner/result';
+// port) counts once; if two files disagree, open wins over closed, closed over filtered. Tarpit
+// records are kept. Reading and validating the records: merge-records.ts.
+import type { ReportSummary } from '../scanner/result';
 import { UsageError } from '../errors';
-import { readInputFile } from '../safe-fs';
 import { EXIT } from './exit';
-import { familyOf, parseAddress } from '../plan/ip';
+import { parseAddress } from '../plan/ip';
 import { FORMATS, type FormatName } from '../output/formats';
 import { OutputSession } from '../output/session';
 import { RangeList } from '../plan/range-list';
-
-const RANK: Record<string, number> = { open: 3, closed: 2, filtered: 1, unknown: 0 };
+import { readRecords } from './merge-records';
 
 const USAGE = `Usage: portscan merge [-f FORMAT] [-o FILE] [--full] FILE.ndjson...
 Combines NDJSON results (e.g. from --shard runs) into one report. FORMAT: ${FORMATS.join(', ')}.`;
-
-/** Reads NDJSON result files; the best state per (host, port) wins. */
-export function readResults(files: string[]): Map<string, PortResult> {
-  const best = new Map<string, PortResult>();
-  for (const file of files) {
-    const text = readInputFile(file, 'merge input').toString('utf8');
-    text.split('\n').forEach((line, i) => {
-      if (line.trim() === '') return;
-      let o: Record<string, unknown>;
-      try {
-        o = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        throw new UsageError(`'${file}' line ${i + 1} is not JSON: merge reads -f ndjson output`);
-      }
-      const ip = String(o.ip);
-      const addr = parseAddress(ip);
-      if (addr === null || typeof o.port !== 'number' || typeof o.state !== 'string') {
-        throw new UsageError(`'${file}' line ${i + 1} is not a portscan result`);
-      }
-      const r: PortResult = {
-        ip,
-        family: familyOf(addr),
-        port: o.port,
-        state: o.state as PortState,
-        reason: String(o.reason ?? ''),
-        rttMs: Number(o.rtt_ms ?? 0),
-        tries: Number(o.tries ?? 1),
-        service: String(o.service ?? ''),
-      };
-      const key = `${ip} ${r.port}`;
-      const old = best.get(key);
-      if (!old || (RANK[r.state] ?? 0) > (RANK[old.state] ?? 0)) best.set(key, r);
-    });
-  }
-  return best;
-}
 
 export async function mergeMain(argv: string[]): Promise<number> {
   const t0 = performance.now();
@@ -74,13 +35,15 @@ export async function mergeMain(argv: string[]): Promise<number> {
     if (!(FORMATS as readonly string[]).includes(format))
       throw new UsageError(`option '--format' expects one of ${FORMATS.join(', ')}, got '${format}'`);
     if (files.length === 0) throw new UsageError('merge needs at least one NDJSON file');
-    const results = [...readResults(files).values()];
+    const records = readRecords(files);
+    const results = [...records.results.values()];
+    const tarpits = [...records.tarpits.values()];
     const hosts = new RangeList();
     const ports = new Set<number>();
-    for (const r of results) {
+    for (const r of [...results, ...tarpits]) {
       const a = parseAddress(r.ip) as bigint;
       hosts.add(a, a);
-      ports.add(r.port);
+      if ('port' in r) ports.add(r.port);
     }
     const plan = {
       hosts,
@@ -103,6 +66,7 @@ export async function mergeMain(argv: string[]): Promise<number> {
       counters: { sent: results.length, done: results.length, open },
       aborted: false,
       elapsedMs: performance.now() - t0,
+      ...(tarpits.length > 0 ? { tarpits } : {}),
     };
     session.end(summary);
     if (session.writeError) throw session.writeError;

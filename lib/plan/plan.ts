@@ -32,7 +32,7 @@ export async function buildPlan(o: ScanOptions, ports: Uint16Array): Promise<Sca
   for (const t of asList(o.targets)) parseTargets(t, spec);
   for (const f of o.inputFiles ?? []) parseTargetFile(f, spec);
   if ((o.startIp === undefined) !== (o.endIp === undefined)) {
-    throw new UsageError('--start-ip and --end-ip go together: give both');
+    throw new UsageError("options 'startIp' and 'endIp' go together: give both");
   }
   if (o.startIp !== undefined && o.endIp !== undefined) {
     // Each is one address (never a name or a range), checked alone so the error names the option.
@@ -40,8 +40,10 @@ export async function buildPlan(o: ScanOptions, ports: Uint16Array): Promise<Sca
     const end = o.endIp.trim();
     const col = (v: string): number => v.length - v.trimStart().length + 1;
     if (parseAddress(start) === null)
-      throw new ParseError(`bad address '${start}' for --start-ip`, o.startIp, col(o.startIp));
-    if (parseAddress(end) === null) throw new ParseError(`bad address '${end}' for --end-ip`, o.endIp, col(o.endIp));
+      throw new ParseError(`bad address '${start}' for option 'startIp'`, o.startIp, col(o.startIp));
+    if (parseAddress(end) === null) {
+      throw new ParseError(`bad address '${end}' for option 'endIp'`, o.endIp, col(o.endIp));
+    }
     parseTargets(`${start}-${end}`, spec);
   }
   const resolutions = await resolveHostnames(spec);

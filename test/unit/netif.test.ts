@@ -98,7 +98,7 @@ describe('MAC addresses', () => {
   it('reject anything else, naming the option and the value', () => {
     for (const bad of ['', '02:00:00:00:00', '02:00:00:00:00:01:02', 'zz:00:00:00:00:01', '0200.0000.0001']) {
       expect(() => parseMac(bad)).toThrow(
-        new RegExp(`--router-mac' expects a MAC address .*got '${bad.replace(/[.]/g, '\\.')}'`),
+        new RegExp(`routerMac' expects a MAC address .*got '${bad.replace(/[.]/g, '\\.')}'`),
       );
     }
   });

@@ -461,15 +461,15 @@ describe('buildPlan', () => {
   it('startIp without endIp (or the reverse) is a UsageError', async () => {
     await expect(buildPlan({ startIp: '127.0.0.1' }, P)).rejects.toThrow(UsageError);
     await expect(buildPlan({ endIp: '127.0.0.1' }, P)).rejects.toThrow(
-      '--start-ip and --end-ip go together: give both',
+      "options 'startIp' and 'endIp' go together: give both",
     );
   });
 
   it('startIp and endIp must each be one address', async () => {
     const e = await asyncParseErrorOf(buildPlan({ startIp: 'localhost', endIp: '127.0.0.5' }, P));
-    expect(e.what).toBe("bad address 'localhost' for --start-ip");
+    expect(e.what).toBe("bad address 'localhost' for option 'startIp'");
     const f = await asyncParseErrorOf(buildPlan({ startIp: '127.0.0.1', endIp: '127.0.0.0/24' }, P));
-    expect(f.what).toBe("bad address '127.0.0.0/24' for --end-ip");
+    expect(f.what).toBe("bad address '127.0.0.0/24' for option 'endIp'");
     expect(f.column).toBe(1);
   });
 
