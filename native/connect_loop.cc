@@ -128,6 +128,34 @@ void ConnectLoop::Submit(const TargetRecord* targets, size_t count, bool urgent)
   if (wake_fd_ >= 0) (void)!write(wake_fd_, &one, sizeof(one));
 }
 
+size_t ConnectLoop::DropQueued() {
+  std::unique_lock<std::mutex> lock(drop_mutex_);
+  if (loop_exited_ || !thread_.joinable()) return 0;
+  drop_requested_.store(true);
+  uint64_t one = 1;
+  if (wake_fd_ >= 0) (void)!write(wake_fd_, &one, sizeof(one));
+  drop_done_.wait(lock, [this] { return !drop_requested_.load() || loop_exited_; });
+  const size_t n = dropped_;
+  dropped_ = 0;
+  return n;
+}
+
+// Loop thread: empties the queue (and what was submitted since the last turn) for DropQueued.
+void ConnectLoop::DropPending() {
+  size_t n = pending_.size();
+  pending_.clear();
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    n += incoming_.size() + incoming_urgent_.size();
+    incoming_.clear();
+    incoming_urgent_.clear();
+  }
+  std::lock_guard<std::mutex> lock(drop_mutex_);
+  dropped_ += n;
+  drop_requested_.store(false);
+  drop_done_.notify_all();
+}
+
 void ConnectLoop::Stop() {
   stop_.store(true);
   if (wake_fd_ >= 0) {
@@ -258,6 +286,13 @@ int ConnectLoop::NextWaitMs(uint64_t now_us) const {
 }
 
 void ConnectLoop::Run() {
+  RunLoop();
+  std::lock_guard<std::mutex> lock(drop_mutex_);
+  loop_exited_ = true;  // a DropQueued waiting now, or called later, returns at once
+  drop_done_.notify_all();
+}
+
+void ConnectLoop::RunLoop() {
   pthread_setname_np(pthread_self(), "portscan:conn");
   std::vector<epoll_event> events(kMaxEvents);
   std::vector<TargetRecord> grabbed;
@@ -277,6 +312,7 @@ void ConnectLoop::Run() {
       pending_.insert(pending_.begin(), grabbed_urgent.begin(), grabbed_urgent.end());
       grabbed_urgent.clear();
     }
+    if (drop_requested_.load()) DropPending();
     uint64_t now = NowUs();
     // Launch up to the window. A window cap lowered by a descriptor shortage creeps back up.
     if (window_cap_ < slots_.size() && in_flight_ + 1 < window_cap_) window_cap_++;

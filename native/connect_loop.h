@@ -7,6 +7,7 @@
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -46,6 +47,10 @@ class ConnectLoop {
   /// `urgent` targets (retries) go ahead of everything queued, so a retry is not delayed by
   /// the backlog of first tries. Thread-safe; may be called from any thread.
   void Submit(const TargetRecord* targets, size_t count, bool urgent);
+  /// Drops every probe queued and not yet sent (connect() not called), and returns how many.
+  /// Probes in flight go on to their results. Thread-safe; waits for the loop thread to clear
+  /// its own queue (one loop turn: the wake-up interrupts its epoll_wait).
+  size_t DropQueued();
   /// Idempotent: stops the thread, closes every socket in flight and joins. Results of probes
   /// that were still in flight are dropped; results already handed over are not affected.
   void Stop();
@@ -65,6 +70,8 @@ class ConnectLoop {
   };
 
   void Run();
+  void RunLoop();
+  void DropPending();
   void Launch(const TargetRecord& t, uint64_t now_us);
   void Complete(uint32_t slot_index, int err, ResultKind kind, uint64_t now_us);
   void ExpireDeadlines(uint64_t now_us);
@@ -80,6 +87,11 @@ class ConnectLoop {
   std::vector<TargetRecord> incoming_;         // guarded by queue_mutex_
   std::vector<TargetRecord> incoming_urgent_;  // guarded by queue_mutex_
   std::atomic<bool> stop_{false};
+  std::atomic<bool> drop_requested_{false};
+  std::mutex drop_mutex_;
+  std::condition_variable drop_done_;
+  size_t dropped_ = 0;        // guarded by drop_mutex_: what the loop thread dropped
+  bool loop_exited_ = false;  // guarded by drop_mutex_
   std::thread thread_;
   int epoll_fd_ = -1;
   int wake_fd_ = -1;

@@ -35,9 +35,9 @@ void CallJs(Napi::Env env, Napi::Function callback, Delivery* d) {
 }  // namespace
 
 Napi::Function ConnectEngine::Define(Napi::Env env) {
-  return DefineClass(
-      env, "ConnectEngine",
-      {InstanceMethod<&ConnectEngine::Submit>("submit"), InstanceMethod<&ConnectEngine::Close>("close")});
+  return DefineClass(env, "ConnectEngine",
+                     {InstanceMethod<&ConnectEngine::Submit>("submit"), InstanceMethod<&ConnectEngine::Close>("close"),
+                      InstanceMethod<&ConnectEngine::DropQueued>("dropQueued")});
 }
 
 ConnectEngine::ConnectEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ConnectEngine>(info) {
@@ -119,6 +119,15 @@ Napi::Value ConnectEngine::Submit(const Napi::CallbackInfo& info) {
     offset += share;
   }
   return env.Undefined();
+}
+
+// Drops the probes queued in every loop and not yet sent; returns how many (0 once closed).
+Napi::Value ConnectEngine::DropQueued(const Napi::CallbackInfo& info) {
+  size_t n = 0;
+  if (!life_.Closed()) {
+    for (auto& loop : loops_) n += loop->DropQueued();
+  }
+  return Napi::Number::New(info.Env(), static_cast<double>(n));
 }
 
 Napi::Value ConnectEngine::Close(const Napi::CallbackInfo& info) {

@@ -23,6 +23,7 @@ class ConnectEngine : public Napi::ObjectWrap<ConnectEngine> {
  private:
   Napi::Value Submit(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value DropQueued(const Napi::CallbackInfo& info);
 
   std::vector<std::unique_ptr<ConnectLoop>> loops_;  // one thread each; targets split evenly
   // Last, so it is destroyed first: its shutdown stops the loops above.

@@ -48,6 +48,8 @@ export interface NativeEngine {
    * `urgent` targets (retries) are queued ahead of all others.
    */
   submit(targets: Uint8Array, count: number, urgent?: boolean): void;
+  /** Drops every probe queued and not yet sent (no result comes for them); returns how many. */
+  dropQueued(): number;
   /** Idempotent and synchronous: stops the threads, drops probes in flight, joins. */
   close(): void;
 }

@@ -82,13 +82,15 @@ class ConnectScanner implements Scanner {
   }
 
   /**
-   * Stops sending at once (no new probes, no retries) and finishes when the probes in flight
-   * have answered or timed out, so their results are kept; the scan then counts as aborted.
+   * Stops sending at once (no new probes, no retries: those queued in native code and not yet
+   * sent are dropped) and finishes when the probes in flight have answered or timed out, so
+   * their results are kept; the scan then counts as aborted.
    */
   stop(): void {
     if (this.outcome.done || this.draining) return;
     this.draining = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.engine) this.outstanding -= this.engine.dropQueued();
     if (this.engine && this.outstanding === 0) this.finish(true);
   }
 

@@ -93,6 +93,11 @@ export class FakeConnectEngine implements NativeEngine {
     );
   }
 
+  /** The fake has no queue: every submitted probe is already "in flight". */
+  dropQueued(): number {
+    return 0;
+  }
+
   close(): void {
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
