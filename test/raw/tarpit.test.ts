@@ -7,7 +7,8 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 
 import { BIN } from '../helpers/cli';
 
-const NS = 'ptarpit';
+// Its own namespace per run: runs in other worktrees at the same time must not share it.
+const NS = `ptarpit-${process.pid}`;
 const why =
   process.getuid?.() !== 0
     ? 'needs root'
