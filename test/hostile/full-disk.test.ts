@@ -68,7 +68,9 @@ describeRoot('hostile files: a full disk', () => {
     const last = lines.at(-1) ?? '';
     if (format === 'ndjson') expect(JSON.parse(last)).toHaveProperty('port');
     else
-      expect(last.split(format === 'csv' ? ',' : ' ').length).toBe(lines[1].split(format === 'csv' ? ',' : ' ').length);
+      expect(last.split(format === 'csv' ? ',' : ' ').length).toBe(
+        (lines[1] ?? '').split(format === 'csv' ? ',' : ' ').length,
+      );
   });
 
   it('under -o as json: a closed array', () => {
