@@ -77,7 +77,11 @@ function planRange(plan: ScanPlan, resolved: ResolvedOptions, options: ScanOptio
     if (options.resume.planHash !== hash) {
       throw new UsageError('the checkpoint does not match this scan: its targets, ports, mode, seed or shard differ');
     }
-    if (options.resume.position > start) start = options.resume.position < end ? options.resume.position : end;
+    const position = options.resume.position;
+    if (position < start || position > end) {
+      throw new UsageError(`the checkpoint's position ${position} is outside this scan's range [${start}, ${end}]`);
+    }
+    start = position;
   }
   return { start, end, seed, planHash: hash };
 }

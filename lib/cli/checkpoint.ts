@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
-// checkpoint.ts: a scan's resume point on disk. What it holds: the command line, a hash of the
-// plan (addresses, ports, mode, seed), the position in the scan order below which every result
-// is already in the output file, and the output file's size at that moment. Written atomically
-// (temporary file, fsync, rename) every few seconds and when the scan stops, so a kill -9 at
-// any moment leaves the last good one. Resuming appends to the output after cutting a half
-// written last line, and skips results that were written after the checkpoint (each (host,
-// port) once).
+// checkpoint.ts: a scan's resume point on disk. What it holds (checkpoint-data.ts): the plan as
+// data (targets as intervals, ports, mode, seed, shard) under its hash, the options that shape
+// the results, the output, the position in the scan order below which every result is already
+// in the output file, and the output file's size at that moment. Written atomically (a new
+// temporary, fsync, rename) every few seconds and when the scan stops, so a kill -9 at any
+// moment leaves the last good one. Resuming appends to the output after cutting a half written
+// last line, and skips results that were written after the checkpoint (each (host, port) once).
 import {
   closeSync,
   existsSync,
@@ -21,25 +21,10 @@ import {
 import { randomBytes } from 'node:crypto';
 
 import { ScanError, UsageError } from '../errors';
+import { checkCheckpoint, type Checkpoint } from './checkpoint-data';
 import { openForWrite, readInputFile, shownPath } from '../safe-fs';
 
-/** A checkpoint is a few hundred bytes; anything over this is not one. */
-const MAX_CHECKPOINT_BYTES = 1 << 20;
-
-export interface Checkpoint {
-  version: 1;
-  /** The scan's command-line arguments (without --resume). */
-  argv: string[];
-  planHash: string;
-  /** Every position of the scan order below this one is done and written (decimal). */
-  position: string;
-  /** End of this run's range (decimal): a position equal to it means the scan is complete. */
-  end: string;
-  /** The output file, and the offset in it past which results at or after `position` lie. */
-  output: string | null;
-  outputBytes: number;
-  updated: string;
-}
+export type { Checkpoint } from './checkpoint-data';
 
 /**
  * Writes `cp` to `path` atomically: a new temporary with an unpredictable name in the same
@@ -62,20 +47,17 @@ export function writeCheckpoint(path: string, cp: Checkpoint): void {
   }
 }
 
-/** Reads and checks a checkpoint; UsageError with the reason when it is not one. */
+/** Reads and checks a checkpoint (every field: see checkpoint-data.ts); UsageError with the reason. */
 export function readCheckpoint(path: string): Checkpoint {
-  const text = readInputFile(path, 'checkpoint', MAX_CHECKPOINT_BYTES).toString('utf8');
-  let cp: Checkpoint;
+  const text = readInputFile(path, 'checkpoint').toString('utf8');
+  let o: unknown;
   try {
-    cp = JSON.parse(text) as Checkpoint;
+    o = JSON.parse(text);
   } catch {
     // Never JSON.parse's message: it quotes the file (root resuming /etc/shadow would show it).
     throw new UsageError(`'${shownPath(path)}' is not a portscan checkpoint (not JSON)`);
   }
-  if (cp.version !== 1 || !Array.isArray(cp.argv) || typeof cp.planHash !== 'string' || !/^\d+$/.test(cp.position)) {
-    throw new UsageError(`'${shownPath(path)}' is not a portscan checkpoint`);
-  }
-  return cp;
+  return checkCheckpoint(o, path);
 }
 
 /**
@@ -88,6 +70,12 @@ export function prepareResumedOutput(path: string, checkpointBytes: number, form
     throw new UsageError(`a scan written as ${format} cannot be resumed: use -f ndjson, csv, list or ips`);
   }
   const seen = new Set<string>();
+  const size = existsSync(path) ? statSync(path).size : 0;
+  if (checkpointBytes > size) {
+    throw new UsageError(
+      `the checkpoint says ${checkpointBytes} bytes of output, and '${shownPath(path)}' holds ${size}`,
+    );
+  }
   if (!existsSync(path)) return seen;
   const text = readFileSync(path);
   const lastNewline = text.lastIndexOf(0x0a);
@@ -143,10 +131,8 @@ export class CheckpointWriter {
 
   constructor(
     readonly path: string,
-    private readonly argv: string[],
-    private readonly planHash: string,
-    private readonly end: bigint,
-    private readonly output: string | null,
+    /** Everything but the resume point, which this keeps current. */
+    private readonly base: Omit<Checkpoint, 'position' | 'outputBytes' | 'updated'>,
     private readonly outputBytes: () => number,
     private readonly intervalMs = 2000,
   ) {}
@@ -195,12 +181,8 @@ export class CheckpointWriter {
 
   private writeNow(position: string): void {
     writeCheckpoint(this.path, {
-      version: 1,
-      argv: this.argv,
-      planHash: this.planHash,
+      ...this.base,
       position,
-      end: this.end.toString(),
-      output: this.output,
       outputBytes: this.resumeOffset(),
       updated: new Date().toISOString(),
     });

@@ -11,6 +11,8 @@ import { OutputSession } from '../output/session';
 import type { PortState } from '../scanner/classify';
 import { CheckpointWriter, prepareResumedOutput, readCheckpoint, type Checkpoint } from './checkpoint';
 import { mergeMain } from './merge';
+import { checkResumeArgv, checkResumeOutput, resumedOptions } from './resume';
+import { checkpointBase } from './checkpoint-data';
 import { runScan, type RunRange, type ScanSummary } from '../scan';
 import type { ScanOptions } from '../options';
 
@@ -25,17 +27,16 @@ export async function main(argv: string[]): Promise<number> {
     if (argv.length === 0) return EXIT.usage;
     if (args.help || args.version) return EXIT.ok;
     if (typeof args.resume === 'string') {
-      // The checkpoint holds the scan's own command line: run exactly that scan again.
+      // The checkpoint is data (resume.ts): its plan is resumed, only safe options may change.
+      checkResumeArgv(argv);
       resumed = readCheckpoint(args.resume);
-      const checkpointPath = args.resume;
-      args = await parseArgs(resumed.argv);
-      args.checkpoint = checkpointPath;
+      args.checkpoint = args.resume;
     }
   } catch (err) {
     return usageFailure(err);
   }
   const quiet = Boolean(args.quiet);
-  const full = Boolean(args.full);
+  const full = resumed ? Boolean(resumed.options.full) : Boolean(args.full);
   const format = String(Array.isArray(args.format) ? args.format.at(-1) : args.format) as FormatName;
   if (!(FORMATS as readonly string[]).includes(format)) {
     return usageFailure(new UsageError(`option '--format' expects one of ${FORMATS.join(', ')}, got '${format}'`));
@@ -47,6 +48,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     options = { ...toOptions(args), signal: stop.signal };
     if (resumed) {
+      checkResumeOutput(resumed, outputPath, format);
+      const r = resumedOptions(resumed, options);
+      for (const line of r.notices) say(quiet, line);
+      options = { ...r.options, signal: stop.signal };
       options.resume = { position: BigInt(resumed.position), planHash: resumed.planHash };
       if (outputPath) skip = prepareResumedOutput(outputPath, resumed.outputBytes, format);
     }
@@ -56,7 +61,6 @@ export async function main(argv: string[]): Promise<number> {
 
   const session = new OutputSession(format, full, outputPath, () => stop.abort(), skip);
   let checkpoint: CheckpointWriter | undefined;
-  const scanArgv = resumed ? resumed.argv : argv;
   let interrupts = 0;
   const onSignal = (): void => {
     interrupts++;
@@ -77,7 +81,12 @@ export async function main(argv: string[]): Promise<number> {
       onStart: (plan, resolved, range) => {
         for (const r of plan.resolutions) say(quiet, `${r.name} resolved to ${r.address}; scanning ${r.address}`);
         session.begin(plan, resolved.mode, !quiet && process.stderr.isTTY === true);
-        checkpoint = startCheckpoint(args, range, outputPath, scanArgv, () => session.outputBytes(), resolved.mode);
+        const base = checkpointBase(plan, resolved, range, options, {
+          path: outputPath,
+          format,
+          start: resumed?.start,
+        });
+        checkpoint = startCheckpoint(args, range, base, () => session.outputBytes());
         if (checkpoint) checkpoint.onError = () => stop.abort();
         if (checkpoint?.error) stop.abort();
         if (resolved.requestedMode === 'auto') {
@@ -126,21 +135,15 @@ const CHECKPOINT_ABOVE = 1_000_000n;
 function startCheckpoint(
   args: Record<string, unknown>,
   range: RunRange,
-  outputPath: string | undefined,
-  argv: string[],
+  base: ConstructorParameters<typeof CheckpointWriter>[1],
   outputBytes: () => number,
-  mode: 'connect' | 'syn',
 ): CheckpointWriter | undefined {
   let path = typeof args.checkpoint === 'string' ? args.checkpoint : undefined;
-  if (path === undefined && outputPath !== undefined && range.end - range.start > CHECKPOINT_ABOVE) {
-    path = `${outputPath}.checkpoint`;
+  if (path === undefined && base.output !== null && range.end - range.start > CHECKPOINT_ABOVE) {
+    path = `${base.output}.checkpoint`;
   }
   if (path === undefined) return undefined;
-  const cleanArgv = argv.filter((a, i) => a !== '--resume' && argv[i - 1] !== '--resume' && !a.startsWith('--resume='));
-  // The seed is part of a SYN plan: a resumed scan must walk the same order (connect mode has none).
-  if (mode === 'syn' && !cleanArgv.some((a) => a === '--seed' || a.startsWith('--seed=')))
-    cleanArgv.push('--seed', range.seed.toString());
-  const cp = new CheckpointWriter(path, cleanArgv, range.planHash, range.end, outputPath ?? null, outputBytes);
+  const cp = new CheckpointWriter(path, base, outputBytes);
   cp.update(range.start);
   return cp;
 }

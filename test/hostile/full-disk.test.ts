@@ -67,10 +67,10 @@ describeRoot('hostile files: a full disk', () => {
     const lines = text.trimEnd().split('\n');
     const last = lines.at(-1) ?? '';
     if (format === 'ndjson') expect(JSON.parse(last)).toHaveProperty('port');
-    else {
-      const sep = format === 'csv' ? ',' : ' ';
-      expect(last.split(sep).length).toBe((lines[1] ?? '').split(sep).length);
-    }
+    else
+      expect(last.split(format === 'csv' ? ',' : ' ').length).toBe(
+        (lines[1] ?? '').split(format === 'csv' ? ',' : ' ').length,
+      );
   });
 
   it('under -o as json: a closed array', () => {

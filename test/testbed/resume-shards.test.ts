@@ -25,12 +25,23 @@ function keysOf(file: string): string[] {
     });
 }
 
-/** Starts a scan in the testbed and SIGKILLs the whole process group after `afterMs`. */
+/**
+ * Starts a scan in the testbed and SIGKILLs the whole process group `afterMs` after its first
+ * checkpoint (`cp`) is on disk: before that there is nothing to resume (on a busy machine the
+ * first one can take over a second, the plan and the capture coming first).
+ */
 function killAfter(args: string[], afterMs: number): Promise<void> {
+  const cp = args[args.indexOf('--checkpoint') + 1] ?? '';
   return new Promise((resolve) => {
     const child = spawn(TESTBED, ['run', process.execPath, CLI, ...args], { detached: true, stdio: 'ignore' });
-    const timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), afterMs);
+    let timer: NodeJS.Timeout | undefined;
+    const poll = setInterval(() => {
+      if (!existsSync(cp)) return;
+      clearInterval(poll);
+      timer = setTimeout(() => process.kill(-(child.pid as number), 'SIGKILL'), afterMs);
+    }, 10);
     child.on('exit', () => {
+      clearInterval(poll);
       clearTimeout(timer);
       resolve();
     });
@@ -43,7 +54,7 @@ describeTestbed('resume after kill -9, and shards', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  // Moments drawn at random each run, early and late in a ~4 s scan.
+  // Moments after the first checkpoint, drawn at random each run, early and late in a ~4 s scan.
   const moments = [
     300 + Math.floor(Math.random() * 1200),
     1500 + Math.floor(Math.random() * 2000),
@@ -72,7 +83,7 @@ describeTestbed('resume after kill -9, and shards', () => {
     ];
     await killAfter(args, ms);
     expect(existsSync(cp)).toBe(true);
-    const r = runScan(['--resume', cp]);
+    const r = runScan(['--resume', cp, '-o', out, '-f', 'ndjson', '-q']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const keys = keysOf(out);
@@ -108,7 +119,7 @@ describeTestbed('resume after kill -9, and shards', () => {
       ms,
     );
     expect(existsSync(cp)).toBe(true);
-    const r = runScan(['--resume', cp]);
+    const r = runScan(['--resume', cp, '-o', out, '-f', 'ndjson', '-q']);
     expect(r.status).toBe(0);
     const keys = keysOf(out);
     expect(new Set(keys).size).toBe(keys.length);
@@ -135,10 +146,10 @@ describeTestbed('resume after kill -9, and shards', () => {
       '198.18.0.0/24',
     ]);
     expect(r.status).toBe(0);
-    const saved = JSON.parse(readFileSync(cp, 'utf8')) as { argv: string[] };
-    saved.argv[saved.argv.indexOf('22')] = '80';
-    writeFileSync(cp, JSON.stringify({ ...JSON.parse(readFileSync(cp, 'utf8')), argv: saved.argv }));
-    const again = runScan(['--resume', cp]);
+    const saved = JSON.parse(readFileSync(cp, 'utf8')) as { plan: { ports: string } };
+    saved.plan.ports = '80';
+    writeFileSync(cp, JSON.stringify(saved));
+    const again = runScan(['--resume', cp, '-o', out, '-f', 'ndjson']);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/checkpoint does not match this scan/);
   });

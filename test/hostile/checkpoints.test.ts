@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// checkpoints.test.ts (root-safety #1): a checkpoint is data, never a command line. A crafted
+// checkpoint cannot choose the output file (nor any option), a position beyond the plan or an
+// output offset out of range is refused, and only the safe options (--rate, --wait, -q, -v) may
+// be given with --resume, applied with a line saying so. Scans are of 127.0.0.1 only.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+
+import { closedPort, runCli } from '../helpers/cli';
+import { describeRoot, scratchDir } from './root';
+
+type Json = Record<string, unknown>;
+
+describeRoot('hostile files: crafted checkpoints', () => {
+  let tmp: ReturnType<typeof scratchDir>;
+  let out: string;
+  let cp: string;
+  let port: number;
+  const read = (): Json => JSON.parse(readFileSync(cp, 'utf8')) as Json;
+  const edit = (change: Json): void => writeFileSync(cp, JSON.stringify({ ...read(), ...change }));
+  const resume = (...more: string[]): ReturnType<typeof runCli> =>
+    runCli(['--resume', cp, '-o', out, '-f', 'ndjson', ...more]);
+
+  beforeAll(async () => {
+    port = await closedPort();
+  });
+  beforeEach(() => {
+    tmp = scratchDir('checkpoints');
+    out = tmp.path('out.ndjson');
+    cp = tmp.path('scan.checkpoint');
+    const r = runCli(
+      ['127.0.0.1', '-p', `${port - 20}-${port + 19}`, '-m', 'connect', '--full', '-q'].concat([
+        '-f',
+        'ndjson',
+        '-o',
+        out,
+        '--checkpoint',
+        cp,
+      ]),
+    );
+    expect(r.status).toBe(0);
+    edit({ position: '0', outputBytes: 0 }); // as if killed at once: the resume scans it all again
+  });
+  afterEach(() => tmp.remove());
+
+  it('an edited checkpoint naming another output file is refused; that file is untouched', () => {
+    const victim = tmp.path('victim');
+    writeFileSync(victim, 'precious\nlines\n');
+    edit({ output: victim });
+    const r = resume();
+    expect(r.stderr).toMatch(/output is '.*victim': resume with -o naming it/);
+    expect(r.status).toBe(2);
+    expect(readFileSync(victim, 'utf8')).toBe('precious\nlines\n');
+  });
+
+  it('--resume CP --rate 20 applies the rate and says so', () => {
+    const before = statSync(out).size;
+    const r = resume('--rate', '20');
+    expect(r.stderr).toMatch(/resuming with --rate 20/);
+    // 40 probes at 20 a second take about 2 s (a lower bound: a busy machine only makes it slower).
+    expect(Number(/40 probed \(40 planned\) in ([\d.]+) s/.exec(r.stderr)?.[1])).toBeGreaterThanOrEqual(1.5);
+    expect(r.status).toBe(0);
+    expect(statSync(out).size).toBe(before); // every result was there: none written twice
+  });
+
+  it('other options and targets given with --resume are refused, naming them', () => {
+    expect(resume('-p', '80').stderr).toMatch(/option '-p' cannot be given with --resume/);
+    expect(resume('--full').stderr).toMatch(/option '--full' cannot be given with --resume/);
+    expect(resume('127.0.0.2').stderr).toMatch(/targets cannot be given with --resume/);
+    expect(resume('-p', '80').status).toBe(2);
+  });
+
+  it('a position beyond the plan is refused', () => {
+    edit({ position: '1000' });
+    const r = resume();
+    expect(r.stderr).toMatch(/bad or unknown field 'position'/);
+    expect(r.status).toBe(2);
+  });
+
+  it.each([-100, 1e30, 1.5, '12'])('outputBytes %p is refused', (bytes) => {
+    edit({ outputBytes: bytes });
+    const r = resume();
+    expect(r.stderr).toMatch(/outputBytes/);
+    expect(r.status).toBe(2);
+  });
+
+  it('outputBytes beyond the output file is refused', () => {
+    edit({ outputBytes: statSync(out).size + 1 });
+    expect(resume().stderr).toMatch(/bytes of output/);
+  });
+
+  it('unknown keys and a changed plan are refused', () => {
+    edit({ argv: ['127.0.0.1'] });
+    expect(resume().stderr).toMatch(/unknown field 'argv'/);
+    edit({ argv: undefined, plan: { ...(read().plan as Json), ports: String(port) } });
+    const r = resume();
+    expect(r.stderr).toMatch(/checkpoint does not match this scan/);
+    expect(r.status).toBe(2);
+  });
+});
