@@ -11,6 +11,7 @@ import { OutputSession } from '../output/session';
 import type { PortState } from '../scanner/classify';
 import { CheckpointWriter, prepareResumedOutput, readCheckpoint, type Checkpoint } from './checkpoint';
 import { mergeMain } from './merge';
+import { withFlagNames } from './flag-names';
 import { runScan, type RunRange, type ScanSummary } from '../scan';
 import type { ScanOptions } from '../options';
 
@@ -94,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
       onBatch: (c) => session.batch(c),
       onNotice: (message) => {
         session.clearProgress();
-        say(quiet, message);
+        say(quiet, withFlagNames(message));
       },
       onCheckpoint: (position) => checkpoint?.update(position),
       onPositions: (maxPosition) => checkpoint?.noteBatch(session.outputBytes(), maxPosition),
