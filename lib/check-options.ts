@@ -34,6 +34,8 @@ const KNOWN = new Set([
   'tarpitLimit',
   'resume',
   'signal',
+  'defaultExcludes',
+  'yes',
 ]);
 
 const SEED_MAX = (1n << 64n) - 1n;
@@ -89,6 +91,8 @@ function checkOne(name: string, v: unknown): void {
       return;
     case 'full':
     case 'adaptive':
+    case 'defaultExcludes':
+    case 'yes':
       if (typeof v !== 'boolean') fail(name, 'true or false', shown(v));
       return;
     case 'seed':

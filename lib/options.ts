@@ -68,6 +68,13 @@ export interface ScanOptions {
   adaptive?: boolean;
   /** Open ports a host may show before it can be flagged as a tarpit (0 = never; default 200). */
   tarpitLimit?: number;
+  /**
+   * Leave out IANA's special-purpose ranges (private, loopback, documentation, multicast, ...)
+   * from targets that contain them, not from targets inside them (default true).
+   */
+  defaultExcludes?: boolean;
+  /** Go ahead with a plan of more than 2^24 addresses (else it needs an explicit ratePps). */
+  yes?: boolean;
   /** Continue a scan from a checkpoint: every position below `position` is done. */
   resume?: { position: bigint; planHash: string };
   /** Stops the scan; results found so far are kept. */

@@ -9,6 +9,7 @@ import { checkScanOptions } from './check-options';
 import { loadBinding } from './native/binding';
 import type { NativeBinding } from './native/types';
 import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options';
+import { largePlanNotices } from './plan/large-plan';
 import { buildPlan, planHash, shardRange, type ScanPlan } from './plan/plan';
 import type { PortState } from './scanner/classify';
 import type { EngineSummary, ScanRange } from './scanner/contract';
@@ -93,7 +94,9 @@ export async function runScan(options: ScanOptions, hooks: RunHooks, env: RunEnv
   const synBlocker = options.mode === 'connect' ? 'connect mode was asked for' : synUnavailable(binding);
   const resolved = resolveOptions(options, binding.getFdLimit(), synBlocker);
   const plan = await buildPlan(options, resolved.ports);
+  const notices = largePlanNotices(plan, resolved.ratePps, options.ratePps !== undefined, options.yes === true);
   const range = planRange(plan, resolved, options);
+  for (const n of notices) hooks.onNotice?.(n);
   hooks.onStart?.(plan, resolved, range);
   const t0 = performance.now();
   const tarpits = new TarpitFilter(resolved.tarpitLimit);

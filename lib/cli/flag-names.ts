@@ -28,12 +28,16 @@ const FLAGS: Readonly<Record<string, string>> = {
   inputFiles: 'input-file',
   exclude: 'exclude',
   excludeFiles: 'exclude-file',
+  yes: 'yes',
+  defaultExcludes: 'default-excludes',
 };
 
 /** A library message in the CLI's terms: "option 'ratePps'" becomes "option '--rate'". */
 export function withFlagNames(message: string): string {
-  return message.replace(/\b(options? |and )'([A-Za-z]+)'/g, (whole, lead: string, name: string) => {
-    const flag = FLAGS[name];
-    return flag === undefined ? whole : `${lead}'--${flag}'`;
-  });
+  return message
+    .replace(/set option 'defaultExcludes' to false/g, "give option '--no-default-excludes'")
+    .replace(/\b(options? |and )'([A-Za-z]+)'/g, (whole, lead: string, name: string) => {
+      const flag = FLAGS[name];
+      return flag === undefined ? whole : `${lead}'--${flag}'`;
+    });
 }

@@ -13,6 +13,7 @@ import { CheckpointWriter, prepareResumedOutput, readCheckpoint, type Checkpoint
 import { mergeMain } from './merge';
 import { checkResumeArgv, checkResumeOutput, resumedOptions } from './resume';
 import { checkpointBase } from './checkpoint-data';
+import { withFlagNames } from './flag-names';
 import { runScan, type RunRange, type ScanSummary } from '../scan';
 import type { ScanOptions } from '../options';
 
@@ -105,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
       onBatch: (c) => session.batch(c),
       onNotice: (message) => {
         session.clearProgress();
-        say(quiet, message);
+        say(quiet, withFlagNames(message));
       },
       onCheckpoint: (position) => checkpoint?.update(position),
       onPositions: (maxPosition) => checkpoint?.noteBatch(session.outputBytes(), maxPosition),

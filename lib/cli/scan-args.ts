@@ -36,7 +36,7 @@ function wholeNumber(flag: string, text: string | undefined, suffixes = false): 
 
 /** Options that may be given more than once: their values add up. Any other repeat is refused. */
 const LISTS = new Set(['targets', 'ports', 'input-file', 'exclude', 'exclude-file']);
-const SWITCHES = ['full', 'quiet', 'verbose', 'adaptive'];
+const SWITCHES = ['full', 'quiet', 'verbose', 'adaptive', 'yes', 'default-excludes'];
 const SWITCH_LETTERS = new Set(['-q', '-v', '-h']);
 const SEED_MAX = (1n << 64n) - 1n;
 
@@ -164,6 +164,17 @@ function parser(argv: string[]) {
       default: false,
       describe: 'syn: lower the rate when answers show packet loss, raise it again when the network is clean',
     })
+    .option('yes', {
+      type: 'boolean',
+      describe: 'scan a plan of more than 2^24 addresses (a /0, a huge range): it is refused without this or --rate',
+    })
+    .option('default-excludes', {
+      type: 'boolean',
+      default: true,
+      describe:
+        'leave out special-purpose ranges (private, loopback, documentation, multicast: RFC 6890) from targets ' +
+        'that contain them (not from targets inside them); --no-default-excludes scans them',
+    })
     .option('tarpit-limit', {
       type: 'string',
       describe:
@@ -234,6 +245,8 @@ export function toOptions(a: Record<string, unknown>): ScanOptions {
     }
     opts.seed = BigInt(seed);
   }
+  if (a.yes === true) opts.yes = true;
+  if (a['default-excludes'] === false) opts.defaultExcludes = false;
   set('startIp', last(a['start-ip']));
   set('endIp', last(a['end-ip']));
   set('inputFiles', list(a['input-file']));

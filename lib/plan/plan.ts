@@ -10,6 +10,7 @@ import { parseAddress } from './ip';
 import { parseTargetFile, parseTargets, resolveHostnames, type Resolution, type TargetSpec } from './targets';
 import type { Interval } from './range-list';
 import { RangeList } from './range-list';
+import { removeSpecialRanges } from './special-ranges';
 import type { ScanOptions } from '../options';
 
 export interface ScanPlan {
@@ -19,6 +20,8 @@ export interface ScanPlan {
   total: bigint;
   /** Hostnames and the address each was scanned as. */
   resolutions: Resolution[];
+  /** Addresses the default exclusions (special-ranges.ts) took out of the targets. */
+  specialExcluded?: bigint;
 }
 
 function asList(v: string | string[] | undefined): string[] {
@@ -52,10 +55,14 @@ export async function buildPlan(o: ScanOptions, ports: Uint16Array): Promise<Sca
   for (const f of o.excludeFiles ?? []) parseTargetFile(f, excluded);
   await resolveHostnames(excluded);
   if (spec.ranges.count() === 0n) throw new UsageError('no targets given: name at least one address, range or host');
+  const specialExcluded = o.defaultExcludes === false ? 0n : removeSpecialRanges(spec.ranges);
   spec.ranges.subtract(excluded.ranges);
   const hosts = spec.ranges;
-  if (hosts.count() === 0n) throw new UsageError('every target is excluded: nothing left to scan');
-  return { hosts, ports, total: hosts.count() * BigInt(ports.length), resolutions };
+  if (hosts.count() === 0n) {
+    const why = specialExcluded > 0n ? ` (${specialExcluded} by the default exclusions)` : '';
+    throw new UsageError(`every target is excluded${why}: nothing left to scan`);
+  }
+  return { hosts, ports, total: hosts.count() * BigInt(ports.length), resolutions, specialExcluded };
 }
 
 /**

@@ -454,7 +454,7 @@ describe('buildPlan', () => {
     const plan = await buildPlan({ startIp: '127.0.0.1', endIp: '127.0.0.9' }, P);
     expect(spans(plan.hosts)).toEqual(['127.0.0.1-127.0.0.9']);
     expect(plan.total).toBe(27n);
-    const v6 = await buildPlan({ startIp: '::1', endIp: '::4' }, P);
+    const v6 = await buildPlan({ startIp: '2001:2::1', endIp: '2001:2::4' }, P);
     expect(v6.hosts.count()).toBe(4n);
   });
 
