@@ -13,6 +13,7 @@
 #include "record.h"
 #include "route_binding.h"
 #include "syn_plan.h"
+#include "user_lookup.h"
 
 namespace portscan {
 namespace {
@@ -70,6 +71,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("pcapError", Napi::Function::New(env, PcapError, "pcapError"));
   exports.Set("getFdLimit", Napi::Function::New(env, GetFdLimit, "getFdLimit"));
   exports.Set("nextHop", Napi::Function::New(env, NextHopJs, "nextHop"));
+  exports.Set("lookupUser", Napi::Function::New(env, LookupUserJs, "lookupUser"));
   return exports;
 }
 
