@@ -13,6 +13,7 @@
 #include "record.h"
 #include "route_binding.h"
 #include "syn_plan.h"
+#include "thread_caps.h"
 #include "user_lookup.h"
 
 namespace portscan {
@@ -72,6 +73,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("getFdLimit", Napi::Function::New(env, GetFdLimit, "getFdLimit"));
   exports.Set("nextHop", Napi::Function::New(env, NextHopJs, "nextHop"));
   exports.Set("lookupUser", Napi::Function::New(env, LookupUserJs, "lookupUser"));
+  exports.Set("dropCapabilities", Napi::Function::New(env, DropCapabilitiesJs, "dropCapabilities"));
   return exports;
 }
 

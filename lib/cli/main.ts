@@ -54,7 +54,7 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
   let privs: PrivilegeDrop;
   try {
     const user = typeof args.user === 'string' ? args.user : undefined;
-    privs = PrivilegeDrop.choose(user, sudo, () => loadBinding().lookupUser, { quiet, verbose: Boolean(args.verbose) });
+    privs = PrivilegeDrop.choose(user, sudo, loadBinding, { quiet, verbose: Boolean(args.verbose) });
     options = { ...toOptions(args), signal: stop.signal };
     if (resumed) {
       checkResumeOutput(resumed, outputPath, format);

@@ -6,6 +6,7 @@
 // (the checkpoint is rewritten after the drop); if not, the scan stays root and says so. The
 // drop is process-wide and for good: setgroups([]), setgid, setuid (glibc applies them to every
 // thread; the kernel then clears every thread's capabilities), then verified in every thread.
+// Not root but holding file capabilities: the JS thread sheds them at the same moment.
 import { closeSync, constants, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
@@ -89,6 +90,18 @@ export function canWriteDir(user: DropUser, dir: string): boolean {
   }
 }
 
+/** One field of a /proc status file ('?' when absent). */
+function statusField(status: string, name: string): string {
+  return new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status)?.[1]?.trim() ?? '?';
+}
+
+/** The capabilities a /proc status file shows in the effective or permitted set, or null when none. */
+function capabilitiesIn(status: string): string | null {
+  const eff = statusField(status, 'CapEff');
+  const prm = statusField(status, 'CapPrm');
+  return /^0+$/.test(eff) && /^0+$/.test(prm) ? null : `CapEff ${eff}, CapPrm ${prm}`;
+}
+
 /** What in this process is still privileged after a drop to `user`, or null when nothing is. */
 export function privilegeLeft(user: DropUser): string | null {
   const ids = [process.getuid?.(), process.geteuid?.(), process.getgid?.(), process.getegid?.()];
@@ -100,50 +113,58 @@ export function privilegeLeft(user: DropUser): string | null {
     } catch {
       continue; // the thread has exited
     }
-    const field = (name: string): string => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status)?.[1]?.trim() ?? '?';
-    const uids = field('Uid').split(/\s+/);
-    const gids = field('Gid').split(/\s+/);
-    const bad =
-      uids.some((u) => u !== String(user.uid)) ||
-      gids.some((g) => g !== String(user.gid)) ||
-      BigInt(`0x${field('CapEff').replace('?', '1')}`) !== 0n ||
-      BigInt(`0x${field('CapPrm').replace('?', '1')}`) !== 0n;
-    if (bad) {
-      return (
-        `thread ${task} has Uid ${uids.join(' ')}, Gid ${gids.join(' ')}, ` +
-        `CapEff ${field('CapEff')}, CapPrm ${field('CapPrm')}`
-      );
+    const uids = statusField(status, 'Uid').split(/\s+/);
+    const gids = statusField(status, 'Gid').split(/\s+/);
+    const caps = capabilitiesIn(status);
+    if (uids.some((u) => u !== String(user.uid)) || gids.some((g) => g !== String(user.gid)) || caps !== null) {
+      return `thread ${task} has Uid ${uids.join(' ')}, Gid ${gids.join(' ')}, ${caps ?? 'no capabilities'}`;
     }
   }
   return null;
 }
 
+/** The capabilities the calling thread holds (see capabilitiesIn), or null. */
+function threadCapabilities(): string | null {
+  return capabilitiesIn(readFileSync('/proc/thread-self/status', 'utf8'));
+}
+
+/** What PrivilegeDrop needs of the addon. */
+export interface PrivilegeNative {
+  lookupUser: UserLookup;
+  /** Clears the calling thread's capability sets (capset). */
+  dropCapabilities(): void;
+}
+
 /**
  * The CLI's side of RunHooks.onPrivilegedOpen: decides the user before the scan, checks the
  * checkpoint directory before the first probe, and drops when the engine says everything that
- * needs privilege is open.
+ * needs privilege is open. Not root but holding capabilities (a dedicated node with
+ * cap_net_raw): the JS thread drops them there (the engine's threads drop theirs as they start,
+ * native/thread_caps.h); Node's own helper threads keep theirs, capabilities being per-thread.
  */
 export class PrivilegeDrop {
   private dropped = false;
 
   private constructor(
-    /** undefined: nothing to drop (not root, or --user root). */
+    /** undefined: no user to become (not root, or --user root). */
     private user: DropUser | undefined,
     private readonly talk: { quiet: boolean; verbose: boolean },
+    /** Not root: drops the calling thread's capabilities. */
+    private readonly dropCapabilities?: () => void,
   ) {}
 
   /** From --user and the environment; throws UsageError for an unknown user. */
   static choose(
     userArg: string | undefined,
     sudo: SudoIds,
-    lookup: () => UserLookup,
+    native: () => PrivilegeNative,
     talk: { quiet: boolean; verbose: boolean },
   ): PrivilegeDrop {
     if (process.geteuid?.() !== 0) {
       if (userArg !== undefined) say(talk.quiet, 'not running as root: --user has nothing to drop');
-      return new PrivilegeDrop(undefined, talk);
+      return new PrivilegeDrop(undefined, talk, () => native().dropCapabilities());
     }
-    return new PrivilegeDrop(chooseDropUser(userArg, sudo, lookup()), talk);
+    return new PrivilegeDrop(chooseDropUser(userArg, sudo, native().lookupUser), talk);
   }
 
   /** Who owns the checkpoint files written before the drop, so the user can replace them after it. */
@@ -163,10 +184,32 @@ export class PrivilegeDrop {
     this.user = undefined;
   }
 
-  /** Everything privileged is open: become the user for good, and check that it took. */
+  /** Everything privileged is open: become the user for good (or shed capabilities), and check it took. */
   drop(): void {
-    const user = this.user;
-    if (!user || this.dropped) return;
+    if (this.dropped) return;
+    if (this.user) this.becomeUser(this.user);
+    else if (this.dropCapabilities) this.shedCapabilities(this.dropCapabilities);
+  }
+
+  private shedCapabilities(dropCapabilities: () => void): void {
+    if (threadCapabilities() === null) return; // nothing held: an ordinary user's scan
+    let left: string | null;
+    try {
+      dropCapabilities();
+      left = threadCapabilities();
+    } catch (err) {
+      left = (err as Error).message;
+    }
+    if (left !== null) throw new ScanError(`could not drop capabilities: ${left}`, 'EPRIVDROP', 'the scan was stopped');
+    this.dropped = true;
+    say(
+      !this.talk.verbose,
+      "dropped capabilities: the JS and engine threads hold none from here on (Node's own helper threads " +
+        'keep theirs: capabilities are per-thread)',
+    );
+  }
+
+  private becomeUser(user: DropUser): void {
     let left: string | null;
     try {
       process.setgroups?.([]);

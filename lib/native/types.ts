@@ -160,4 +160,6 @@ export interface NativeBinding {
   nextHop(family: 4 | 6, address: Uint8Array, source?: Uint8Array | null, intervals?: Uint8Array): NextHopInfo;
   /** One passwd entry by name or uid (getpwnam_r/getpwuid_r: NSS is honoured), or null when none. */
   lookupUser(key: string | number): { name: string; uid: number; gid: number } | null;
+  /** Clears the calling thread's capability sets (capset); throws with code when it cannot. */
+  dropCapabilities(): void;
 }

@@ -42,12 +42,17 @@ export function runCli(args: string[], timeoutMs = 60000): CliResult {
   return checkNoDns({ status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }, args);
 }
 
-/** Starts the CLI without waiting (with `env` added to its environment); `done` resolves when it exits. */
+/**
+ * Starts the CLI without waiting (with `env` added to its environment; run by `runner`, e.g.
+ * ['setpriv', ..., NODE], instead of this node); `done` resolves when it exits.
+ */
 export function startCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  runner: string[] = [process.execPath],
 ): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const [command = process.execPath, ...before] = runner;
+  const child = spawn(command, [...before, BIN, ...args], {
     cwd: ROOT,
     env: { ...ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

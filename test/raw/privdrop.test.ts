@@ -7,13 +7,13 @@
 // keep a resumable checkpoint when it can), and an unknown --user. Needs root, CAP_NET_RAW and
 // libpcap; skipped with the reason otherwise. Only 127.0.0.1 is scanned.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 
 import { loadBinding } from '../../lib/native/binding';
 import { synUnavailable } from '../../lib/scanner/privileges';
 import { scratchDir } from '../hostile/root';
-import { runCli, startCli, type CliResult } from '../helpers/cli';
+import { countingServer, runCli, startCli, type CliResult, type CountingServer } from '../helpers/cli';
+import { noCapabilities, watchTasks, type TaskStatus } from '../helpers/threads';
 
 const why = process.getuid?.() !== 0 ? 'needs root' : synUnavailable(loadBinding());
 const describeRoot = why ? (name: string, fn: () => void) => describe.skip(`${name} (skipped: ${why})`, fn) : describe;
@@ -22,57 +22,14 @@ const NOBODY = 65534;
 /** Long enough to sample on a loaded machine: 1000 probes at 200 per second, about 5 s. */
 const SLOW = ['--rate', '200', '--retries', '0'];
 
-/** Each thread's Uid, Gid, CapEff and CapPrm lines. */
-interface TaskStatus {
-  tid: string;
-  uid: string;
-  gid: string;
-  capEff: string;
-  capPrm: string;
-}
+const droppedTo =
+  (id: number) =>
+  (t: TaskStatus): boolean =>
+    t.uid === `${id}\t${id}\t${id}\t${id}` && t.gid === `${id}\t${id}\t${id}\t${id}` && noCapabilities(t);
 
-function tasksOf(pid: number): TaskStatus[] {
-  const out: TaskStatus[] = [];
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let text: string;
-    try {
-      text = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-    } catch {
-      continue; // the thread or the process has exited
-    }
-    const field = (name: string): string => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '';
-    out.push({ tid, uid: field('Uid'), gid: field('Gid'), capEff: field('CapEff'), capPrm: field('CapPrm') });
-  }
-  return out;
-}
-
-const droppedTo = (id: number) => (t: TaskStatus) =>
-  t.uid === `${id}\t${id}\t${id}\t${id}` &&
-  t.gid === `${id}\t${id}\t${id}\t${id}` &&
-  /^0+$/.test(t.capEff) &&
-  /^0+$/.test(t.capPrm);
-
-/**
- * Polls the running scan until every one of its threads has dropped to uid/gid `id` (or it
- * exits): the tasks as last seen, and getpcaps' line at that moment. No fixed sleeps.
- */
-async function watchDrop(pid: number, exited: () => boolean, id: number) {
-  let tasks: TaskStatus[] = [];
-  let pcaps = '';
-  while (!exited()) {
-    try {
-      tasks = tasksOf(pid);
-      if (tasks.length > 0 && tasks.every(droppedTo(id))) {
-        pcaps = execFileSync('getpcaps', [String(pid)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-        break;
-      }
-    } catch {
-      // the process exited between two reads
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return { tasks, pcaps: pcaps.trim() };
-}
+/** Polls the running scan until every one of its threads has dropped to uid/gid `id` (or it exits). */
+const watchDrop = (pid: number, exited: () => boolean, id: number) =>
+  watchTasks(pid, exited, (tasks) => tasks.every(droppedTo(id)));
 
 /** Runs a slow scan, watching its privileges while it runs. */
 async function scanWatched(args: string[], env: NodeJS.ProcessEnv = {}, id = NOBODY) {
@@ -92,19 +49,18 @@ function expectDropped(seen: { tasks: TaskStatus[]; pcaps: string; result: CliRe
 }
 
 describeRoot('a root scan drops its privileges', () => {
-  let server: Server;
+  let server: CountingServer;
   let port = 0;
   const scratch = scratchDir('privdrop');
   const ports = (): string => `1-999,${port}`;
   beforeAll(async () => {
     chmodSync(scratch.dir, 0o711); // nobody may pass through (not list): each test sets its own directory's mode
-    server = createServer((s) => s.destroy());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    port = (server.address() as { port: number }).port;
+    server = await countingServer();
+    port = server.port;
   });
   afterAll(async () => {
     scratch.remove();
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
   });
 
   const openPorts = (out: string): number[] =>
