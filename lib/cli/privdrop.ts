@@ -164,7 +164,9 @@ export class PrivilegeDrop {
       if (userArg !== undefined) say(talk.quiet, 'not running as root: --user has nothing to drop');
       return new PrivilegeDrop(undefined, talk, () => native().dropCapabilities());
     }
-    return new PrivilegeDrop(chooseDropUser(userArg, sudo, native().lookupUser), talk);
+    const user = chooseDropUser(userArg, sudo, native().lookupUser);
+    if (!user) say(!talk.verbose, 'keeping root for the whole scan (--user root)');
+    return new PrivilegeDrop(user, talk);
   }
 
   /** Who owns the checkpoint files written before the drop, so the user can replace them after it. */

@@ -98,6 +98,14 @@ describeRoot('a root scan drops its privileges', () => {
     expect(r.stdout).toContain(`127.0.0.1 ${port} open\n`);
   });
 
+  test('--user root keeps root, and -v says so', () => {
+    const r = runCli(['-v', '--mode', 'syn', '-p', ports(), '-f', 'list', '--user', 'root', '127.0.0.1']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('portscan: keeping root for the whole scan (--user root)\n');
+    expect(r.stderr).not.toContain('dropped root');
+    expect(r.stdout).toContain(`127.0.0.1 ${port} open\n`);
+  });
+
   test('a checkpoint in a directory nobody cannot write: stays root, says so in one line even with -q', () => {
     const dir = scratch.path('root-only');
     execFileSync('mkdir', ['-m', '0700', dir]);
