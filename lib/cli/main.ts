@@ -3,7 +3,7 @@
 // its arguments (scan-args.ts): output to stdout or a file, the progress line, checkpoints,
 // Ctrl-C (first: drain; second: write what is known and quit), the end-of-scan notices, and the
 // exit code (exit.ts). bin/portscan.js hands it process.argv and sets the code it returns.
-import { ParseError, UsageError } from '../errors';
+import { ParseError, ScanError, UsageError } from '../errors';
 import { EXIT, say, usageFailure } from './exit';
 import { FORMATS, type FormatName } from '../output/formats';
 import { parseArgs, toOptions } from './scan-args';
@@ -65,7 +65,9 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
       if (outputPath) skip = prepareResumedOutput(outputPath, resumed.outputBytes, format);
     }
   } catch (err) {
-    return usageFailure(err);
+    if (!(err instanceof ScanError)) return usageFailure(err);
+    process.stderr.write(`portscan: ${err.message}\n`); // e.g. no addon to look --user up with
+    return EXIT.failure;
   }
 
   const session = new OutputSession(format, full, outputPath, () => stop.abort(), skip);
