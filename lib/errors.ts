@@ -74,7 +74,7 @@ function hintFor(code: string | undefined): string | undefined {
       return 'too many open files: lower --tasks or raise the limit with ulimit -n';
     case 'EPERM':
     case 'EACCES':
-      return 'permission denied: run as root or give node CAP_NET_RAW';
+      return 'permission denied: run as root, or with CAP_NET_RAW on a dedicated copy of node (README: Privileges)';
     default:
       return undefined;
   }

@@ -55,6 +55,11 @@ export interface RunHooks {
   onState?(ip: string, port: number, state: PortState): void;
   /** After each batch of results. */
   onBatch?(counters: ScanCounters): void;
+  /**
+   * Everything the scan needs privilege for (raw sockets, the capture) is open: the CLI gives
+   * up root here. A throw fails the scan. The library itself never changes the process's user.
+   */
+  onPrivilegedOpen?(): void;
 }
 
 /**
@@ -113,6 +118,7 @@ export async function runScan(options: ScanOptions, hooks: RunHooks, env: RunEnv
       ...(hooks.onPositions ? { onPositions: hooks.onPositions } : {}),
       ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
       ...(hooks.onState ? { onState: hooks.onState } : {}),
+      ...(hooks.onPrivilegedOpen ? { onPrivilegedOpen: hooks.onPrivilegedOpen } : {}),
       onBatch: () => hooks.onBatch?.(scanner.counters),
     },
   });

@@ -13,6 +13,8 @@
 #include "record.h"
 #include "route_binding.h"
 #include "syn_plan.h"
+#include "thread_caps.h"
+#include "user_lookup.h"
 
 namespace portscan {
 namespace {
@@ -70,6 +72,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("pcapError", Napi::Function::New(env, PcapError, "pcapError"));
   exports.Set("getFdLimit", Napi::Function::New(env, GetFdLimit, "getFdLimit"));
   exports.Set("nextHop", Napi::Function::New(env, NextHopJs, "nextHop"));
+  exports.Set("lookupUser", Napi::Function::New(env, LookupUserJs, "lookupUser"));
+  exports.Set("dropCapabilities", Napi::Function::New(env, DropCapabilitiesJs, "dropCapabilities"));
   return exports;
 }
 

@@ -19,6 +19,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "thread_caps.h"
+
 namespace portscan {
 namespace {
 
@@ -294,6 +296,7 @@ void ConnectLoop::Run() {
 
 void ConnectLoop::RunLoop() {
   pthread_setname_np(pthread_self(), "portscan:conn");
+  DropEngineThreadCapabilities();  // connect() needs none (see thread_caps.h)
   std::vector<epoll_event> events(kMaxEvents);
   std::vector<TargetRecord> grabbed;
   std::vector<TargetRecord> grabbed_urgent;

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "pkt_parse.h"
+#include "thread_caps.h"
 
 namespace portscan {
 namespace {
@@ -58,6 +59,7 @@ bool SynLoop::Start(std::string* code, std::string* message) {
 
 void SynLoop::RunRx() {
   pthread_setname_np(pthread_self(), "portscan:syn-rx");
+  DropEngineThreadCapabilities();  // the capture is open (see thread_caps.h)
   std::vector<std::vector<SynReply>> local(tx_.size());
   pollfd pfds[2] = {{rx_.Fd(), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
   const PcapCapture::FrameFn on_frame = [this, &local](const uint8_t* frame, size_t caplen) {

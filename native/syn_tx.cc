@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "thread_caps.h"
+
 namespace portscan {
 namespace {
 
@@ -304,6 +306,7 @@ bool SynTx::Send(Batch* b, uint8_t family) {
 
 void SynTx::Run() {
   pthread_setname_np(pthread_self(), "portscan:syn-tx");
+  DropEngineThreadCapabilities();  // its raw sockets are open (see thread_caps.h)
   const bool finished = Loop();
   shared_->NoteSendPhase(first_send_us_, last_first_try_us_);
   last_mark_us_ = 0;  // report the final mark with the last flush

@@ -9,6 +9,7 @@
 import {
   closeSync,
   existsSync,
+  fchownSync,
   fsyncSync,
   readFileSync,
   renameSync,
@@ -26,15 +27,23 @@ import { openForWrite, readInputFile, shownPath } from '../safe-fs';
 
 export type { Checkpoint } from './checkpoint-data';
 
+/** Who is to own a checkpoint written by root: the user a root scan drops to (privdrop.ts). */
+export interface FileOwner {
+  uid: number;
+  gid: number;
+}
+
 /**
  * Writes `cp` to `path` atomically: a new temporary with an unpredictable name in the same
- * directory (O_EXCL | O_NOFOLLOW: nothing planted there is followed), fsync, rename.
+ * directory (O_EXCL | O_NOFOLLOW: nothing planted there is followed), fsync, rename. A root
+ * process gives the file to `owner`, who rewrites it after the drop (even in a sticky directory).
  */
-export function writeCheckpoint(path: string, cp: Checkpoint): void {
+export function writeCheckpoint(path: string, cp: Checkpoint, owner?: FileOwner): void {
   const tmp = `${path}.${randomBytes(8).toString('hex')}.tmp`;
   const fd = openForWrite(tmp, { exclusive: true, mode: 0o600 });
   try {
     try {
+      if (owner && process.geteuid?.() === 0) fchownSync(fd, owner.uid, owner.gid);
       writeSync(fd, `${JSON.stringify(cp, null, 2)}\n`);
       fsyncSync(fd);
     } finally {
@@ -135,6 +144,8 @@ export class CheckpointWriter {
     private readonly base: Omit<Checkpoint, 'position' | 'outputBytes' | 'updated'>,
     private readonly outputBytes: () => number,
     private readonly intervalMs = 2000,
+    /** Who owns the files written while root (see writeCheckpoint); asked at each write. */
+    private readonly owner: () => FileOwner | undefined = () => undefined,
   ) {}
 
   /** A batch of results up to `maxPosition` is about to be written at output offset `offset`. */
@@ -180,12 +191,11 @@ export class CheckpointWriter {
   }
 
   private writeNow(position: string): void {
-    writeCheckpoint(this.path, {
-      ...this.base,
-      position,
-      outputBytes: this.resumeOffset(),
-      updated: new Date().toISOString(),
-    });
+    writeCheckpoint(
+      this.path,
+      { ...this.base, position, outputBytes: this.resumeOffset(), updated: new Date().toISOString() },
+      this.owner(),
+    );
     this.written = position;
   }
 }

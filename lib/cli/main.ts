@@ -3,7 +3,7 @@
 // its arguments (scan-args.ts): output to stdout or a file, the progress line, checkpoints,
 // Ctrl-C (first: drain; second: write what is known and quit), the end-of-scan notices, and the
 // exit code (exit.ts). bin/portscan.js hands it process.argv and sets the code it returns.
-import { ParseError, UsageError } from '../errors';
+import { ParseError, ScanError, UsageError } from '../errors';
 import { EXIT, say, usageFailure } from './exit';
 import { FORMATS, type FormatName } from '../output/formats';
 import { parseArgs, toOptions } from './scan-args';
@@ -15,10 +15,15 @@ import { checkResumeArgv, checkResumeOutput, resumedOptions } from './resume';
 import { checkpointBase } from './checkpoint-data';
 import { withFlagNames } from './flag-names';
 import { runScan, type RunRange, type ScanSummary } from '../scan';
+import { loadBinding } from '../native/binding';
+import { PrivilegeDrop, type SudoIds } from './privdrop';
 import type { ScanOptions } from '../options';
 
-/** Runs the command; resolves to the exit code. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the command; resolves to the exit code. `sudo`: SUDO_UID and SUDO_GID from the
+ * environment (bin/portscan.js reads them), whom a root scan drops to by default.
+ */
+export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> {
   if (argv[0] === 'bench') return (await import('../bench')).benchMain(argv.slice(1));
   if (argv[0] === 'merge') return mergeMain(argv.slice(1));
   let args: Record<string, unknown>;
@@ -46,7 +51,10 @@ export async function main(argv: string[]): Promise<number> {
   const outputPath = typeof args.output === 'string' ? args.output : undefined;
   let options: ScanOptions;
   let skip: Set<string> | undefined;
+  let privs: PrivilegeDrop;
   try {
+    const user = typeof args.user === 'string' ? args.user : undefined;
+    privs = PrivilegeDrop.choose(user, sudo, loadBinding, { quiet, verbose: Boolean(args.verbose) });
     options = { ...toOptions(args), signal: stop.signal };
     if (resumed) {
       checkResumeOutput(resumed, outputPath, format);
@@ -57,7 +65,9 @@ export async function main(argv: string[]): Promise<number> {
       if (outputPath) skip = prepareResumedOutput(outputPath, resumed.outputBytes, format);
     }
   } catch (err) {
-    return usageFailure(err);
+    if (!(err instanceof ScanError)) return usageFailure(err);
+    process.stderr.write(`portscan: ${err.message}\n`); // e.g. no addon to look --user up with
+    return EXIT.failure;
   }
 
   const session = new OutputSession(format, full, outputPath, () => stop.abort(), skip);
@@ -87,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
           format,
           start: resumed?.start,
         });
-        checkpoint = startCheckpoint(args, range, base, () => session.outputBytes());
+        checkpoint = startCheckpoint(args, range, base, () => session.outputBytes(), privs);
         if (checkpoint) checkpoint.onError = () => stop.abort();
         if (checkpoint?.error) stop.abort();
         if (resolved.requestedMode === 'auto') {
@@ -110,6 +120,7 @@ export async function main(argv: string[]): Promise<number> {
       },
       onCheckpoint: (position) => checkpoint?.update(position),
       onPositions: (maxPosition) => checkpoint?.noteBatch(session.outputBytes(), maxPosition),
+      onPrivilegedOpen: () => privs.drop(),
     });
     session.end(summary);
     checkpoint?.flush();
@@ -138,13 +149,15 @@ function startCheckpoint(
   range: RunRange,
   base: ConstructorParameters<typeof CheckpointWriter>[1],
   outputBytes: () => number,
+  privs: PrivilegeDrop,
 ): CheckpointWriter | undefined {
   let path = typeof args.checkpoint === 'string' ? args.checkpoint : undefined;
   if (path === undefined && base.output !== null && range.end - range.start > CHECKPOINT_ABOVE) {
     path = `${base.output}.checkpoint`;
   }
   if (path === undefined) return undefined;
-  const cp = new CheckpointWriter(path, base, outputBytes);
+  privs.checkCheckpoint(path); // before the first probe: the user must be able to rewrite it
+  const cp = new CheckpointWriter(path, base, outputBytes, undefined, () => privs.owner);
   cp.update(range.start);
   return cp;
 }

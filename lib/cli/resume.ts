@@ -2,7 +2,7 @@
 // resume.ts: `portscan --resume CP -o OUT -f FMT`. A checkpoint is data, never a command line:
 // the scan resumed is the plan it records (targets as address intervals, ports, mode, seed,
 // shard) with the options that shape its results; the output path and format come from the
-// user and must be the recorded ones; the options safe to change (--rate, --wait, -q, -v) are
+// user and must be the recorded ones; the options safe to change (--rate, --wait, --user, -q, -v) are
 // applied with a line saying so; anything else given with --resume is refused, naming it.
 import { resolve } from 'node:path';
 
@@ -24,6 +24,7 @@ const WITH_RESUME: Record<string, boolean> = {
   '--quiet': false,
   '-v': false,
   '--verbose': false,
+  '--user': true,
 };
 
 /** Refuses, naming it, the first argument that --resume may not be given with. */
@@ -40,7 +41,7 @@ export function checkResumeArgv(argv: string[]): void {
     if (!(name in WITH_RESUME) && !short) {
       throw new UsageError(
         `option '${shownPath(name)}' cannot be given with --resume: the checkpoint's plan and options are ` +
-          'resumed (only -o, -f, --rate, --wait, -q and -v may be given)',
+          'resumed (only -o, -f, --rate, --wait, --user, -q and -v may be given)',
       );
     }
     if (WITH_RESUME[name] && !arg.includes('=')) i++;

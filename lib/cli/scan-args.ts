@@ -21,6 +21,11 @@ Exit codes: 0 done, 1 runtime failure (cannot write output, engine error),
 2 bad usage (malformed target, port or option; nothing was sent), 130 stopped by Ctrl-C
 (what was found is kept and the output file is valid).
 
+Privileges: run as root, a scan becomes --user (default: the sudo user, else nobody) once its raw
+sockets, capture, output and first checkpoint are open, with every capability gone; -v says so.
+If that user cannot write the checkpoint's directory, it stays root and says so in one line.
+Without root, give CAP_NET_RAW to a dedicated copy of node, never to every node script (README).
+
 portscan bench: measure scan throughput in a sealed range on this machine (root; see --help there).`;
 
 function wholeNumber(flag: string, text: string | undefined, suffixes = false): number | undefined {
@@ -190,10 +195,18 @@ function parser(argv: string[]) {
       type: 'string',
       describe: 'keep a resume point in FILE (default: OUTPUT.checkpoint for scans of over a million probes with -o)',
     })
+    .option('user', {
+      type: 'string',
+      describe:
+        'as root: the user (name or uid) the scan becomes once its sockets, capture and files are open ' +
+        "(default: the sudo user, else nobody; 'root' keeps root, not advised). If that user cannot write " +
+        'the checkpoint directory the scan stays root and says so',
+    })
     .option('resume', {
       type: 'string',
       describe:
-        'continue the scan recorded in checkpoint FILE, with its -o and -f (only --rate, --wait, -q, -v may change)',
+        'continue the scan recorded in checkpoint FILE, with its -o and -f ' +
+        '(only --rate, --wait, --user, -q, -v may change)',
     })
     .example('portscan 127.0.0.1', 'the Standard list of 32 ports on this machine')
     .example("portscan -p '21, 22, 80-88, 6666' 127.0.0.1", 'a custom port list')

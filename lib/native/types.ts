@@ -158,4 +158,8 @@ export interface NativeBinding {
   getFdLimit(): number;
   /** The route and next hop to an address (netlink); throws with code ENOROUTE when none. */
   nextHop(family: 4 | 6, address: Uint8Array, source?: Uint8Array | null, intervals?: Uint8Array): NextHopInfo;
+  /** One passwd entry by name or uid (getpwnam_r/getpwuid_r: NSS is honoured), or null when none. */
+  lookupUser(key: string | number): { name: string; uid: number; gid: number } | null;
+  /** Clears the calling thread's capability sets (capset); throws with code when it cannot. */
+  dropCapabilities(): void;
 }

@@ -75,6 +75,12 @@ class ConnectScanner implements Scanner {
       this.outcome.settle(false, withJsStack(err as NativeError, site));
       return this.outcome.promise;
     }
+    try {
+      this.hooks.onPrivilegedOpen?.(); // nothing here needs privilege: a root CLI gives it up now
+    } catch (err) {
+      this.finish(false, err as Error);
+      return this.outcome.promise;
+    }
     this.startMs = performance.now();
     if (this.draining) this.finish(true);
     else this.feed();

@@ -33,6 +33,11 @@ export interface ScannerHooks {
   onPositions?(maxPosition: bigint): void;
   /** Something the user should know while the scan runs (e.g. packet loss). */
   onNotice?(message: string): void;
+  /**
+   * Everything the run needs privilege for (raw sockets, the capture) is open: called once,
+   * right after the engine starts. A throw fails the run and closes the engine.
+   */
+  onPrivilegedOpen?(): void;
 }
 
 /** What the engine reports at the end (printed with -v); SYN mode has one. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // privileges.ts: can this process run Stealth (SYN) mode? It needs CAP_NET_RAW (raw sockets and
 // packet capture) and libpcap. Decides --mode auto once, and says why SYN mode is unavailable
-// with the fix, for an explicit --mode syn.
+// with the fix, for an explicit --mode syn. (Giving privileges up is lib/cli/privdrop.ts.)
 import { readFileSync } from 'node:fs';
 
 import type { NativeBinding } from '../native/types';
@@ -24,8 +24,9 @@ export function hasNetRaw(): boolean {
 export function synUnavailable(binding: NativeBinding): string | null {
   if (!hasNetRaw()) {
     return (
-      'SYN mode needs raw sockets (CAP_NET_RAW): run as root, ' +
-      'or `setcap cap_net_raw+ep $(which node)`, or use --mode connect'
+      'SYN mode needs raw sockets (CAP_NET_RAW): run as root (the scan drops to --user, the sudo user ' +
+      'or nobody once its sockets are open), or with CAP_NET_RAW on a dedicated copy of node, never on ' +
+      'every node script (README: Privileges), or use --mode connect'
     );
   }
   const pcap = binding.pcapError();

@@ -106,6 +106,11 @@ class SynScanner implements Scanner {
       return this.outcome.promise;
     }
     this.marks = new Array<bigint>(this.opts.threads).fill(this.range.start);
+    try {
+      this.hooks.onPrivilegedOpen?.(); // the raw sockets and the capture are open
+    } catch (err) {
+      this.finish(false, err as Error);
+    }
     if (this.aborted) this.finish(true); // stopped while the route was looked up
     return this.outcome.promise;
   }

@@ -7,8 +7,16 @@ import { join } from 'node:path';
 export const ROOT = join(__dirname, '..', '..');
 export const BIN = join(ROOT, 'bin', 'portscan.js');
 
-/** Every CLI run preloads no-dns.js: a DNS lookup fails at once and is reported, never sent. */
-const ENV = { ...process.env, NODE_OPTIONS: `--require ${join(__dirname, 'no-dns.js')}`, NO_COLOR: '1' };
+/**
+ * Every CLI run preloads no-dns.js: a DNS lookup fails at once and is reported, never sent. The
+ * sudo variables are left out (a root run drops to SUDO_UID): tests that want them pass them.
+ */
+const ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_OPTIONS: `--require ${join(__dirname, 'no-dns.js')}`,
+  NO_COLOR: '1',
+};
+for (const name of ['SUDO_UID', 'SUDO_GID', 'SUDO_USER', 'SUDO_COMMAND']) delete ENV[name];
 
 function checkNoDns(r: CliResult, args: string[]): CliResult {
   if (r.stderr.includes('no-dns:')) throw new Error(`portscan ${args.join(' ')} tried a DNS lookup:\n${r.stderr}`);
@@ -34,9 +42,21 @@ export function runCli(args: string[], timeoutMs = 60000): CliResult {
   return checkNoDns({ status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr }, args);
 }
 
-/** Starts the CLI without waiting; `done` resolves when it exits. */
-export function startCli(args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts the CLI without waiting (with `env` added to its environment; run by `runner`, e.g.
+ * ['setpriv', ..., NODE], instead of this node); `done` resolves when it exits.
+ */
+export function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  runner: string[] = [process.execPath],
+): { child: ChildProcess; done: Promise<CliResult> } {
+  const [command = process.execPath, ...before] = runner;
+  const child = spawn(command, [...before, BIN, ...args], {
+    cwd: ROOT,
+    env: { ...ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -164,6 +164,8 @@ export function fakeBinding(opts: FakeBindingOptions): {
     nextHop: (): NextHopInfo => {
       throw Object.assign(new Error('no route in the fake binding'), { code: 'ENOROUTE' });
     },
+    lookupUser: (key) => (key === 'nobody' || key === 65534 ? { name: 'nobody', uid: 65534, gid: 65534 } : null),
+    dropCapabilities: () => {},
   };
   return { binding, connectEngines, synEngines };
 }

@@ -48,6 +48,8 @@ describeRoot('hostile files: symlinks', () => {
       '-q',
       '-m',
       'connect',
+      '--user',
+      'root', // the attack is on root's own writes: keep root for the whole scan
     ]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
