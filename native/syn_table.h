@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // syn_table.h: the probes of Stealth mode that are still waiting for an answer, and nothing
-// else: a FIFO ring in send order (every probe has the same timeout, so the oldest expires
-// first) and an open-addressing index from plan index to ring slot, to match a reply to its
-// probe, measure its round trip and count it once. Its size is bounded by the rate times the
-// timeout, never by the size of the scan. Owned by the transmit thread only. No Node-API.
+// else: a FIFO ring in send order (every probe of one table has the same timeout, so the oldest
+// expires first) and an open-addressing index from plan index to ring slot, to match a reply to
+// its probe, measure its round trip and count it once. The ring starts small and doubles when it
+// fills, so its size follows the probes really in flight (the rate times the wait), never the
+// size of the scan; the caller bounds it (see SynTx). 32 bytes an entry plus 8 of index.
+// Owned by one transmit thread. No Node-API: tested under ASan in portscan_pkt_test.
 #pragma once
 
 #include <cstddef>
@@ -23,38 +25,43 @@ class OutstandingProbes {
     uint8_t family;    // kFamilyV4 or kFamilyV6 (each has its own send path, see SynTx's sentinels)
   };
 
-  /// Room for `capacity` probes in flight (rounded up to a power of two).
-  explicit OutstandingProbes(uint64_t capacity);
+  /// Room for `initial` probes at first (rounded up to a power of two, at least 16); grows.
+  explicit OutstandingProbes(uint64_t initial);
 
-  bool Full() const { return tail_ - head_ >= ring_.size(); }
   bool Empty() const { return tail_ == head_; }
   uint64_t Size() const { return tail_ - head_; }
+  /// Entries the ring holds before it must grow (a power of two).
+  uint64_t Capacity() const { return ring_.size(); }
   /// Push order: the oldest probe's number, and the number the next Push gets.
   uint64_t HeadNumber() const { return head_; }
   uint64_t TailNumber() const { return tail_; }
 
-  /// Records a probe just sent. Must not be Full().
+  /// Records a probe just sent, growing the ring when it is full.
   void Push(uint64_t j, uint64_t i, uint64_t sent_us, uint8_t attempt, uint8_t family);
-  /// The lowest position among the probes in flight, or `none` when there are none. O(size).
+  /// The lowest position among the unanswered probes in flight, or `none`. O(size).
   uint64_t LowestPosition(uint64_t none) const;
   /// The oldest probe in flight. Must not be Empty().
   const Entry& Front() const { return ring_[head_ & ring_mask_]; }
   /// Forgets the oldest probe.
   void Pop();
-  /// The probe in flight for plan index j, or nullptr.
+  /// The probe in flight for plan index j (the newest, should j be in twice), or nullptr.
   Entry* Find(uint64_t j);
 
  private:
+  static constexpr uint32_t kNoSlot = 0xffffffffu;
   size_t Home(uint64_t j) const;
-  void Erase(uint64_t j);
+  void Index(uint64_t pos);
+  void Erase(size_t index_slot);
+  void Grow();
 
   std::vector<Entry> ring_;
   uint64_t ring_mask_;
   uint64_t head_ = 0;
   uint64_t tail_ = 0;
-  // Index: key j + 1 (0 = empty slot), value ring position. Linear probing, backward-shift delete.
-  std::vector<uint64_t> keys_;
-  std::vector<uint64_t> positions_;
+  // Index: ring slot (push number & ring_mask_) of the probe for a plan index, kNoSlot when empty;
+  // the key is the ring entry's j. Twice the ring's size (load <= 1/2), linear probing,
+  // backward-shift delete.
+  std::vector<uint32_t> index_;
   uint64_t index_mask_;
 };
 

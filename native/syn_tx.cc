@@ -17,8 +17,6 @@ void SleepUs(uint64_t us) {
   nanosleep(&ts, nullptr);
 }
 
-// Room for every probe that can be in flight at the rate over the longest wait, plus slack;
-// when it is full the thread waits (back-pressure), so this bounds memory, not correctness.
 // A probe is in a table at most once, so a thread never needs more room than its share of the
 // plan: a small scan does not pay for (allocate and clear) tables sized for a large one.
 uint64_t ThreadShare(const SynLoopOptions& o) {
@@ -26,17 +24,21 @@ uint64_t ThreadShare(const SynLoopOptions& o) {
   return (o.end_index - o.start_index + threads - 1) / threads + 16;
 }
 
-// Room for one thread's probes in flight over `wait_ms`.
-uint64_t Capacity(const SynLoopOptions& o, uint64_t wait_ms) {
-  const uint64_t per_thread_rate = (o.rate_pps == 0 ? 400000 : o.rate_pps) / std::max<uint32_t>(1, o.threads);
-  return std::min(ThreadShare(o),
-                  std::clamp<uint64_t>(per_thread_rate * wait_ms / 1000 * 5 / 4 + 4096, 4096, 1u << 20));
+// Probes in flight, all threads together, at most: the tables grow to hold what the rate times
+// the wait puts in flight (1 Mpps for a 1 s wait, beyond what this kind of machine sends), and a
+// thread that reaches its share of this waits (back-pressure): it bounds memory (32 MB of
+// entries), and the rate only where --timeout or --wait is long.
+constexpr uint64_t kMaxInFlight = uint64_t{1} << 20;
+
+// Pacing: how much sending a late thread may make up (see Loop).
+constexpr double kCatchUpS = 0.05;
+
+uint64_t InFlightLimit(const SynLoopOptions& o) {
+  return std::min(ThreadShare(o), kMaxInFlight / std::max<uint32_t>(1, o.threads));
 }
 
-uint64_t TableCapacity(const SynLoopOptions& o) { return Capacity(o, std::max(o.timeout_ms, o.wait_ms)); }
-
-// Last tries wait `wait_ms` (at least the timeout): their own FIFO, sized for that wait.
-uint64_t FinalCapacity(const SynLoopOptions& o) { return Capacity(o, o.wait_ms); }
+// The tables start small and double as the probes in flight require.
+uint64_t InitialRoom(const SynLoopOptions& o) { return std::min<uint64_t>(ThreadShare(o), 4096); }
 
 }  // namespace
 
@@ -87,7 +89,11 @@ SynStats SynShared::Stats() const {
 }
 
 SynTx::SynTx(SynShared* shared, uint32_t index)
-    : shared_(shared), index_(index), table_(TableCapacity(shared->opts)), final_(FinalCapacity(shared->opts)) {
+    : shared_(shared),
+      index_(index),
+      in_flight_limit_(InFlightLimit(shared->opts)),
+      table_(InitialRoom(shared->opts)),
+      final_(InitialRoom(shared->opts)) {
   const auto build = [](uint8_t family, const uint8_t* src_n, const LinkPath& link, ProbeTemplate* out) {
     TemplateOptions t;
     t.family = family;
@@ -331,12 +337,14 @@ bool SynTx::Loop() {
     const uint64_t now = SynNowUs();
     Drain();
     Expire(now);
-    // Each thread paces its share of the rate. The bucket holds at most one batch: after a
-    // stall the scan resumes at its rate, with no catch-up burst.
+    // Each thread paces its share of the rate. The bucket holds what the rate earns in 50 ms (at
+    // least a batch): a thread woken late, or preempted, on a busy machine catches up what it
+    // missed within that, so each second still carries the rate; a longer stall is not made up
+    // with a burst.
     const double rate =
         static_cast<double>(shared_->rate_pps.load(std::memory_order_relaxed)) / static_cast<double>(step);
-    tokens =
-        rate == 0 ? kBatch * 4 : std::min<double>(kBatch, tokens + static_cast<double>(now - last_us) * rate / 1e6);
+    const double bucket = std::max<double>(kBatch, rate * kCatchUpS);
+    tokens = rate == 0 ? kBatch * 4 : std::min(bucket, tokens + static_cast<double>(now - last_us) * rate / 1e6);
     last_us = now;
     int budget = static_cast<int>(tokens);
     int sent_now = 0;
@@ -354,7 +362,7 @@ bool SynTx::Loop() {
         SendSentinels(now, budget > 0 ? budget : (shared_->draining.load(std::memory_order_relaxed) ? 1 : 0));
     budget -= sentinels;
     sent_now += sentinels;
-    while (budget > 0 && !table_.Full() && !final_.Full()) {
+    while (budget > 0 && table_.Size() + final_.Size() < in_flight_limit_) {
       if (!retries_.empty()) {
         const Retry r = retries_.front();
         retries_.pop_front();

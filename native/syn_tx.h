@@ -163,8 +163,9 @@ class SynTx {
   RawSender tx4_;
   RawSender tx6_;
   std::thread thread_;
-  OutstandingProbes table_;  // probes with another try to come (timeout)
-  OutstandingProbes final_;  // last tries (wait)
+  const uint64_t in_flight_limit_;  // probes in both tables, at most (back-pressure)
+  OutstandingProbes table_;         // probes with another try to come (timeout)
+  OutstandingProbes final_;         // last tries (wait)
   struct Retry {
     uint64_t j;
     uint64_t i;
