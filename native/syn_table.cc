@@ -33,10 +33,12 @@ void OutstandingProbes::Index(uint64_t pos) {
   index_[slot] = ring_slot;
 }
 
-void OutstandingProbes::Push(uint64_t j, uint64_t i, uint64_t sent_us, uint8_t attempt, uint8_t family) {
+void OutstandingProbes::Push(const Entry& e) {
   if (Size() == ring_.size()) Grow();
   const uint64_t pos = tail_++;
-  ring_[pos & ring_mask_] = Entry{j, i, sent_us, attempt, 0, family};
+  Entry& slot = ring_[pos & ring_mask_];
+  slot = e;
+  slot.answered = 0;
   Index(pos);
 }
 

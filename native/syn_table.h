@@ -17,12 +17,13 @@ namespace portscan {
 class OutstandingProbes {
  public:
   struct Entry {
-    uint64_t j;        // plan index
-    uint64_t i;        // position in the permuted order (for the checkpoint's low-water mark)
-    uint64_t sent_us;  // monotonic send time
-    uint8_t attempt;   // 0 for the first try
-    uint8_t answered;  // a reply was counted
-    uint8_t family;    // kFamilyV4 or kFamilyV6 (each has its own send path, see SynTx's sentinels)
+    uint64_t j;               // plan index
+    uint64_t i;               // position in the permuted order (for the checkpoint's low-water mark)
+    uint64_t sent_us;         // monotonic send time
+    uint8_t attempt;          // 0 for the first try
+    uint8_t answered;         // a reply was counted
+    uint8_t family;           // kFamilyV4 or kFamilyV6 (each has its own send path, see SynTx's sentinels)
+    uint8_t retries_allowed;  // the tries after the first this probe gets (see --retries auto)
   };
 
   /// Room for `initial` probes at first (rounded up to a power of two, at least 16); grows.
@@ -36,8 +37,8 @@ class OutstandingProbes {
   uint64_t HeadNumber() const { return head_; }
   uint64_t TailNumber() const { return tail_; }
 
-  /// Records a probe just sent, growing the ring when it is full.
-  void Push(uint64_t j, uint64_t i, uint64_t sent_us, uint8_t attempt, uint8_t family);
+  /// Records a probe just sent (`answered` is cleared), growing the ring when it is full.
+  void Push(const Entry& e);
   /// The lowest position among the unanswered probes in flight, or `none`. O(size).
   uint64_t LowestPosition(uint64_t none) const;
   /// The oldest probe in flight. Must not be Empty().

@@ -42,6 +42,11 @@ uint64_t InitialRoom(const SynLoopOptions& o) { return std::min<uint64_t>(Thread
 
 }  // namespace
 
+uint8_t SynShared::RetriesFor(uint64_t j) const {
+  if (!opts.auto_retries || j % kRetrySample == 0) return opts.retries;
+  return static_cast<uint8_t>(std::min<uint32_t>(opts.retries, retries_now.load(std::memory_order_relaxed)));
+}
+
 uint64_t SynNowUs() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);  // monotonic: a clock change must not expire probes
@@ -56,6 +61,7 @@ SynShared::SynShared(SynPlan p, const SynLoopOptions& o, Sink s, FailSink f)
       sink(std::move(s)),
       fail(std::move(f)) {
   rate_pps.store(o.rate_pps);
+  retries_now.store(o.retries);
   timeout_us.store(uint64_t{o.timeout_ms} * 1000);
   last_try_timeout_us.store(uint64_t{o.timeout_ms} * 1000);
 }
@@ -142,17 +148,17 @@ void SynTx::Deliver(const SynReply* replies, size_t n) {
   inbox_.insert(inbox_.end(), replies, replies + n);
 }
 
-void SynTx::Emit(uint64_t j, uint64_t i, uint8_t kind, int32_t err, uint64_t rtt_us, uint8_t attempt, uint8_t flags,
-                 uint8_t ttl) {
-  if (out_.empty() || i > out_max_position_) out_max_position_ = i;
+void SynTx::Emit(const OutstandingProbes::Entry& e, const Outcome& outcome) {
+  if (out_.empty() || e.i > out_max_position_) out_max_position_ = e.i;
   ResultRecord r{};
-  shared_->plan.At(j, r.addr_n, &r.family, &r.port_h);
-  r.kind = kind;
-  r.err = err;
-  r.rtt_us = static_cast<uint32_t>(std::min<uint64_t>(rtt_us, 0xffffffffu));
-  r.attempt = attempt;
-  r.tcp_flags = flags;
-  r.ttl = ttl;
+  shared_->plan.At(e.j, r.addr_n, &r.family, &r.port_h);
+  r.kind = outcome.kind;
+  r.err = outcome.err;
+  r.rtt_us = static_cast<uint32_t>(std::min<uint64_t>(outcome.rtt_us, 0xffffffffu));
+  r.attempt = e.attempt;
+  r.tcp_flags = outcome.tcp_flags;
+  r.ttl = outcome.ttl;
+  r.retries_allowed = e.retries_allowed;
   out_.push_back(r);
 }
 
@@ -202,7 +208,7 @@ void SynTx::Drain() {
       const int32_t err = r.kind == kIcmp ? (int32_t{r.icmp_type} << 8 | r.icmp_code) : 0;
       const uint64_t rtt = r.arrival_us > e->sent_us ? r.arrival_us - e->sent_us : 0;
       NoteAnswered(r, e->family);
-      Emit(r.j, e->i, r.kind, err, rtt, e->attempt, r.tcp_flags, r.ttl);
+      Emit(*e, Outcome{r.kind, err, rtt, r.tcp_flags, r.ttl});
     }
   }
   replies_.clear();
@@ -222,7 +228,7 @@ void SynTx::Expire(uint64_t now) {
       lowest_dropped_ = std::min(lowest_dropped_, e.i);  // stopped: no retry, no verdict
       continue;
     }
-    retries_.push_back(Retry{e.j, e.i, static_cast<uint8_t>(e.attempt + 1)});
+    retries_.push_back(Retry{e.j, e.i, static_cast<uint8_t>(e.attempt + 1), e.retries_allowed});
   }
   // A last try is over after the wait; with an adaptive wait, already once it has had its
   // shortest wait (the timeout, or more after long round trips: see lib/rtt.ts) and a sentinel
@@ -240,25 +246,26 @@ void SynTx::Expire(uint64_t now) {
       lowest_dropped_ = std::min(lowest_dropped_, e.i);
       continue;
     }
-    Emit(e.j, e.i, kTimeout, 0, now - e.sent_us, e.attempt, 0, 0);
+    Emit(e, Outcome{kTimeout, 0, now - e.sent_us, 0, 0});
   }
   const uint64_t size = table_.Size() + final_.Size();
   shared_->in_flight += size - in_flight_reported_;  // unsigned wrap-around sums correctly
   in_flight_reported_ = size;
 }
 
-void SynTx::Add(uint64_t j, uint64_t i, uint8_t attempt, uint64_t now) {
+void SynTx::Add(uint64_t j, uint64_t i, uint8_t attempt, uint8_t retries_allowed, uint64_t now) {
   // Each try comes from its own source port, so it is a new connection to the target: a repeat
   // of the same 4-tuple and seq is a "retransmitted SYN", which Linux answers at most once per
   // 500 ms (tcp_invalid_ratelimit), so a second lost SYN-ACK would go unrepaired.
   const SynLoopOptions& o = shared_->opts;
   uint8_t family = 0;
   Build(j, static_cast<uint16_t>(o.src_port_h + attempt), &family);
-  if (attempt < o.retries) {
-    table_.Push(j, i, now, attempt, family);
+  const OutstandingProbes::Entry e{j, i, now, attempt, 0, family, retries_allowed};
+  if (attempt < retries_allowed) {
+    table_.Push(e);
     return;
   }
-  final_.Push(j, i, now, attempt, family);
+  final_.Push(e);
   sentinel_[family == kFamilyV6 ? 1 : 0].need = final_.TailNumber();
 }
 
@@ -366,9 +373,10 @@ bool SynTx::Loop() {
       if (!retries_.empty()) {
         const Retry r = retries_.front();
         retries_.pop_front();
-        Add(r.j, r.i, r.attempt, now);
+        Add(r.j, r.i, r.attempt, r.retries_allowed, now);
       } else if (next_i_ < o.end_index) {
-        Add(shared_->perm.Permute(next_i_), next_i_, 0, now);
+        const uint64_t j = shared_->perm.Permute(next_i_);
+        Add(j, next_i_, 0, shared_->RetriesFor(j), now);
         next_i_ += step;
         first_tries = true;
       } else {

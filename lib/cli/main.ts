@@ -176,6 +176,7 @@ function reportEnd(summary: ScanSummary, format: FormatName, quiet: boolean, ver
   );
   if (!verbose) return;
   for (const p of e.sendPaths) say(false, `syn send path: ${p}`);
+  if (e.retries) say(false, e.retries);
   if (e.sendPhaseMs > 0 && !summary.aborted) {
     const firsts = summary.counters.done;
     const rate = Math.round(firsts / (e.sendPhaseMs / 1000));

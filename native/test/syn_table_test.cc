@@ -13,11 +13,15 @@ namespace portscan {
 namespace test {
 namespace {
 
+OutstandingProbes::Entry E(uint64_t j, uint64_t i, uint64_t sent_us, uint8_t attempt) {
+  return OutstandingProbes::Entry{j, i, sent_us, attempt, 0, 4, 2};
+}
+
 void TestBasics() {
   g_section = "syn_table basics";
   OutstandingProbes t(1);
   CHECK(t.Empty() && t.Capacity() == 16);
-  for (uint64_t k = 0; k < 10; ++k) t.Push(k * 7, k, 1000 + k, 0, 4);
+  for (uint64_t k = 0; k < 10; ++k) t.Push(E(k * 7, k, 1000 + k, 0));
   CHECK(t.Size() == 10 && t.HeadNumber() == 0 && t.TailNumber() == 10);
   CHECK(t.Find(21) != nullptr && t.Find(21)->i == 3 && t.Find(21)->sent_us == 1003);
   CHECK(t.Find(22) == nullptr);
@@ -31,9 +35,9 @@ void TestBasics() {
 void TestGrowth() {
   g_section = "syn_table growth";
   OutstandingProbes t(16);
-  for (uint64_t k = 0; k < 5; ++k) t.Push(k, k, k, 0, 4);
+  for (uint64_t k = 0; k < 5; ++k) t.Push(E(k, k, k, 0));
   for (uint64_t k = 0; k < 5; ++k) t.Pop();  // the ring wraps before it grows
-  for (uint64_t k = 5; k < 1005; ++k) t.Push(k, k, k, 1, 6);
+  for (uint64_t k = 5; k < 1005; ++k) t.Push(E(k, k, k, 1));
   CHECK(t.Size() == 1000 && t.Capacity() == 1024);
   CHECK(t.HeadNumber() == 5 && t.TailNumber() == 1005);
   bool all = true;
@@ -49,10 +53,10 @@ void TestGrowth() {
 void TestDuplicates() {
   g_section = "syn_table duplicate j";
   OutstandingProbes t(16);
-  t.Push(42, 1, 10, 0, 4);
-  t.Push(42, 1, 20, 1, 4);  // a retry while the first try is still in the table
+  t.Push(E(42, 1, 10, 0));
+  t.Push(E(42, 1, 20, 1));  // a retry while the first try is still in the table
   CHECK(t.Find(42)->attempt == 1);
-  for (uint64_t k = 0; k < 40; ++k) t.Push(100 + k, 2, 30, 0, 4);  // grows with both in it
+  for (uint64_t k = 0; k < 40; ++k) t.Push(E(100 + k, 2, 30, 0));  // grows with both in it
   CHECK(t.Find(42)->attempt == 1);
   t.Pop();  // the older one: the index keeps pointing at the newer
   CHECK(t.Find(42) != nullptr && t.Find(42)->sent_us == 20);
@@ -73,7 +77,7 @@ void TestAgainstModel() {
     const bool push = fifo.empty() || rng() % 100 < (step < 100000 ? 55 : 45);
     if (push) {
       const uint64_t j = rng() % 50000;
-      t.Push(j, pushed, pushed, 0, 4);
+      t.Push(E(j, pushed, pushed, 0));
       fifo.push_back(j);
       newest[j] = pushed++;
     } else {

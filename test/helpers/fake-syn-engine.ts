@@ -4,7 +4,7 @@
 // the addon does (thread k takes every threads-th position), answers each from a script, and
 // delivers SynBatch objects on timers: each thread its own batches, with its resume mark, the
 // batch's highest position and the running stats; a last batch with done = true once every
-// thread is finished or drain() was called. It logs setRate/setTimeout calls. No packets.
+// thread is finished or drain() was called. It logs setRate/setTimeout/setRetries calls. No packets.
 import { INTERVAL, Kind, RESULT } from '../../lib/native/records';
 import { NO_SYN_STATS } from '../../lib/scanner/syn';
 import type { NativeSynEngine, SynBatch, SynBatchCallback, SynEngineOptions, SynStats } from '../../lib/native/types';
@@ -24,6 +24,7 @@ export interface FakeSynOptions {
 export class FakeSynEngine implements NativeSynEngine {
   readonly rates: number[] = [];
   readonly timeouts: { timeoutMs: number; lastTryTimeoutMs: number | undefined }[] = [];
+  readonly retrySettings: number[] = [];
   drained = false;
   closed = false;
   private readonly next: number[];
@@ -55,6 +56,10 @@ export class FakeSynEngine implements NativeSynEngine {
 
   setTimeout(timeoutMs: number, lastTryTimeoutMs?: number): void {
     this.timeouts.push({ timeoutMs, lastTryTimeoutMs });
+  }
+
+  setRetries(retries: number): void {
+    this.retrySettings.push(retries);
   }
 
   drain(): void {
