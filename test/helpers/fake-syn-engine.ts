@@ -71,6 +71,13 @@ export class FakeSynEngine implements NativeSynEngine {
     if (this.timer) clearTimeout(this.timer);
   }
 
+  /** The retries the probe at position p gets, as the addon decides (native/syn_tx.cc RetriesFor). */
+  private retriesFor(p: number): number {
+    const most = this.options.retries;
+    if (!this.options.autoRetries || p % 16 === 0) return most;
+    return Math.min(most, this.retrySettings.at(-1) ?? most);
+  }
+
   /** The mark of thread k: every position of its share below it has been delivered. */
   private mark(k: number): number {
     return Math.min(this.next[k] as number, this.options.endIndex);
@@ -107,14 +114,18 @@ export class FakeSynEngine implements NativeSynEngine {
       const host = this.hostStart + (p % this.hostCount);
       const port = this.ports[Math.floor(p / this.hostCount)] as number;
       const ip = `${host >>> 24}.${(host >>> 16) & 255}.${(host >>> 8) & 255}.${host & 255}`;
-      const answer = this.fake.script(ip, port, p);
-      const attempt = answer === 'retried-open' ? 1 : answer === 'silent' ? this.options.retries : 0;
+      const allowed = this.retriesFor(p);
+      // A probe whose first try is lost and that gets no retry is not heard from.
+      let answer = this.fake.script(ip, port, p);
+      if (answer === 'retried-open' && allowed === 0) answer = 'silent';
+      const attempt = answer === 'retried-open' ? 1 : answer === 'silent' ? allowed : 0;
       view.setUint32(o + RESULT.addr_n, host, false);
       view.setUint16(o + RESULT.port_h, port, true);
       view.setUint8(o + RESULT.family, 4);
       view.setUint8(o + RESULT.kind, answer === 'silent' ? Kind.Timeout : answer === 'retried-open' ? 1 : answer);
       view.setUint32(o + RESULT.rtt_us, answer === 'silent' ? this.options.timeoutMs * 1000 : 200, true);
       view.setUint8(o + RESULT.attempt, attempt);
+      view.setUint8(o + RESULT.retries_allowed, allowed);
       this.stats.sent += attempt + 1;
       if (answer !== 'silent') this.stats.replies++;
     });
