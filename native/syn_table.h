@@ -4,7 +4,7 @@
 // expires first) and an open-addressing index from plan index to ring slot, to match a reply to
 // its probe, measure its round trip and count it once. The ring starts small and doubles when it
 // fills, so its size follows the probes really in flight (the rate times the wait), never the
-// size of the scan; the caller bounds it (see SynTx). 32 bytes an entry plus 8 of index.
+// size of the scan; the caller bounds it (see SynTx). 32 bytes an entry plus 16 of index.
 // Owned by one transmit thread. No Node-API: tested under ASan in portscan_pkt_test.
 #pragma once
 
@@ -49,8 +49,14 @@ class OutstandingProbes {
   Entry* Find(uint64_t j);
 
  private:
+  // An index entry: the ring slot of a probe and the low 32 bits of its plan index, which are
+  // hashed and compared while probing, so walking a chain never touches the ring.
+  struct Link {
+    uint32_t slot;
+    uint32_t j_lo;
+  };
   static constexpr uint32_t kNoSlot = 0xffffffffu;
-  size_t Home(uint64_t j) const;
+  size_t Home(uint32_t j_lo) const;
   void Index(uint64_t pos);
   void Erase(size_t index_slot);
   void Grow();
@@ -59,10 +65,9 @@ class OutstandingProbes {
   uint64_t ring_mask_;
   uint64_t head_ = 0;
   uint64_t tail_ = 0;
-  // Index: ring slot (push number & ring_mask_) of the probe for a plan index, kNoSlot when empty;
-  // the key is the ring entry's j. Twice the ring's size (load <= 1/2), linear probing,
-  // backward-shift delete.
-  std::vector<uint32_t> index_;
+  // Twice the ring's size (load <= 1/2), linear probing, backward-shift delete; slot kNoSlot:
+  // empty. A 32-bit match is confirmed against the ring entry's whole j.
+  std::vector<Link> index_;
   uint64_t index_mask_;
 };
 

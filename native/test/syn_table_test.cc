@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // syn_table_test.cc: unit tests of OutstandingProbes (syn_table): FIFO order, lookups, growth
-// with push numbers kept, duplicate plan indices, and a randomized run against a plain model
+// with push numbers kept, duplicate plan indices, indices alike in their low 32 bits (the
+// index hashes those), and a randomized run against a plain model
 // (std::deque + std::unordered_map), all under ASan/UBSan with the packet tests.
 #include <deque>
 #include <random>
@@ -64,6 +65,21 @@ void TestDuplicates() {
   CHECK(t.Find(42) == nullptr);
 }
 
+// Plan indices that agree in their low 32 bits (hashed alike) stay apart.
+void TestHighBits() {
+  g_section = "syn_table high bits";
+  OutstandingProbes t(16);
+  const uint64_t hi = uint64_t{1} << 32;
+  for (uint64_t k = 0; k < 40; ++k) t.Push(E(7 + k * hi, k, k, 0));
+  bool ok = true;
+  for (uint64_t k = 0; k < 40; ++k) ok = ok && t.Find(7 + k * hi) != nullptr && t.Find(7 + k * hi)->i == k;
+  CHECK(ok);
+  CHECK(t.Find(7 + 40 * hi) == nullptr);
+  for (uint64_t k = 0; k < 20; ++k) t.Pop();
+  for (uint64_t k = 0; k < 40; ++k) ok = ok && (t.Find(7 + k * hi) != nullptr) == (k >= 20);
+  CHECK(ok);
+}
+
 // Random pushes and pops against a model; plan indices collide on purpose (a small key space).
 void TestAgainstModel() {
   g_section = "syn_table model";
@@ -76,7 +92,7 @@ void TestAgainstModel() {
   for (int step = 0; step < 200000 && ok; ++step) {
     const bool push = fifo.empty() || rng() % 100 < (step < 100000 ? 55 : 45);
     if (push) {
-      const uint64_t j = rng() % 50000;
+      const uint64_t j = (rng() % 50000) | ((rng() % 4) << 32);  // some agree in the low bits
       t.Push(E(j, pushed, pushed, 0));
       fifo.push_back(j);
       newest[j] = pushed++;
@@ -94,7 +110,7 @@ void TestAgainstModel() {
         ok = ok && e != nullptr && e->i == number;
       }
       ok = ok && t.Size() == fifo.size();
-      ok = ok && t.Find(50001) == nullptr;
+      ok = ok && t.Find(50001) == nullptr && t.Find(50001 + (uint64_t{9} << 32)) == nullptr;
     }
   }
   CHECK(ok);
@@ -107,6 +123,7 @@ void TestOutstandingProbes() {
   TestBasics();
   TestGrowth();
   TestDuplicates();
+  TestHighBits();
   TestAgainstModel();
 }
 
