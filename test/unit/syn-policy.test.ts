@@ -175,7 +175,7 @@ describe('SYN driver on the fake binding', () => {
     // The 16000 silent probes come after the switch: one packet each, but one in 16 (1000 of
     // them) keeps its 2 retries so the loss stays measured.
     expect(scanner.counters.sent - 48000).toBe(16000 + 2 * 1000);
-    expect(scanner.summary().retries).toMatch(/^retries auto: 0 at the end .* probability <= /);
+    expect(scanner.summary()?.retries).toMatch(/^retries auto: 0 at the end .* probability <= /);
   });
 
   test('a number fixes the retries: setRetries is never called', async () => {
@@ -190,6 +190,6 @@ describe('SYN driver on the fake binding', () => {
     expect(synEngines[0]?.options.autoRetries).toBe(false);
     expect(synEngines[0]?.retrySettings).toEqual([]);
     expect(scanner.counters.sent).toBe(16000 + 2 * 16000);
-    expect(scanner.summary().retries).toBeUndefined();
+    expect(scanner.summary()?.retries).toBeUndefined();
   });
 });
