@@ -20,6 +20,7 @@ const KNOWN = new Set([
   'timeoutMs',
   'minTimeoutMs',
   'retries',
+  'maxMiss',
   'ratePps',
   'full',
   'waitMs',

@@ -34,8 +34,14 @@ export interface ScanOptions {
   timeoutMs?: number;
   /** Shortest wait, used once round trips are known, ms (default 100). */
   minTimeoutMs?: number;
-  /** Times a silent probe is sent again (default 2). */
-  retries?: number;
+  /**
+   * Times a silent probe is sent again: a number, or 'auto' (the default): SYN mode gives as few
+   * as the measured loss allows under `maxMiss`, at most 2 (lib/scanner/retry-policy.ts); connect
+   * mode takes 'auto' as 2.
+   */
+  retries?: number | 'auto';
+  /** With retries 'auto': the chance of missing an answering port the scan accepts (default 0.001). */
+  maxMiss?: number;
   /** Most probes per second; 0 = as fast as the window allows (default). */
   ratePps?: number;
   /** Report every probed port's final state, not only open ones. */
@@ -89,7 +95,11 @@ export interface ResolvedOptions {
   tasks: number;
   timeoutMs: number;
   minTimeoutMs: number;
+  /** The most retries a probe gets (with retriesAuto, the measured loss may give fewer). */
   retries: number;
+  /** SYN mode with retries 'auto': retries follow the measured loss (RetryPolicy). */
+  retriesAuto: boolean;
+  maxMiss: number;
   ratePps: number;
   full: boolean;
   /**
@@ -135,6 +145,7 @@ export const DEFAULTS = Object.freeze({
    */
   synWaitMs: 250,
   retries: 2,
+  maxMiss: 0.001,
   ratePps: 0,
   synRatePps: 100000,
 });
@@ -217,7 +228,14 @@ export function resolveOptions(
   if (requested === 'syn' && synBlocker !== null) throw new ScanError(synBlocker, 'ENOSYN');
   checkSynOnly(o, requested, synBlocker);
   const mode = requested === 'connect' || synBlocker !== null ? 'connect' : 'syn';
-  const retries = wholeNumber('retries', o.retries ?? DEFAULTS.retries, 0, 50);
+  const retriesAuto = o.retries === undefined || o.retries === 'auto';
+  const retries = retriesAuto ? DEFAULTS.retries : wholeNumber('retries', o.retries, 0, 50);
+  const maxMiss = o.maxMiss ?? DEFAULTS.maxMiss;
+  if (typeof maxMiss !== 'number' || !(maxMiss > 0 && maxMiss < 1)) {
+    throw new UsageError(
+      `option 'maxMiss' expects a number above 0 and below 1, got '${escapeText(String(maxMiss), 40)}'`,
+    );
+  }
   // SYN mode sends try k from source port + k (native/syn_tx.cc) and the adaptive wait's
   // sentinels from the port after the last try's, so they must all fit.
   if (o.sourcePort !== undefined && o.sourcePort + retries + 1 > 65535) {
@@ -246,6 +264,8 @@ export function resolveOptions(
     timeoutMs,
     minTimeoutMs,
     retries,
+    retriesAuto: retriesAuto && mode === 'syn',
+    maxMiss,
     ratePps: wholeNumber(
       'ratePps',
       o.ratePps ?? (mode === 'syn' ? DEFAULTS.synRatePps : DEFAULTS.ratePps),

@@ -50,12 +50,13 @@ Napi::Object Layout(Napi::Env env) {
                                     {PORTSCAN_FIELD(TargetRecord, addr_n), PORTSCAN_FIELD(TargetRecord, port_h),
                                      PORTSCAN_FIELD(TargetRecord, family), PORTSCAN_FIELD(TargetRecord, attempt),
                                      PORTSCAN_FIELD(TargetRecord, timeout_ms)}));
-  layout.Set("result", RecordLayout(env, sizeof(ResultRecord),
-                                    {PORTSCAN_FIELD(ResultRecord, addr_n), PORTSCAN_FIELD(ResultRecord, port_h),
-                                     PORTSCAN_FIELD(ResultRecord, family), PORTSCAN_FIELD(ResultRecord, kind),
-                                     PORTSCAN_FIELD(ResultRecord, err), PORTSCAN_FIELD(ResultRecord, rtt_us),
-                                     PORTSCAN_FIELD(ResultRecord, attempt), PORTSCAN_FIELD(ResultRecord, tcp_flags),
-                                     PORTSCAN_FIELD(ResultRecord, ttl), PORTSCAN_FIELD(ResultRecord, reserved)}));
+  layout.Set("result",
+             RecordLayout(env, sizeof(ResultRecord),
+                          {PORTSCAN_FIELD(ResultRecord, addr_n), PORTSCAN_FIELD(ResultRecord, port_h),
+                           PORTSCAN_FIELD(ResultRecord, family), PORTSCAN_FIELD(ResultRecord, kind),
+                           PORTSCAN_FIELD(ResultRecord, err), PORTSCAN_FIELD(ResultRecord, rtt_us),
+                           PORTSCAN_FIELD(ResultRecord, attempt), PORTSCAN_FIELD(ResultRecord, tcp_flags),
+                           PORTSCAN_FIELD(ResultRecord, ttl), PORTSCAN_FIELD(ResultRecord, retries_allowed)}));
   layout.Set("interval", RecordLayout(env, sizeof(PlanInterval),
                                       {PORTSCAN_FIELD(PlanInterval, start_n), PORTSCAN_FIELD(PlanInterval, family),
                                        PORTSCAN_FIELD(PlanInterval, reserved), PORTSCAN_FIELD(PlanInterval, count)}));

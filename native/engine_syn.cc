@@ -116,7 +116,8 @@ Napi::Function SynEngine::Define(Napi::Env env) {
   return DefineClass(
       env, "SynEngine",
       {InstanceMethod<&SynEngine::SetRate>("setRate"), InstanceMethod<&SynEngine::SetTimeout>("setTimeout"),
-       InstanceMethod<&SynEngine::Drain>("drain"), InstanceMethod<&SynEngine::Close>("close")});
+       InstanceMethod<&SynEngine::SetRetries>("setRetries"), InstanceMethod<&SynEngine::Drain>("drain"),
+       InstanceMethod<&SynEngine::Close>("close")});
 }
 
 SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngine>(info) {
@@ -176,6 +177,7 @@ SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngin
   o.retries = static_cast<uint8_t>(retries);
   o.device = opts.Get("device").As<Napi::String>().Utf8Value();
   o.adaptive_wait = opts.Get("adaptiveWait").ToBoolean().Value();
+  o.auto_retries = opts.Get("autoRetries").ToBoolean().Value();
   o.threads = std::clamp<uint32_t>(o.threads, 1, kMaxSynThreads);  // every share of the order needs its thread
   if (!GetLinkPath(opts, "linkV4", &o.link_v4) || !GetLinkPath(opts, "linkV6", &o.link_v6)) return;
   if ((plan.HasFamily(kFamilyV4) && !o.has_v4) || (plan.HasFamily(kFamilyV6) && !o.has_v6)) {
@@ -220,6 +222,12 @@ Napi::Value SynEngine::SetTimeout(const Napi::CallbackInfo& info) {
   const uint32_t last_try_ms =
       info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Uint32Value() : timeout_ms;
   loop_->SetTimeout(timeout_ms, last_try_ms);
+  return info.Env().Undefined();
+}
+
+Napi::Value SynEngine::SetRetries(const Napi::CallbackInfo& info) {
+  if (!life_.Closed() && info.Length() > 0 && info[0].IsNumber())
+    loop_->SetRetries(info[0].As<Napi::Number>().Uint32Value());
   return info.Env().Undefined();
 }
 

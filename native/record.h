@@ -49,14 +49,14 @@ struct ResultRecord {
   uint8_t addr_n[16];  // as in the TargetRecord
   uint16_t port_h;
   uint8_t family;
-  uint8_t kind;       // ResultKind
-  int32_t err;        // errno for kRefused / kError, else 0
-  uint32_t rtt_us;    // connect() to completion, microseconds (timeout: the time waited)
-  uint8_t attempt;    // the last try: connect mode, the TargetRecord's plus the kernel's SYN
-                      // retransmissions; SYN mode, the try that was answered
-  uint8_t tcp_flags;  // SYN mode: the reply's TCP flags; 0 otherwise
-  uint8_t ttl;        // SYN mode: the reply's TTL or hop limit; 0 otherwise
-  uint8_t reserved;
+  uint8_t kind;             // ResultKind
+  int32_t err;              // errno for kRefused / kError, else 0
+  uint32_t rtt_us;          // connect() to completion, microseconds (timeout: the time waited)
+  uint8_t attempt;          // the last try: connect mode, the TargetRecord's plus the kernel's SYN
+                            // retransmissions; SYN mode, the try that was answered
+  uint8_t tcp_flags;        // SYN mode: the reply's TCP flags; 0 otherwise
+  uint8_t ttl;              // SYN mode: the reply's TTL or hop limit; 0 otherwise
+  uint8_t retries_allowed;  // SYN mode: the tries after the first the probe was given; 0 otherwise
 };
 static_assert(sizeof(ResultRecord) == 32, "ResultRecord size changed: update RESULT in lib/native/records.ts");
 static_assert(offsetof(ResultRecord, addr_n) == 0, "RESULT.addr_n in lib/native/records.ts");
@@ -68,7 +68,7 @@ static_assert(offsetof(ResultRecord, rtt_us) == 24, "RESULT.rtt_us in lib/native
 static_assert(offsetof(ResultRecord, attempt) == 28, "RESULT.attempt in lib/native/records.ts");
 static_assert(offsetof(ResultRecord, tcp_flags) == 29, "RESULT.tcp_flags in lib/native/records.ts");
 static_assert(offsetof(ResultRecord, ttl) == 30, "RESULT.ttl in lib/native/records.ts");
-static_assert(offsetof(ResultRecord, reserved) == 31, "RESULT.reserved in lib/native/records.ts");
+static_assert(offsetof(ResultRecord, retries_allowed) == 31, "RESULT.retries_allowed in lib/native/records.ts");
 // TypeScript re-queues a probe by copying a result's address, port and family straight into a
 // target (RetryQueue in records.ts): those fields open both records alike.
 static_assert(offsetof(ResultRecord, kind) == offsetof(TargetRecord, attempt),

@@ -40,6 +40,8 @@ class SynLoop {
     shared_.timeout_us.store(uint64_t{timeout_ms} * 1000);
     shared_.last_try_timeout_us.store(uint64_t{last_try_ms} * 1000);
   }
+  /// --retries auto: the retries new probes get from now on (at most the options' retries).
+  void SetRetries(uint32_t retries) { shared_.retries_now.store(retries); }
   /// Stops sending; the probes in flight finish their wait, then the scan reports done.
   void Drain() { shared_.draining.store(true); }
   /// Idempotent: stops every thread and joins them. Probes in flight get no result.

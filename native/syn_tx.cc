@@ -19,8 +19,6 @@ void SleepUs(uint64_t us) {
   nanosleep(&ts, nullptr);
 }
 
-// Room for every probe that can be in flight at the rate over the longest wait, plus slack;
-// when it is full the thread waits (back-pressure), so this bounds memory, not correctness.
 // A probe is in a table at most once, so a thread never needs more room than its share of the
 // plan: a small scan does not pay for (allocate and clear) tables sized for a large one.
 uint64_t ThreadShare(const SynLoopOptions& o) {
@@ -28,19 +26,28 @@ uint64_t ThreadShare(const SynLoopOptions& o) {
   return (o.end_index - o.start_index + threads - 1) / threads + 16;
 }
 
-// Room for one thread's probes in flight over `wait_ms`.
-uint64_t Capacity(const SynLoopOptions& o, uint64_t wait_ms) {
-  const uint64_t per_thread_rate = (o.rate_pps == 0 ? 400000 : o.rate_pps) / std::max<uint32_t>(1, o.threads);
-  return std::min(ThreadShare(o),
-                  std::clamp<uint64_t>(per_thread_rate * wait_ms / 1000 * 5 / 4 + 4096, 4096, 1u << 20));
+// Probes in flight, all threads together, at most: the tables grow to hold what the rate times
+// the wait puts in flight (1 Mpps for a 1 s wait, beyond what this kind of machine sends), and a
+// thread that reaches its share of this waits (back-pressure): it bounds memory (32 MB of
+// entries), and the rate only where --timeout or --wait is long.
+constexpr uint64_t kMaxInFlight = uint64_t{1} << 20;
+
+// Pacing: how much sending a late thread may make up (see Loop).
+constexpr double kCatchUpS = 0.05;
+
+uint64_t InFlightLimit(const SynLoopOptions& o) {
+  return std::min(ThreadShare(o), kMaxInFlight / std::max<uint32_t>(1, o.threads));
 }
 
-uint64_t TableCapacity(const SynLoopOptions& o) { return Capacity(o, std::max(o.timeout_ms, o.wait_ms)); }
-
-// Last tries wait `wait_ms` (at least the timeout): their own FIFO, sized for that wait.
-uint64_t FinalCapacity(const SynLoopOptions& o) { return Capacity(o, o.wait_ms); }
+// The tables start small and double as the probes in flight require.
+uint64_t InitialRoom(const SynLoopOptions& o) { return std::min<uint64_t>(ThreadShare(o), 4096); }
 
 }  // namespace
+
+uint8_t SynShared::RetriesFor(uint64_t j) const {
+  if (!opts.auto_retries || j % kRetrySample == 0) return opts.retries;
+  return static_cast<uint8_t>(std::min<uint32_t>(opts.retries, retries_now.load(std::memory_order_relaxed)));
+}
 
 uint64_t SynNowUs() {
   timespec ts;
@@ -56,6 +63,7 @@ SynShared::SynShared(SynPlan p, const SynLoopOptions& o, Sink s, FailSink f)
       sink(std::move(s)),
       fail(std::move(f)) {
   rate_pps.store(o.rate_pps);
+  retries_now.store(o.retries);
   timeout_us.store(uint64_t{o.timeout_ms} * 1000);
   last_try_timeout_us.store(uint64_t{o.timeout_ms} * 1000);
 }
@@ -89,7 +97,11 @@ SynStats SynShared::Stats() const {
 }
 
 SynTx::SynTx(SynShared* shared, uint32_t index)
-    : shared_(shared), index_(index), table_(TableCapacity(shared->opts)), final_(FinalCapacity(shared->opts)) {
+    : shared_(shared),
+      index_(index),
+      in_flight_limit_(InFlightLimit(shared->opts)),
+      table_(InitialRoom(shared->opts)),
+      final_(InitialRoom(shared->opts)) {
   const auto build = [](uint8_t family, const uint8_t* src_n, const LinkPath& link, ProbeTemplate* out) {
     TemplateOptions t;
     t.family = family;
@@ -138,17 +150,17 @@ void SynTx::Deliver(const SynReply* replies, size_t n) {
   inbox_.insert(inbox_.end(), replies, replies + n);
 }
 
-void SynTx::Emit(uint64_t j, uint64_t i, uint8_t kind, int32_t err, uint64_t rtt_us, uint8_t attempt, uint8_t flags,
-                 uint8_t ttl) {
-  if (out_.empty() || i > out_max_position_) out_max_position_ = i;
+void SynTx::Emit(const OutstandingProbes::Entry& e, const Outcome& outcome) {
+  if (out_.empty() || e.i > out_max_position_) out_max_position_ = e.i;
   ResultRecord r{};
-  shared_->plan.At(j, r.addr_n, &r.family, &r.port_h);
-  r.kind = kind;
-  r.err = err;
-  r.rtt_us = static_cast<uint32_t>(std::min<uint64_t>(rtt_us, 0xffffffffu));
-  r.attempt = attempt;
-  r.tcp_flags = flags;
-  r.ttl = ttl;
+  shared_->plan.At(e.j, r.addr_n, &r.family, &r.port_h);
+  r.kind = outcome.kind;
+  r.err = outcome.err;
+  r.rtt_us = static_cast<uint32_t>(std::min<uint64_t>(outcome.rtt_us, 0xffffffffu));
+  r.attempt = e.attempt;
+  r.tcp_flags = outcome.tcp_flags;
+  r.ttl = outcome.ttl;
+  r.retries_allowed = e.retries_allowed;
   out_.push_back(r);
 }
 
@@ -198,7 +210,7 @@ void SynTx::Drain() {
       const int32_t err = r.kind == kIcmp ? (int32_t{r.icmp_type} << 8 | r.icmp_code) : 0;
       const uint64_t rtt = r.arrival_us > e->sent_us ? r.arrival_us - e->sent_us : 0;
       NoteAnswered(r, e->family);
-      Emit(r.j, e->i, r.kind, err, rtt, e->attempt, r.tcp_flags, r.ttl);
+      Emit(*e, Outcome{r.kind, err, rtt, r.tcp_flags, r.ttl});
     }
   }
   replies_.clear();
@@ -218,7 +230,7 @@ void SynTx::Expire(uint64_t now) {
       lowest_dropped_ = std::min(lowest_dropped_, e.i);  // stopped: no retry, no verdict
       continue;
     }
-    retries_.push_back(Retry{e.j, e.i, static_cast<uint8_t>(e.attempt + 1)});
+    retries_.push_back(Retry{e.j, e.i, static_cast<uint8_t>(e.attempt + 1), e.retries_allowed});
   }
   // A last try is over after the wait; with an adaptive wait, already once it has had its
   // shortest wait (the timeout, or more after long round trips: see lib/rtt.ts) and a sentinel
@@ -236,25 +248,26 @@ void SynTx::Expire(uint64_t now) {
       lowest_dropped_ = std::min(lowest_dropped_, e.i);
       continue;
     }
-    Emit(e.j, e.i, kTimeout, 0, now - e.sent_us, e.attempt, 0, 0);
+    Emit(e, Outcome{kTimeout, 0, now - e.sent_us, 0, 0});
   }
   const uint64_t size = table_.Size() + final_.Size();
   shared_->in_flight += size - in_flight_reported_;  // unsigned wrap-around sums correctly
   in_flight_reported_ = size;
 }
 
-void SynTx::Add(uint64_t j, uint64_t i, uint8_t attempt, uint64_t now) {
+void SynTx::Add(uint64_t j, uint64_t i, uint8_t attempt, uint8_t retries_allowed, uint64_t now) {
   // Each try comes from its own source port, so it is a new connection to the target: a repeat
   // of the same 4-tuple and seq is a "retransmitted SYN", which Linux answers at most once per
   // 500 ms (tcp_invalid_ratelimit), so a second lost SYN-ACK would go unrepaired.
   const SynLoopOptions& o = shared_->opts;
   uint8_t family = 0;
   Build(j, static_cast<uint16_t>(o.src_port_h + attempt), &family);
-  if (attempt < o.retries) {
-    table_.Push(j, i, now, attempt, family);
+  const OutstandingProbes::Entry e{j, i, now, attempt, 0, family, retries_allowed};
+  if (attempt < retries_allowed) {
+    table_.Push(e);
     return;
   }
-  final_.Push(j, i, now, attempt, family);
+  final_.Push(e);
   sentinel_[family == kFamilyV6 ? 1 : 0].need = final_.TailNumber();
 }
 
@@ -334,12 +347,14 @@ bool SynTx::Loop() {
     const uint64_t now = SynNowUs();
     Drain();
     Expire(now);
-    // Each thread paces its share of the rate. The bucket holds at most one batch: after a
-    // stall the scan resumes at its rate, with no catch-up burst.
+    // Each thread paces its share of the rate. The bucket holds what the rate earns in 50 ms (at
+    // least a batch): a thread woken late, or preempted, on a busy machine catches up what it
+    // missed within that, so each second still carries the rate; a longer stall is not made up
+    // with a burst.
     const double rate =
         static_cast<double>(shared_->rate_pps.load(std::memory_order_relaxed)) / static_cast<double>(step);
-    tokens =
-        rate == 0 ? kBatch * 4 : std::min<double>(kBatch, tokens + static_cast<double>(now - last_us) * rate / 1e6);
+    const double bucket = std::max<double>(kBatch, rate * kCatchUpS);
+    tokens = rate == 0 ? kBatch * 4 : std::min(bucket, tokens + static_cast<double>(now - last_us) * rate / 1e6);
     last_us = now;
     int budget = static_cast<int>(tokens);
     int sent_now = 0;
@@ -357,13 +372,14 @@ bool SynTx::Loop() {
         SendSentinels(now, budget > 0 ? budget : (shared_->draining.load(std::memory_order_relaxed) ? 1 : 0));
     budget -= sentinels;
     sent_now += sentinels;
-    while (budget > 0 && !table_.Full() && !final_.Full()) {
+    while (budget > 0 && table_.Size() + final_.Size() < in_flight_limit_) {
       if (!retries_.empty()) {
         const Retry r = retries_.front();
         retries_.pop_front();
-        Add(r.j, r.i, r.attempt, now);
+        Add(r.j, r.i, r.attempt, r.retries_allowed, now);
       } else if (next_i_ < o.end_index) {
-        Add(shared_->perm.Permute(next_i_), next_i_, 0, now);
+        const uint64_t j = shared_->perm.Permute(next_i_);
+        Add(j, next_i_, 0, shared_->RetriesFor(j), now);
         next_i_ += step;
         first_tries = true;
       } else {

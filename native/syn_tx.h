@@ -58,11 +58,17 @@ struct SynLoopOptions {
   // The wait after the last try ends once a sentinel sent after it has come back (and at least
   // one timeout has passed): see SynTx::SendSentinels.
   bool adaptive_wait = false;
-  uint8_t retries = 0;   // extra tries for a silent probe
+  uint8_t retries = 0;  // extra tries for a silent probe, at most
+  // --retries auto: most probes get SynShared::retries_now (set from JavaScript as the measured
+  // loss says); one in kRetrySample (by plan index) keeps `retries`, so the loss stays measured.
+  bool auto_retries = false;
   uint32_t threads = 1;  // transmit threads
   uint32_t flush_interval_ms = 20;
   uint32_t max_batch = 4096;
 };
+
+/// --retries auto: one probe in this many (by plan index, a random sample) keeps every retry.
+constexpr uint64_t kRetrySample = 16;
 
 /// Counters, read at any time from any thread.
 struct SynStats {
@@ -113,8 +119,11 @@ struct SynShared {
   std::atomic<uint32_t> rate_pps{0};
   std::atomic<uint64_t> timeout_us{0};
   std::atomic<uint64_t> last_try_timeout_us{0};  // adaptive wait: the least a last try waits
-  std::atomic<uint32_t> running{0};              // transmit threads not yet finished
-  int rx_wake_fd = -1;                           // eventfd: wakes the receive thread when they all have
+  std::atomic<uint32_t> retries_now{0};          // --retries auto: the retries of a new probe
+  /// The retries a new probe of plan index j gets.
+  uint8_t RetriesFor(uint64_t j) const;
+  std::atomic<uint32_t> running{0};  // transmit threads not yet finished
+  int rx_wake_fd = -1;               // eventfd: wakes the receive thread when they all have
   void WakeRx() const;
   std::atomic<uint64_t> sent{0}, replies{0}, duplicates{0}, late{0}, drops{0}, in_flight{0}, sentinels{0};
   // When the first try of the first and of the last probe left (monotonic us; 0: not yet), over
@@ -149,13 +158,20 @@ class SynTx {
   bool Loop();
   void Drain();
   void Expire(uint64_t now);
-  void Add(uint64_t j, uint64_t i, uint8_t attempt, uint64_t now);
+  void Add(uint64_t j, uint64_t i, uint8_t attempt, uint8_t retries_allowed, uint64_t now);
   void Build(uint64_t j, uint16_t sport, uint8_t* family);
   int SendSentinels(uint64_t now, int budget);
   void NoteAnswered(const SynReply& r, uint8_t family);
   bool Send(Batch* b, uint8_t family);
-  void Emit(uint64_t j, uint64_t i, uint8_t kind, int32_t err, uint64_t rtt_us, uint8_t attempt, uint8_t flags,
-            uint8_t ttl);
+  /// What became of a probe: a ResultRecord's kind, err, rtt_us, tcp_flags and ttl.
+  struct Outcome {
+    uint8_t kind;
+    int32_t err;
+    uint64_t rtt_us;
+    uint8_t tcp_flags;
+    uint8_t ttl;
+  };
+  void Emit(const OutstandingProbes::Entry& e, const Outcome& outcome);
   void Flush(uint64_t now, bool done);
 
   SynShared* shared_;
@@ -163,12 +179,14 @@ class SynTx {
   RawSender tx4_;
   RawSender tx6_;
   std::thread thread_;
-  OutstandingProbes table_;  // probes with another try to come (timeout)
-  OutstandingProbes final_;  // last tries (wait)
+  const uint64_t in_flight_limit_;  // probes in both tables, at most (back-pressure)
+  OutstandingProbes table_;         // probes with another try to come (timeout)
+  OutstandingProbes final_;         // last tries (wait)
   struct Retry {
     uint64_t j;
     uint64_t i;
     uint8_t attempt;
+    uint8_t retries_allowed;
   };
   uint64_t Mark() const;
   std::deque<Retry> retries_;

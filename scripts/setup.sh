@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs before portscan runs or its tests pass: the system packages
-# (libpcap for Stealth mode, nftables for the testbed, clang-format for `npm run lint`) when missing and
+# (libpcap for Stealth mode, nftables for the testbed, clang-format for `npm run lint`, tcpdump to count
+# packets at the target in the rate tests) when missing and
 # we are root, the npm dependencies, the native addon and the compiled TypeScript. Idempotent
 # and quick when nothing changed. Optional: clang with libFuzzer, for the packet-parser fuzzer
 # (scripts/fuzz.sh; test/native/fuzz.test.ts is skipped without it).
@@ -11,6 +12,7 @@ need=()
 [ -f /usr/include/pcap/pcap.h ] || need+=(libpcap-dev)
 command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v clang-format >/dev/null 2>&1 || need+=(clang-format)
+command -v tcpdump >/dev/null 2>&1 || need+=(tcpdump)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need[*]}" >&2

@@ -21,7 +21,8 @@ export const KEPT_OPTIONS = {
   tasks: 'count',
   timeoutMs: 'count',
   minTimeoutMs: 'count',
-  retries: 'count',
+  retries: 'countOrAuto',
+  maxMiss: 'fraction',
   ratePps: 'count',
   waitMs: 'count',
   tarpitLimit: 'count',
@@ -129,9 +130,11 @@ function checkOptions(options: unknown, bad: (field: string) => UsageError): voi
     const ok =
       kind === 'boolean'
         ? typeof v === 'boolean'
-        : kind === 'count'
+        : kind === 'count' || (kind === 'countOrAuto' && v !== 'auto')
           ? Number.isSafeInteger(v) && (v as number) >= 0
-          : kind === 'text' && typeof v === 'string' && v.length <= 256;
+          : kind === 'fraction'
+            ? typeof v === 'number' && v > 0 && v < 1
+            : (kind === 'countOrAuto' && v === 'auto') || (kind === 'text' && typeof v === 'string' && v.length <= 256);
     if (!ok) throw bad(`options.${shownPath(k)}`);
   }
 }

@@ -11,6 +11,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   timeoutMs: 'timeout',
   minTimeoutMs: 'min-timeout',
   retries: 'retries',
+  maxMiss: 'max-miss',
   ratePps: 'rate',
   full: 'full',
   waitMs: 'wait',

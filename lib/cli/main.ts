@@ -181,6 +181,17 @@ function reportEnd(summary: ScanSummary, format: FormatName, quiet: boolean, ver
         'check the capture interface (-e/--interface) and the route',
     );
   }
+  // The rate achieved, beside the one asked: said whenever the sending lasted a second or more.
+  if (e && e.sendPhaseMs > 0 && !summary.aborted && (verbose || e.sendPhaseMs >= 1000)) {
+    const firsts = summary.counters.done;
+    const rate = Math.round(firsts / (e.sendPhaseMs / 1000));
+    const asked = summary.options.ratePps > 0 ? `, --rate ${summary.options.ratePps}` : ', --rate 0: no limit';
+    say(
+      quiet && !verbose,
+      `syn send phase: the first tries of ${firsts} probes went out in ${(e.sendPhaseMs / 1000).toFixed(3)} s ` +
+        `(${rate} probes/s${asked}), retries and the last wait not included`,
+    );
+  }
   if (!e || !(verbose || e.pcapDrops > 0)) return;
   say(
     quiet && !verbose,
@@ -189,13 +200,5 @@ function reportEnd(summary: ScanSummary, format: FormatName, quiet: boolean, ver
   );
   if (!verbose) return;
   for (const p of e.sendPaths) say(false, `syn send path: ${p}`);
-  if (e.sendPhaseMs > 0 && !summary.aborted) {
-    const firsts = summary.counters.done;
-    const rate = Math.round(firsts / (e.sendPhaseMs / 1000));
-    say(
-      false,
-      `syn send phase: the first tries of ${firsts} probes went out in ${(e.sendPhaseMs / 1000).toFixed(3)} s ` +
-        `(${rate} probes/s), retries and the last wait not included`,
-    );
-  }
+  if (e.retries) say(false, e.retries);
 }

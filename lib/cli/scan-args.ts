@@ -118,7 +118,17 @@ function parser(argv: string[]) {
       type: 'string',
       describe: 'shortest wait, once round trips are measured, ms (default: connect 100, syn 20)',
     })
-    .option('retries', { alias: 'r', type: 'string', describe: 'times a silent port is probed again (default 2)' })
+    .option('retries', {
+      alias: 'r',
+      type: 'string',
+      describe:
+        'times a silent port is probed again: a number, or auto (default): in syn mode as few (0-2) as the ' +
+        'loss measured during the scan allows under --max-miss (-v says what it chose); connect mode: 2',
+    })
+    .option('max-miss', {
+      type: 'string',
+      describe: 'with --retries auto: the chance of missing a port that answers, at most (default 0.001)',
+    })
     .option('rate', { type: 'string', describe: 'most probes per second (default: connect no limit, syn 100000)' })
     .option('wait', {
       type: 'string',
@@ -242,7 +252,15 @@ export function toOptions(a: Record<string, unknown>): ScanOptions {
   set('tasks', wholeNumber('tasks', last(a.tasks)));
   set('timeoutMs', wholeNumber('timeout', last(a.timeout), true));
   set('minTimeoutMs', wholeNumber('min-timeout', last(a['min-timeout']), true));
-  set('retries', wholeNumber('retries', last(a.retries)));
+  const retries = last(a.retries);
+  set('retries', retries?.trim() === 'auto' ? 'auto' : wholeNumber('retries', retries));
+  const maxMiss = last(a['max-miss']);
+  if (maxMiss !== undefined) {
+    if (!/^\s*(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(maxMiss)) {
+      throw new UsageError(`option '--max-miss' expects a probability such as 0.001, got '${escapeText(maxMiss, 40)}'`);
+    }
+    opts.maxMiss = Number(maxMiss);
+  }
   set('ratePps', wholeNumber('rate', last(a.rate)));
   set('waitMs', wholeNumber('wait', last(a.wait), true));
   set('tarpitLimit', wholeNumber('tarpit-limit', last(a['tarpit-limit'])));

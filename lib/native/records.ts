@@ -42,7 +42,8 @@ export const RESULT = Object.freeze({
   tcp_flags: 29,
   /** u8, SYN mode: the reply's TTL or hop limit (not read in TypeScript). */
   ttl: 30,
-  reserved: 31,
+  /** u8, SYN mode: the tries after the first the probe was given (--retries auto gives most fewer). */
+  retries_allowed: 31,
 } as const);
 
 /** PlanInterval: one run of addresses of the SYN plan (packIntervals in lib/scanner/syn.ts). */
@@ -168,6 +169,11 @@ export class ResultBatch {
   }
   attempt(i: number): number {
     return this.view.getUint8(i * RESULT.size + RESULT.attempt);
+  }
+
+  /** SYN mode: the tries after the first the probe was given. */
+  retriesAllowed(i: number): number {
+    return this.view.getUint8(i * RESULT.size + RESULT.retries_allowed);
   }
 }
 

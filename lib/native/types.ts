@@ -75,6 +75,8 @@ export interface SynEngineOptions {
   waitMs: number;
   /** End the wait after the last try once a sentinel probe sent after it has come back. */
   adaptiveWait?: boolean;
+  /** --retries auto: most probes get what setRetries() says; one in 16 keeps every retry. */
+  autoRetries?: boolean;
   /** Send that family's probes as Ethernet frames out of `ifindex` (else a raw IP socket). */
   linkV4?: { ifindex: number; srcMac: Uint8Array; dstMac: Uint8Array };
   linkV6?: { ifindex: number; srcMac: Uint8Array; dstMac: Uint8Array };
@@ -125,6 +127,8 @@ export type SynBatchCallback = (err: NativeError | null, batch: SynBatch | null)
 
 export interface NativeSynEngine {
   setRate(ratePps: number): void;
+  /** --retries auto: the retries new probes get from now on (at most the engine's retries). */
+  setRetries(retries: number): void;
   /** The per-try timeout; and the shortest adaptive wait after a last try (default: the timeout). */
   setTimeout(timeoutMs: number, lastTryTimeoutMs?: number): void;
   /**

@@ -53,6 +53,8 @@ export interface EngineSummary {
   sendPaths: string[];
   /** From the first probe to the last first try, ms (0 when stopped early). */
   sendPhaseMs: number;
+  /** --retries auto: what it chose and the bound that gives (lib/scanner/retry-policy.ts). */
+  retries?: string;
 }
 
 /** One engine's run over one range of one plan. */

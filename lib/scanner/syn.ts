@@ -14,6 +14,7 @@ import type { ScanPlan } from '../plan/plan';
 import { classifySyn } from './classify';
 import type { EngineSummary, Scanner, ScannerContext } from './contract';
 import { LossMonitor } from './loss-monitor';
+import { RetryPolicy } from './retry-policy';
 import { RunOutcome } from './outcome';
 import { portResult, type ScanCounters } from './result';
 import { RttEstimator } from './rtt';
@@ -72,6 +73,8 @@ class SynScanner implements Scanner {
   private readonly hooks: ScannerContext['hooks'];
   private readonly rtt: RttEstimator;
   private readonly loss: LossMonitor;
+  /** --retries auto: the retries new probes get (null: fixed --retries). */
+  private readonly retryPolicy: RetryPolicy | null;
   private lastTimeoutMs: number;
   private lastTryMs: number;
   private aborted = false;
@@ -82,6 +85,7 @@ class SynScanner implements Scanner {
     ({ plan: this.plan, options: this.opts, range: this.range, hooks: this.hooks } = context);
     this.rtt = new RttEstimator(this.opts.minTimeoutMs, this.opts.timeoutMs);
     this.loss = new LossMonitor(this.opts.ratePps, this.opts.adaptive);
+    this.retryPolicy = this.opts.retriesAuto ? new RetryPolicy(this.opts.retries, this.opts.maxMiss) : null;
     this.lastTimeoutMs = this.opts.timeoutMs;
     this.lastTryMs = this.opts.timeoutMs;
   }
@@ -132,7 +136,19 @@ class SynScanner implements Scanner {
       ...(paths?.v4 ? [`IPv4: ${paths.v4.why}`] : []),
       ...(paths?.v6 ? [`IPv6: ${paths.v6.why}`] : []),
     ];
-    return { sent, replies, duplicates, late, pcapDrops, sentinels, sendPaths, sendPhaseMs: sendPhaseUs / 1000 };
+    const sendPhaseMs = sendPhaseUs / 1000;
+    const retries = this.retryPolicy?.describe();
+    return {
+      sent,
+      replies,
+      duplicates,
+      late,
+      pcapDrops,
+      sentinels,
+      sendPaths,
+      sendPhaseMs,
+      ...(retries ? { retries } : {}),
+    };
   }
 
   /** The engine's options: the plan's part, the keys, the route, and the timing policy. */
@@ -153,6 +169,7 @@ class SynScanner implements Scanner {
       waitMs: this.opts.waitMs,
       adaptiveWait: this.opts.waitAdaptive,
       retries: this.opts.retries,
+      autoRetries: this.opts.retriesAuto,
       flushIntervalMs: 20,
       maxBatch: 4096,
       threads: this.opts.threads,
@@ -170,8 +187,11 @@ class SynScanner implements Scanner {
     this.counters.sent = stats.sent;
     if (count > 0) this.hooks.onPositions?.(BigInt(maxPosition));
     const results = new ResultBatch(records, count);
-    for (let i = 0; i < count; i++) this.handle(results, i);
+    const nowMs = performance.now();
+    for (let i = 0; i < count; i++) this.handle(results, i, nowMs);
     const timeoutMs = this.rtt.timeoutMs();
+    const retries = this.retryPolicy?.tick(nowMs, timeoutMs);
+    if (retries !== undefined) this.engine?.setRetries(retries);
     const lastTryMs = this.rtt.lastTryTimeoutMs(performance.now());
     if (timeoutMs !== this.lastTimeoutMs || lastTryMs !== this.lastTryMs) {
       this.lastTimeoutMs = timeoutMs;
@@ -186,11 +206,12 @@ class SynScanner implements Scanner {
     if (done) this.finish(this.aborted);
   }
 
-  private handle(batch: ResultBatch, i: number): void {
+  private handle(batch: ResultBatch, i: number, nowMs: number): void {
     const kind = batch.kind(i);
     if (kind === Kind.Connected || kind === Kind.Refused) {
       this.rtt.sample(batch.rttUs(i));
       this.loss.answer(batch.attempt(i));
+      this.retryPolicy?.answer(batch.attempt(i), batch.retriesAllowed(i), nowMs);
     }
     this.counters.done++;
     if (kind === Kind.Connected) this.counters.open++;

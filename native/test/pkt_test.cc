@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // pkt_test.cc: unit tests for the pure packet code of Stealth mode (pkt_checksum, pkt_cookie,
-// pkt_template, pkt_parse, plan_permute), with no framework and no Node. Built with
+// pkt_template, pkt_parse, plan_permute; syn_table in syn_table_test.cc), with no framework and no Node. Built with
 // AddressSanitizer and UBSan (CMakeLists.txt, portscan_pkt_test), so an out-of-bounds read in the
 // parser fails the run even when the result looks right. Prints "N passed, M failed" and exits
 // non-zero on any failure; test/native/packet.test.ts runs it under jest.
@@ -344,6 +344,7 @@ int main() {
   TestCookieRoundTrip();
   TestParser();
   TestPermutation();
+  TestOutstandingProbes();
   std::printf("%d passed, %d failed\n", g_passed, g_failed);
   return g_failed == 0 ? 0 : 1;
 }

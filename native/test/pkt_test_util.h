@@ -69,7 +69,8 @@ Bytes WrapLink(Link link, const Bytes& ip, int* dlt);
 /// the end (a std::vector's capacity or a stack array could hide one).
 ParseStatus ParseExact(int dlt, const uint8_t* frame, size_t caplen, ParsedReply* out);
 
-void TestParser();  // pkt_test_parse.cc
+void TestParser();             // pkt_test_parse.cc
+void TestOutstandingProbes();  // syn_table_test.cc
 
 }  // namespace test
 }  // namespace portscan

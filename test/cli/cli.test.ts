@@ -1,10 +1,18 @@
 // The CLI end to end on 127.0.0.1: an open port P (a listening server) and a closed port Q, in
 // every output form, -o FILE, --help, and Ctrl-C leaving a valid file with exit code 130.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { closedPort, countingServer, countingServerIn, runCli, startCli, type CountingServer } from '../helpers/cli';
+import {
+  closedPort,
+  countingServer,
+  countingServerIn,
+  runCli,
+  startCli,
+  waitFor,
+  type CountingServer,
+} from '../helpers/cli';
 
 let server: CountingServer;
 let P: number;
@@ -231,7 +239,9 @@ describe('Ctrl-C', () => {
       file,
       '127.0.0.1',
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Interrupted once the early port's result is written, however slowly a busy machine starts.
+    const found = new RegExp(`"port":\\s*${early.port}\\b`);
+    await waitFor('the early port', () => existsSync(file) && found.test(readFileSync(file, 'utf8')));
     expect(child.exitCode).toBeNull(); // still running
     child.kill('SIGINT');
     const r = await done;

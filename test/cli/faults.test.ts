@@ -4,13 +4,13 @@
 // written kept), and Ctrl-C in SYN mode (sending stops, the replies in flight are still
 // counted, the file is valid, exit 130). Root-only parts are skipped with the reason.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { loadBinding } from '../../lib/native/binding';
 import { synUnavailable } from '../../lib/scanner/privileges';
-import { countingServer, runCli, settle, startCli } from '../helpers/cli';
+import { countingServer, runCli, settle, startCli, waitFor } from '../helpers/cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'portscan-faults-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -85,7 +85,9 @@ describe('Ctrl-C in SYN mode', () => {
       out,
       '127.0.0.1',
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Interrupted once over 1000 results are written, however slowly a busy machine starts it.
+    const written = (): number => (existsSync(out) ? readFileSync(out, 'utf8').split('"port"').length - 1 : 0);
+    await waitFor('1000 results', () => written() > 1000);
     expect(child.exitCode).toBeNull();
     const t0 = Date.now();
     child.kill('SIGINT');
@@ -93,7 +95,7 @@ describe('Ctrl-C in SYN mode', () => {
     expect(r.status).toBe(130);
     expect(Date.now() - t0).toBeLessThan(3000); // stops within the wait, not after the plan
     const arr = JSON.parse(readFileSync(out, 'utf8')) as { port: number; state: string }[];
-    expect({ found: arr.length > 1000, stderr: r.stderr }).toMatchObject({ found: true }); // about 2 s at 5000/s
+    expect({ found: arr.length > 1000, stderr: r.stderr }).toMatchObject({ found: true });
     expect(arr.length).toBeLessThan(65535);
     expect(new Set(arr.map((x) => x.port)).size).toBe(arr.length); // each port once
   });

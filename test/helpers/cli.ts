@@ -139,3 +139,15 @@ export async function closedPort(): Promise<number> {
 export function settle(ms = 300): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Waits until `ready()` holds (polled every 50 ms), at most `limitMs`: for a scan to be under way
+ * before a test interrupts it, however slowly a busy machine starts it. Throws when it never does.
+ */
+export async function waitFor(what: string, ready: () => boolean, limitMs = 60000): Promise<void> {
+  const t0 = Date.now();
+  while (!ready()) {
+    if (Date.now() - t0 > limitMs) throw new Error(`waited ${limitMs} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

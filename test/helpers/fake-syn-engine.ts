@@ -4,7 +4,7 @@
 // the addon does (thread k takes every threads-th position), answers each from a script, and
 // delivers SynBatch objects on timers: each thread its own batches, with its resume mark, the
 // batch's highest position and the running stats; a last batch with done = true once every
-// thread is finished or drain() was called. It logs setRate/setTimeout calls. No packets.
+// thread is finished or drain() was called. It logs setRate/setTimeout/setRetries calls. No packets.
 import { INTERVAL, Kind, RESULT } from '../../lib/native/records';
 import { NO_SYN_STATS } from '../../lib/scanner/syn';
 import type { NativeSynEngine, SynBatch, SynBatchCallback, SynEngineOptions, SynStats } from '../../lib/native/types';
@@ -24,6 +24,7 @@ export interface FakeSynOptions {
 export class FakeSynEngine implements NativeSynEngine {
   readonly rates: number[] = [];
   readonly timeouts: { timeoutMs: number; lastTryTimeoutMs: number | undefined }[] = [];
+  readonly retrySettings: number[] = [];
   drained = false;
   closed = false;
   private readonly next: number[];
@@ -57,6 +58,10 @@ export class FakeSynEngine implements NativeSynEngine {
     this.timeouts.push({ timeoutMs, lastTryTimeoutMs });
   }
 
+  setRetries(retries: number): void {
+    this.retrySettings.push(retries);
+  }
+
   drain(): void {
     this.drained = true;
   }
@@ -64,6 +69,13 @@ export class FakeSynEngine implements NativeSynEngine {
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+  }
+
+  /** The retries the probe at position p gets, as the addon decides (native/syn_tx.cc RetriesFor). */
+  private retriesFor(p: number): number {
+    const most = this.options.retries;
+    if (!this.options.autoRetries || p % 16 === 0) return most;
+    return Math.min(most, this.retrySettings.at(-1) ?? most);
   }
 
   /** The mark of thread k: every position of its share below it has been delivered. */
@@ -102,14 +114,18 @@ export class FakeSynEngine implements NativeSynEngine {
       const host = this.hostStart + (p % this.hostCount);
       const port = this.ports[Math.floor(p / this.hostCount)] as number;
       const ip = `${host >>> 24}.${(host >>> 16) & 255}.${(host >>> 8) & 255}.${host & 255}`;
-      const answer = this.fake.script(ip, port, p);
-      const attempt = answer === 'retried-open' ? 1 : answer === 'silent' ? this.options.retries : 0;
+      const allowed = this.retriesFor(p);
+      // A probe whose first try is lost and that gets no retry is not heard from.
+      let answer = this.fake.script(ip, port, p);
+      if (answer === 'retried-open' && allowed === 0) answer = 'silent';
+      const attempt = answer === 'retried-open' ? 1 : answer === 'silent' ? allowed : 0;
       view.setUint32(o + RESULT.addr_n, host, false);
       view.setUint16(o + RESULT.port_h, port, true);
       view.setUint8(o + RESULT.family, 4);
       view.setUint8(o + RESULT.kind, answer === 'silent' ? Kind.Timeout : answer === 'retried-open' ? 1 : answer);
       view.setUint32(o + RESULT.rtt_us, answer === 'silent' ? this.options.timeoutMs * 1000 : 200, true);
       view.setUint8(o + RESULT.attempt, attempt);
+      view.setUint8(o + RESULT.retries_allowed, allowed);
       this.stats.sent += attempt + 1;
       if (answer !== 'silent') this.stats.replies++;
     });

@@ -3,10 +3,11 @@
 // issue (exact: no open port missed, none invented), every port of a /28 with closed and silent
 // told apart, IPv6, and the /16 again through a lossy link with retries.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { waitFor } from '../helpers/cli';
 import { CLI, describeTestbed, down, isUp, model, runScan, TESTBED, up, verify } from '../helpers/testbed';
 
 const dir = mkdtempSync(join(tmpdir(), 'portscan-syn-'));
@@ -198,7 +199,9 @@ describeTestbed('syn mode on the testbed', () => {
       const { waits, stderr } = silentWaits([], 'wait-adaptive');
       const sentinels = Number(/(\d+) sentinels/.exec(stderr)?.[1]);
       expect(sentinels).toBeGreaterThan(0);
-      expect(stderr).toMatch(/syn send phase: the first tries of 200 probes went out in [\d.]+ s \(\d+ probes\/s\)/);
+      expect(stderr).toMatch(
+        /syn send phase: the first tries of 200 probes went out in [\d.]+ s \(\d+ probes\/s, --rate \d+[^)]*\)/,
+      );
       expect(waits[50]).toBeLessThan(250); // the median; on an idle link it is about one timeout
     });
 
@@ -275,7 +278,9 @@ describeTestbed('syn mode on the testbed', () => {
       );
       let stderr = '';
       child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      await new Promise((r) => setTimeout(r, 1500));
+      // Down once the scan is well under way (over 1000 open ports written), however slow its start.
+      const written = (): number => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').length - 1 : 0);
+      await waitFor('1000 results', () => written() > 1000);
       execFileSync('ip', ['-n', `${prefix}-scan`, 'link', 'set', 's0', 'down']);
       const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
       expect(code).toBe(1);

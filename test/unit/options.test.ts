@@ -27,12 +27,15 @@ describe('defaults', () => {
       timeoutMs: 1000,
       minTimeoutMs: 100,
       retries: 2,
+      retriesAuto: false, // connect mode takes 'auto' as 2
+      maxMiss: 0.001,
       ratePps: 0,
       full: false,
     });
     // The defaults the README and --help state, as [name, value] pairs.
     expect(Object.entries(DEFAULTS).sort()).toEqual(
       [
+        ['maxMiss', 0.001],
         ['minTimeoutMs', 100],
         ['ratePps', 0],
         ['retries', 2],
@@ -41,6 +44,15 @@ describe('defaults', () => {
         ['synWaitMs', 250],
         ['timeoutMs', 1000],
       ].sort(),
+    );
+  });
+
+  it("retries 'auto' (the default) follows the loss in SYN mode; a number is fixed", () => {
+    expect(resolveOptions({ mode: 'syn' }, FD, null)).toMatchObject({ retries: 2, retriesAuto: true });
+    expect(resolveOptions({ mode: 'syn', retries: 'auto' }, FD, null)).toMatchObject({ retriesAuto: true });
+    expect(resolveOptions({ mode: 'syn', retries: 3 }, FD, null)).toMatchObject({ retries: 3, retriesAuto: false });
+    expect(() => resolveOptions({ mode: 'syn', maxMiss: 0 }, FD, null)).toThrow(
+      "option 'maxMiss' expects a number above 0 and below 1, got '0'",
     );
   });
 

@@ -3,7 +3,8 @@
 // (test/helpers/fake-syn-engine.ts), through the Scanner contract: no root, no packets. Results
 // and the engine's named stats come through; checkpoints follow the slowest transmit thread's
 // mark and never name a position whose result is not reported; stop() drains the engine; the
-// timeout learned from round trips and --adaptive's lower rate are handed to the engine.
+// timeout learned from round trips, --adaptive's lower rate and --retries auto's retries are
+// handed to the engine.
 import { Kind } from '../../lib/native/records';
 import { resolveOptions, type ScanOptions } from '../../lib/options';
 import { buildPlan } from '../../lib/plan/plan';
@@ -49,6 +50,7 @@ describe('SYN driver on the fake binding', () => {
         onResult: (r) => opens.push(`${r.ip}:${r.port}:${r.state}`),
         onState: (ip, port, state) => states.set(`${ip} ${port}`, state),
       },
+      { retries: 2 }, // fixed: every silent probe is sent three times
     );
     expect(await scanner.start()).toBe(false);
     expect(opens).toHaveLength(16);
@@ -143,7 +145,7 @@ describe('SYN driver on the fake binding', () => {
     const { scanner, synEngines } = await synScanner(
       { script, perBatch: [20], tickMs: 5 },
       { onResult: () => undefined, onNotice: (m) => notices.push(m) },
-      { adaptive: true, ratePps: 100000 },
+      { adaptive: true, ratePps: 100000, retries: 2 },
       '1-1000',
     );
     const stopAt = setTimeout(() => scanner.stop(), 3500);
@@ -153,5 +155,41 @@ describe('SYN driver on the fake binding', () => {
     expect(rates.some((r) => r < 100000)).toBe(true);
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/needed a retry.*lowering the rate/);
+  });
+
+  test('--retries auto: a clean path takes the retries away from new probes, and -v says so', async () => {
+    // Ports 1-3000 answer (closed), 3001-4000 are silent; the fake's order is port-major and it
+    // delivers 200 results a round, a round at least 1 ms apart: the 48000 answers take at least
+    // 240 ms, well past the ~100 ms the policy needs (first answers held one timeout, 100 of them).
+    const script = (_ip: string, port: number) => (port <= 3000 ? Kind.Refused : 'silent');
+    const { scanner, synEngines } = await synScanner(
+      { script, perBatch: [200], tickMs: 1 },
+      { onResult: () => undefined },
+      {},
+      '1-4000',
+    );
+    expect(await scanner.start()).toBe(false);
+    const engine = synEngines[0];
+    expect(engine?.options.autoRetries).toBe(true);
+    expect(engine?.retrySettings.at(-1)).toBe(0);
+    // The 16000 silent probes come after the switch: one packet each, but one in 16 (1000 of
+    // them) keeps its 2 retries so the loss stays measured.
+    expect(scanner.counters.sent - 48000).toBe(16000 + 2 * 1000);
+    expect(scanner.summary()?.retries).toMatch(/^retries auto: 0 at the end .* probability <= /);
+  });
+
+  test('a number fixes the retries: setRetries is never called', async () => {
+    const script = (_ip: string, port: number) => (port <= 1000 ? Kind.Refused : 'silent');
+    const { scanner, synEngines } = await synScanner(
+      { script, perBatch: [200], tickMs: 1 },
+      { onResult: () => undefined },
+      { retries: 1 },
+      '1-2000',
+    );
+    await scanner.start();
+    expect(synEngines[0]?.options.autoRetries).toBe(false);
+    expect(synEngines[0]?.retrySettings).toEqual([]);
+    expect(scanner.counters.sent).toBe(16000 + 2 * 16000);
+    expect(scanner.summary()?.retries).toBeUndefined();
   });
 });
