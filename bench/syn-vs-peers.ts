@@ -106,7 +106,7 @@ async function sweeps(job: Job): Promise<Run[]> {
 function printWorkload(w: Workload, runs: Run[], load: { before: number[]; after: number[] }): void {
   console.log(`\n${w.name}: ${w.title}, ${w.hosts} x ${w.ports} (${w.probes} probes)`);
   console.log(runsTable(runs));
-  for (const peer of PEERS) {
+  for (const peer of PEERS.filter((p) => w.rates[p].length > 0)) {
     const c = compare(runs, w.name, peer);
     console.log(ratiosLine(c));
     if (Object.values(w.rates).some((r) => r.length > 1)) console.log(comparisonLine(c));

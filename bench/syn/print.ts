@@ -82,6 +82,7 @@ export function comparisonLine(c: Comparison): string {
  */
 export function ratiosLine(c: Comparison): string {
   const { peer, ourBest, ourBestOwn, bestWall, bestOwn } = c;
+  if (!bestWall && !bestOwn) return `  portscan/${peer}: - (no ${peer} run finished)`;
   const pair = (a: string, b: string): string => (a === '-' && b === '-' ? '' : ` (${a} vs ${b})`);
   const pps = (r: Run | null): string => (r?.ownPps ? formatRate(r.ownPps) : '-');
   const wall = ratio(ourBest?.seconds, bestWall?.seconds);

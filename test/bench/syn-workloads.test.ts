@@ -172,4 +172,12 @@ describe('bench:syn ratios', () => {
     expect(c.cpuRatio).toBeNull();
     expect(ratiosLine(c)).toContain('no portscan run exact: wall not compared');
   });
+
+  it('says so when the peer has no run on the workload', () => {
+    const ours = run('portscan', 'silent-10m', { ownPps: 400_000, seconds: 30, probesPerWall: 1, cpu: cpu(1) });
+    const skipped = { ...run('zmap', 'silent-10m', { ownPps: 100_000, seconds: 9 }), skipped: 'over budget' };
+    expect(ratiosLine(compare([ours, skipped], 'silent-10m', 'zmap'))).toBe(
+      '  portscan/zmap: - (no zmap run finished)',
+    );
+  });
 });
