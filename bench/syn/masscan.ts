@@ -91,7 +91,7 @@ export async function runMasscan(job: Job, rate: number): Promise<Run> {
     run.sendSeconds = watch.sendEndS;
     run.sent = w.probes;
   }
-  run.cpu = runCpu([p], w.probes, job.answered);
+  run.cpu = runCpu([p], { probes: w.probes, answered: job.answered, sent: run.sent });
   run.details = details(p, watch, w.probes);
   if (p.timedOut) run.error = 'timed out';
   else if (p.code !== 0) run.error = `exit ${p.code ?? p.signal}`;

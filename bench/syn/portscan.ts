@@ -49,13 +49,13 @@ export async function runPortscan(job: Job, rate: number): Promise<Run> {
   if (run.skipped) return run;
   const p = await runInTestbed(argv, { timeoutMs: capped(expectMs * 3 + 30_000), stderrPath: `${out}.stderr` });
   run.seconds = p.seconds;
-  run.cpu = runCpu([p], w.probes, job.answered);
   run.details = { exitCode: p.code, signal: p.signal, timedOut: p.timedOut, stderr: p.stderr.trim().slice(-2000) };
+  readVerbose(run, p.stderr);
+  run.cpu = runCpu([p], { probes: w.probes, answered: job.answered, sent: run.sent });
   if (p.timedOut || p.code !== 0 || !existsSync(out)) {
     run.error = p.timedOut ? 'timed out' : `exit ${p.code ?? p.signal}: ${lastLines(p, 3)}`;
     if (!existsSync(out)) return run;
   }
-  readVerbose(run, p.stderr);
   const text = readFileSync(out, 'utf8');
   run.details.records = text.split('\n').filter((l) => l.trim() !== '').length;
   verifyWorkload(run, w, text);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // print.ts: what bench:syn prints: a line per run as it finishes; per workload the table of its
-// runs (send rate, wall, recall, packets sent, CPU per probe and per answered probe) and a line
+// runs (send rate, wall, recall, packets sent, CPU per probe, per answered probe and per packet
+// sent) and a line
 // per peer comparing portscan with it (the ratios); a line per one-host workload; and portscan's
 // failures with what `testbed verify` said about them.
 import { formatRate, table } from '../lib/harness';
@@ -44,11 +45,12 @@ export function runsTable(runs: Run[]): string {
     fmt(r.cpu?.cpuS ?? null),
     fmt(r.cpu?.usPerProbe ?? null),
     fmt(r.cpu?.usPerAnswered ?? null),
+    fmt(r.cpu?.usPerSent ?? null),
     r.error ? `ERROR: ${r.error}` : '',
   ]);
   const header = ['tool', 'rate', 'wall s', 'send s', 'send pps', 'probes/wall', 'sent', 'found open', 'missed'];
-  const right = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
-  return table([...header, 'false', 'recall', 'CPU s', 'us/probe', 'us/answered', ''], rows, right);
+  const right = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  return table([...header, 'false', 'recall', 'CPU s', 'us/probe', 'us/answered', 'us/sent', ''], rows, right);
 }
 
 /** portscan against one peer, in one line. */

@@ -23,7 +23,8 @@ const NOTES = [
     'packets than the workload counts (sent: its -v engine line); masscan and zmap send each probe once',
   'cpu: user + system seconds of the tool alone (GNU time inside `testbed run`, so not its python wrapper; every ' +
     'thread; zmap summed over its per-port runs); usPerProbe per probe of the workload, usPerAnswered per ' +
-    'probe the testbed answers (open + closed in `testbed truth`), the same divisor for every tool',
+    'probe the testbed answers (open + closed in `testbed truth`), the same divisor for every tool; usPerSent ' +
+    'per packet the tool sent (retries included)',
   'summary: per workload and peer; ratioOwnPps and ratioCpuPerProbe compare the runs with the best send rates',
   'zmap 2.x scans one port per run: its wall is the sum of one run per port, each with its own start and ' +
     '-c 2 cooldown; it does not run silent-10m (160 runs)',

@@ -25,6 +25,8 @@ export interface RunCpu {
   /** cpuS per probe of the workload, and per probe the testbed answers (open or closed; null: none answers). */
   usPerProbe: number;
   usPerAnswered: number | null;
+  /** cpuS per packet the tool sent, retries included (null: not known). */
+  usPerSent: number | null;
 }
 
 export interface Run {

@@ -149,7 +149,7 @@ export async function runZmap(job: Job, rate: number, mac: string): Promise<Run>
     run.ownPps = t.sent / t.sendSeconds;
   }
   run.sent = t.sent;
-  run.cpu = runCpu(t.cpu, w.probes, job.answered);
+  run.cpu = runCpu(t.cpu, { probes: w.probes, answered: job.answered, sent: run.sent });
   const lines = plainLines(t.pairs);
   run.details = {
     perPort: t.perPort,

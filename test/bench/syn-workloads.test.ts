@@ -61,32 +61,26 @@ describe('bench:syn workloads', () => {
 });
 
 describe('bench:syn CPU per probe', () => {
-  it('sums the processes, keeps the largest peak memory, divides by probes and by answered probes', () => {
-    const cpu = runCpu(
-      [
-        { cpuS: 1.5, maxRssKb: 5000 },
-        { cpuS: 0.5, maxRssKb: 7000 },
-      ],
-      1_000_000,
-      250_000,
-    );
-    expect(cpu).toEqual({ cpuS: 2, maxRssKb: 7000, usPerProbe: 2, usPerAnswered: 8 });
+  it('sums the processes, keeps the largest peak memory, divides by probes, answered probes and packets', () => {
+    const parts = [
+      { cpuS: 1.5, maxRssKb: 5000 },
+      { cpuS: 0.5, maxRssKb: 7000 },
+    ];
+    const cpu = runCpu(parts, { probes: 1_000_000, answered: 250_000, sent: 4_000_000 });
+    expect(cpu).toEqual({ cpuS: 2, maxRssKb: 7000, usPerProbe: 2, usPerAnswered: 8, usPerSent: 0.5 });
   });
 
-  it('has no per-answered figure when nothing answers, and no figure at all when a process has none', () => {
-    expect(runCpu([{ cpuS: 3, maxRssKb: 1 }], 1_000_000, 0)?.usPerAnswered).toBeNull();
-    expect(runCpu([{ cpuS: 3, maxRssKb: 1 }], 1_000_000, null)?.usPerAnswered).toBeNull();
-    expect(
-      runCpu(
-        [
-          { cpuS: 3, maxRssKb: 1 },
-          { cpuS: null, maxRssKb: null },
-        ],
-        1_000_000,
-        10,
-      ),
-    ).toBeNull();
-    expect(runCpu([], 1_000_000, 10)).toBeNull();
+  it('has no per-answered or per-sent figure without a count, and no figure at all when a process has none', () => {
+    const one = [{ cpuS: 3, maxRssKb: 1 }];
+    expect(runCpu(one, { probes: 1_000_000, answered: 0, sent: null })).toMatchObject({
+      usPerProbe: 3,
+      usPerAnswered: null,
+      usPerSent: null,
+    });
+    expect(runCpu(one, { probes: 1_000_000, answered: null, sent: 0 })?.usPerAnswered).toBeNull();
+    const missing = [...one, { cpuS: null, maxRssKb: null }];
+    expect(runCpu(missing, { probes: 1_000_000, answered: 10, sent: 10 })).toBeNull();
+    expect(runCpu([], { probes: 1_000_000, answered: 10, sent: 10 })).toBeNull();
   });
 });
 
@@ -134,7 +128,13 @@ describe('bench:syn ratios', () => {
     };
     return { ...emptyRun(tool, workload, 0, tool), ok: true, verify, verifyExit: 0, ...p };
   }
-  const cpu = (usPerProbe: number): Run['cpu'] => ({ cpuS: usPerProbe, maxRssKb: 1, usPerProbe, usPerAnswered: null });
+  const cpu = (usPerProbe: number): Run['cpu'] => ({
+    cpuS: usPerProbe,
+    maxRssKb: 1,
+    usPerProbe,
+    usPerAnswered: null,
+    usPerSent: usPerProbe,
+  });
 
   it('divides, and has no ratio when a side is unknown or not above zero', () => {
     expect(ratio(3, 2)).toBe(1.5);
