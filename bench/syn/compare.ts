@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
-// compare.ts: bench:syn's verdict, portscan against each peer: portscan's best run with recall
-// 1.0 and no false open (by probes per wall second, and by its own send rate) against the peer's
-// best run whatever its recall (by probes per wall second, and by the send rate it printed), and
-// the ratios between them; also the record of it for the JSON.
+// compare.ts: bench:syn's verdict, per workload, portscan against each peer: portscan's best run
+// with recall 1.0 and no false open (by probes per wall second, and by its own send rate) against
+// the peer's best run whatever its recall (by probes per wall second, and by the send rate it
+// printed), and the ratios between them: probes per wall second, send rate over send rate, and CPU
+// per probe (of the two runs with the best send rates); also the record of it for the JSON.
 import type { Run } from './workload';
 
 export type Peer = 'masscan' | 'zmap';
 export const PEERS: readonly Peer[] = ['masscan', 'zmap'];
 
 export interface Comparison {
+  workload: string;
   peer: Peer;
   /** portscan's best exact run, by probes/wall and by its own send rate. */
   ourBest: Run | null;
@@ -20,6 +22,8 @@ export interface Comparison {
   ratio: number | null;
   ratioOwn: number | null;
   ratioOwnToOwn: number | null;
+  /** CPU microseconds per probe, portscan's best-own-rate run over the peer's (below 1: portscan spends less). */
+  cpuRatio: number | null;
 }
 
 type Key = 'probesPerWall' | 'ownPps';
@@ -30,10 +34,17 @@ function best(rs: Run[], key: Key): Run | null {
   return known.sort((a, b) => (b[key] as number) - (a[key] as number))[0] ?? null;
 }
 
-const ratioOf = (a: Run | null, ak: Key, b: Run | null, bk: Key): number | null =>
-  a && b ? (a[ak] as number) / (b[bk] as number) : null;
+/** a / b, or null when either is unknown or b is not above zero. */
+export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
+  if (a === null || a === undefined || b === null || b === undefined) return null;
+  return b > 0 && Number.isFinite(a) && Number.isFinite(b) ? a / b : null;
+}
 
-export function compare(runs: Run[], peer: Peer): Comparison {
+const ratioOf = (a: Run | null, ak: Key, b: Run | null, bk: Key): number | null => ratio(a?.[ak], b?.[bk]);
+
+/** portscan against `peer` on the runs of `workload` (the others in `runs` are ignored). */
+export function compare(all: Run[], workload: string, peer: Peer): Comparison {
+  const runs = all.filter((r) => r.workload === workload);
   const perfect = runs.filter(
     (r) => r.tool === 'portscan' && r.ok && r.verify?.recall === 1 && r.verify.false_open === 0,
   );
@@ -43,6 +54,7 @@ export function compare(runs: Run[], peer: Peer): Comparison {
   const bestWall = best(theirs, 'probesPerWall');
   const bestOwn = best(theirs, 'ownPps');
   return {
+    workload,
     peer,
     ourBest,
     ourBestOwn,
@@ -51,6 +63,7 @@ export function compare(runs: Run[], peer: Peer): Comparison {
     ratio: ratioOf(ourBest, 'probesPerWall', bestWall, 'probesPerWall'),
     ratioOwn: ratioOf(ourBest, 'probesPerWall', bestOwn, 'ownPps'),
     ratioOwnToOwn: ratioOf(ourBestOwn, 'ownPps', bestOwn, 'ownPps'),
+    cpuRatio: ratio(ourBestOwn?.cpu?.usPerProbe, bestOwn?.cpu?.usPerProbe),
   };
 }
 
@@ -58,6 +71,8 @@ export function compare(runs: Run[], peer: Peer): Comparison {
 export function comparisonRecord(c: Comparison): Record<string, unknown> {
   const { ourBest, ourBestOwn, bestWall, bestOwn } = c;
   return {
+    workload: c.workload,
+    peer: c.peer,
     portscanBest: ourBest
       ? { rate: ourBest.rate, probesPerWall: ourBest.probesPerWall, wallSeconds: ourBest.seconds }
       : null,
@@ -74,7 +89,11 @@ export function comparisonRecord(c: Comparison): Record<string, unknown> {
       : null,
     ratioWall: c.ratio,
     ratioPortscanWallToPeerOwnPps: c.ratioOwn,
-    portscanBestOwnPps: ourBestOwn ? { rate: ourBestOwn.rate, ownPps: ourBestOwn.ownPps } : null,
+    portscanBestOwnPps: ourBestOwn
+      ? { rate: ourBestOwn.rate, ownPps: ourBestOwn.ownPps, cpuUsPerProbe: ourBestOwn.cpu?.usPerProbe ?? null }
+      : null,
+    peerBestOwnPpsCpuUsPerProbe: bestOwn?.cpu?.usPerProbe ?? null,
     ratioOwnPps: c.ratioOwnToOwn,
+    ratioCpuPerProbe: c.cpuRatio,
   };
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// print.ts: what bench:syn prints: a line per run as it finishes, the table of every run, a line
-// per peer comparing portscan with it, a line per one-host workload, and portscan's failures with
-// what `testbed verify` said about them.
+// print.ts: what bench:syn prints: a line per run as it finishes; per workload the table of its
+// runs (send rate, wall, recall, packets sent, CPU per probe, per answered probe and per packet
+// sent) and a line
+// per peer comparing portscan with it (the ratios); a line per one-host workload; and portscan's
+// failures with what `testbed verify` said about them.
 import { formatRate, table } from '../lib/harness';
-import type { Comparison } from './compare';
+import { ratio, type Comparison } from './compare';
 import { ONE_HOST, type Run } from './workload';
 
 export const fmt = (x: number | null, digits = 2): string =>
@@ -20,26 +22,35 @@ export function runLine(run: Run): string {
         ? `found ${v.found_open}, missed ${v.missed_open}, false ${v.false_open}, recall ${v.recall.toFixed(4)}`
         : 'no verify') +
       (run.error ? `  ERROR ${run.error}` : '');
-  return `  ${run.tool.padEnd(8)} rate ${String(run.rate || 'unlimited').padStart(9)}  ${what}`;
+  const cpu = run.cpu ? `, CPU ${fmt(run.cpu.usPerProbe)} us/probe` : '';
+  return `  ${run.workload} ${run.tool.padEnd(8)} rate ${String(run.rate || 'unlimited').padStart(9)}  ${what}${cpu}`;
 }
 
-/** Every run, a row each. */
+const count = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : String(x));
+
+/** Runs, a row each (one workload's: the probes per wall second and per-probe figures are its). */
 export function runsTable(runs: Run[]): string {
   const rows = runs.map((r) => [
     r.tool,
-    r.rate === 0 ? 'unlimited' : formatRate(r.rate),
+    rateName(r),
     r.skipped ? 'skipped' : r.error && r.seconds === null ? 'failed' : fmt(r.seconds),
     fmt(r.sendSeconds),
     r.ownPps === null ? '-' : formatRate(r.ownPps),
     r.probesPerWall === null ? '-' : formatRate(r.probesPerWall),
-    r.verify ? String(r.verify.found_open) : '-',
-    r.verify ? String(r.verify.missed_open) : '-',
-    r.verify ? String(r.verify.false_open) : '-',
+    count(r.sent),
+    count(r.verify?.found_open),
+    count(r.verify?.missed_open),
+    count(r.verify?.false_open),
     r.verify ? r.verify.recall.toFixed(4) : '-',
+    fmt(r.cpu?.cpuS ?? null),
+    fmt(r.cpu?.usPerProbe ?? null),
+    fmt(r.cpu?.usPerAnswered ?? null),
+    fmt(r.cpu?.usPerSent ?? null),
     r.error ? `ERROR: ${r.error}` : '',
   ]);
-  const header = ['tool', 'rate', 'wall s', 'send s', 'own pps', 'probes/wall', 'found open', 'missed', 'false'];
-  return table([...header, 'recall', ''], rows, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const header = ['tool', 'rate', 'wall s', 'send s', 'send pps', 'probes/wall', 'sent', 'found open', 'missed'];
+  const right = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  return table([...header, 'false', 'recall', 'CPU s', 'us/probe', 'us/answered', 'us/sent', ''], rows, right);
 }
 
 /** portscan against one peer, in one line. */
@@ -64,6 +75,27 @@ export function comparisonLine(c: Comparison): string {
         `${rateName(ourBestOwn)}): ${fmt(c.ratioOwnToOwn)}x`
       : '';
   return `  portscan best with recall 1.0: ${ours} vs ${peer} best: ${theirs}: ratio ${fmt(c.ratio)}x` + own + ownToOwn;
+}
+
+/**
+ * portscan over one peer in one short line: send rate over send rate (the runs with the best
+ * send rates), wall time over wall time (the fastest exact portscan run, the peer's fastest run)
+ * and CPU per probe over CPU per probe (the best-send-rate runs).
+ */
+export function ratiosLine(c: Comparison): string {
+  const { peer, ourBest, ourBestOwn, bestWall, bestOwn } = c;
+  if (!bestWall && !bestOwn) return `  portscan/${peer}: - (no ${peer} run finished)`;
+  const pair = (a: string, b: string): string => (a === '-' && b === '-' ? '' : ` (${a} vs ${b})`);
+  const pps = (r: Run | null): string => (r?.ownPps ? formatRate(r.ownPps) : '-');
+  const wall = ratio(ourBest?.seconds, bestWall?.seconds);
+  const us = (r: Run | null): string => fmt(r?.cpu?.usPerProbe ?? null);
+  const recall = bestWall?.verify ? `, ${peer} recall ${bestWall.verify.recall.toFixed(4)}` : '';
+  return (
+    `  portscan/${peer}: send rate ${fmt(c.ratioOwnToOwn)}x${pair(pps(ourBestOwn), pps(bestOwn))}, ` +
+    `wall ${fmt(wall)}x${pair(fmt(ourBest?.seconds ?? null), fmt(bestWall?.seconds ?? null))}${recall}, ` +
+    `CPU per probe ${fmt(c.cpuRatio)}x${pair(us(ourBestOwn), us(bestOwn))} us` +
+    (ourBest ? '' : ' (no portscan run exact: wall not compared)')
+  );
 }
 
 /** What runOneHost returns, as far as it is printed. */

@@ -3,7 +3,8 @@
 // and written as "IP PORT open" lines, go to `testbed verify`; its verdict, the first examples it
 // gives, and probes per wall second go into the run's record.
 import { verify, type Verified } from '../lib/testbed';
-import { NET, PORT_SPEC, PROBES, type Run } from './workload';
+import type { Run } from './workload';
+import type { Workload } from './workloads';
 
 /** Unique "IP PORT open" lines from "IP PORT" pairs, and how many pairs were repeats. */
 export function plainLines(pairs: Iterable<string>): { text: string; count: number; duplicates: number } {
@@ -17,16 +18,16 @@ export function plainLines(pairs: Iterable<string>): { text: string; count: numb
   return { text: [...seen].join('\n') + (seen.size ? '\n' : ''), count: seen.size, duplicates };
 }
 
-/** Records `testbed verify`'s verdict (and probes per wall second) in `run`. */
-export function finish(run: Run, v: Verified): void {
+/** Records `testbed verify`'s verdict (and probes per wall second, of `probes`) in `run`. */
+export function finish(run: Run, v: Verified, probes: number): void {
   run.verify = v.report;
   run.verifyExit = v.exit;
   if (v.examples.length) run.details.verifyExamples = v.examples;
   if (!v.report) run.error = `testbed verify: ${v.text || `exit ${v.exit}`}`;
-  if (run.seconds !== null && run.seconds > 0) run.probesPerWall = PROBES / run.seconds;
+  if (run.seconds !== null && run.seconds > 0) run.probesPerWall = probes / run.seconds;
 }
 
-/** Verifies `text` (results of the workload) and records the verdict in `run`. */
-export function verifyWorkload(run: Run, text: string): void {
-  finish(run, verify(NET, PORT_SPEC, text));
+/** Verifies `text` (results of workload `w`) and records the verdict in `run`. */
+export function verifyWorkload(run: Run, w: Workload, text: string): void {
+  finish(run, verify(w.hosts, w.ports, text), w.probes);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// setup.ts: what bench:syn checks and notes before it runs anything: root, masscan and zmap
-// installed (their versions), the testbed up (its truth for the workload), the machine, which
+// setup.ts: what bench:syn checks and notes before it runs anything: the workloads asked for
+// (BENCH_WORKLOADS), root, masscan and zmap installed (their versions), the testbed up (its truth
+// for each workload), the machine, which
 // portscan is measured (the commit, files of lib/ and native/ changed since, when the addon was
 // built: others may be working there, and build:ts compiles the working tree), the load average
 // and the cost of `testbed run` itself. Prints the header lines.
@@ -9,18 +10,23 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 import { peerVersion } from '../../lib/bench/peers/version';
+import { haveTime, TIME } from '../../lib/bench/run';
 import { exec, fail } from '../lib/commands';
 import { describeMachine, machineInfo, repoRoot, type MachineInfo } from '../lib/harness';
 import { requireTestbed, runOverheadS, TESTBED_PREFIX, testbedIdentity, testbedTruth } from '../lib/testbed';
 import type { TestbedTruth } from '../lib/testbed-report';
-import { NET, PORT_SPEC, PROBES } from './workload';
+import { selectWorkloads, type Workload } from './workloads';
 
 export const NAME = 'bench:syn';
 
 export interface Setup {
+  workloads: Workload[];
+  /** Whether the one-host runs follow the workloads. */
+  oneHost: boolean;
   machine: MachineInfo & { masscan: string; zmap: string };
   build: { commit: string; changedSinceCommit: string[]; addonBuilt: string | null };
-  truth: TestbedTruth | null;
+  /** `testbed truth` of each workload, by name (null: it failed). */
+  truth: Record<string, TestbedTruth | null>;
   identityBefore: string;
   loadBefore: number[];
   overheadS: number;
@@ -40,27 +46,30 @@ function portscanBuild(): Setup['build'] {
 
 /** Checks that the bench can run (else exits 2) and notes what it runs on. */
 export function setUp(): Setup {
+  let selected: ReturnType<typeof selectWorkloads> = { workloads: [], oneHost: false };
+  try {
+    selected = selectWorkloads();
+  } catch (err) {
+    fail(NAME, 2, (err as Error).message);
+  }
   if (process.getuid?.() !== 0) fail(NAME, 2, 'must run as root (the testbed uses network namespaces; raw sockets)');
   const masscan = peerVersion('masscan');
   const zmap = peerVersion('zmap');
   if (!masscan || !zmap) fail(NAME, 2, 'masscan and zmap are needed: apt-get install -y masscan zmap');
   requireTestbed(NAME);
-  const truth = testbedTruth(NET, PORT_SPEC);
+  const truth = Object.fromEntries(selected.workloads.map((w) => [w.name, testbedTruth(w.hosts, w.ports)]));
   const identityBefore = testbedIdentity();
   const machine = { ...machineInfo(), masscan, zmap };
   const build = portscanBuild();
   const loadBefore = loadavg();
-  return { machine, build, truth, identityBefore, loadBefore, overheadS: runOverheadS() };
+  return { ...selected, machine, build, truth, identityBefore, loadBefore, overheadS: runOverheadS() };
 }
 
 export const loads = (xs: number[]): string => xs.map((x) => x.toFixed(2)).join(' ');
 
 export function printHeader(s: Setup): void {
   const { machine, build } = s;
-  console.log(
-    `SYN scan of ${NET} x ports ${PORT_SPEC} (${PROBES} probes): portscan vs masscan vs zmap, ` +
-      `inside testbed ${TESTBED_PREFIX}`,
-  );
+  console.log(`SYN scans: portscan vs masscan vs zmap, inside testbed ${TESTBED_PREFIX}`);
   console.log(
     `machine: ${describeMachine(machine)}, ${machine.masscan}, ${machine.zmap}; load average ${loads(s.loadBefore)}`,
   );
@@ -68,5 +77,11 @@ export function printHeader(s: Setup): void {
     `portscan: commit ${build.commit.slice(0, 10)}, ${build.changedSinceCommit.length} files of lib/ native/ ` +
       `changed since, addon built ${build.addonBuilt ?? '?'}`,
   );
-  if (s.truth) console.log(`truth:   ${JSON.stringify(s.truth)}`);
+  for (const w of s.workloads) {
+    const t = s.truth[w.name];
+    const truth = t ? `${t.open} open, ${t.closed} closed, ${t.filtered} silent` : 'testbed truth failed';
+    console.log(`  ${w.name}: ${w.title}, ${w.hosts} x ${w.ports} = ${w.probes} probes (${truth})`);
+  }
+  if (s.oneHost) console.log(`  then every port of one host, 5 runs, and 5 with --full`);
+  if (!haveTime()) console.log(`  ${TIME} is missing (apt-get install -y time): no CPU figures`);
 }

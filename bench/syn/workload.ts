@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: MIT
-// workload.ts: what bench:syn measures: the workload (198.18.0.0/16 x five ports), the one host
-// scanned port by port afterwards, the testbed's interface and gateway as the SYN scanners are
-// told them, the peers' waits for late replies, each tool's sweep of rates (from the environment),
-// and the record of one run (Run) that every runner fills in.
+// workload.ts: what every bench:syn run shares: the one host scanned port by port after the
+// workloads (workloads.ts), the testbed's interface and gateway as the SYN scanners are told them,
+// the peers' waits for late replies, and the record of one run (Run) that every runner fills in,
+// with its CPU time (cpu.ts).
 import type { TestbedVerdict } from '../lib/testbed-report';
 
-export const NET = '198.18.0.0/16';
-export const HOSTS = 65536;
-export const PORTS = [22, 80, 443, 8080, 31337];
-export const PORT_SPEC = PORTS.join(',');
-export const PROBES = HOSTS * PORTS.length;
 export const ONE_HOST = '198.18.0.1';
 /** The scanner namespace's interface and the target side's address on it. */
 export const IFACE = 's0';
@@ -21,8 +16,23 @@ export const ZMAP_COOLDOWN_S = 2;
 export type Tool = 'portscan' | 'masscan' | 'zmap';
 export const TOOLS: readonly Tool[] = ['portscan', 'masscan', 'zmap'];
 
+/** CPU time of a run's tool processes (GNU time: user + system, every thread, the tool's children). */
+export interface RunCpu {
+  /** User + system seconds, summed over the tool's processes (zmap: one per port). */
+  cpuS: number;
+  /** The largest peak resident set of any of them, KiB. */
+  maxRssKb: number;
+  /** cpuS per probe of the workload, and per probe the testbed answers (open or closed; null: none answers). */
+  usPerProbe: number;
+  usPerAnswered: number | null;
+  /** cpuS per packet the tool sent, retries included (null: not known). */
+  usPerSent: number | null;
+}
+
 export interface Run {
   tool: Tool;
+  /** The workload's name (workloads.ts). */
+  workload: string;
   /** Requested rate, probes (packets) per second; 0 = unlimited. */
   rate: number;
   command: string;
@@ -32,8 +42,12 @@ export interface Run {
   sendSeconds: number | null;
   /** The send rate the tool printed itself, probes/s. */
   ownPps: number | null;
-  /** PROBES / wall seconds. */
+  /** The workload's probes / wall seconds. */
   probesPerWall: number | null;
+  /** Packets the tool says it sent, retries included (portscan's -v, masscan's probes, zmap's sent). */
+  sent: number | null;
+  /** null: GNU time missing, or the tool killed before it wrote. */
+  cpu: RunCpu | null;
   verify: TestbedVerdict | null;
   verifyExit: number | null;
   error?: string;
@@ -42,9 +56,10 @@ export interface Run {
   details: Record<string, unknown>;
 }
 
-export function emptyRun(tool: Tool, rate: number, command: string): Run {
+export function emptyRun(tool: Tool, workload: string, rate: number, command: string): Run {
   return {
     tool,
+    workload,
     rate,
     command,
     ok: false,
@@ -52,27 +67,10 @@ export function emptyRun(tool: Tool, rate: number, command: string): Run {
     sendSeconds: null,
     ownPps: null,
     probesPerWall: null,
+    sent: null,
+    cpu: null,
     verify: null,
     verifyExit: null,
     details: {},
-  };
-}
-
-function ratesFrom(env: string | undefined, fallback: number[]): number[] {
-  if (!env) return fallback;
-  const xs = env
-    .split(',')
-    .map((s) => Number(s.trim()))
-    .filter((x) => Number.isInteger(x) && x >= 0);
-  return xs.length ? xs : fallback;
-}
-
-/** Each tool's sweep: BENCH_PORTSCAN_RATES, BENCH_MASSCAN_RATES, BENCH_ZMAP_RATES (0: unlimited, portscan only). */
-export function sweepRates(): Record<Tool, number[]> {
-  const env = process.env;
-  return {
-    portscan: ratesFrom(env.BENCH_PORTSCAN_RATES, [100000, 200000, 0]),
-    masscan: ratesFrom(env.BENCH_MASSCAN_RATES, [100000, 150000, 200000, 300000]).filter((r) => r > 0),
-    zmap: ratesFrom(env.BENCH_ZMAP_RATES, [100000, 200000, 300000]).filter((r) => r > 0),
   };
 }

@@ -5,7 +5,8 @@
 // quirks). What is particular to the testbed: the gateway MAC (zmap cannot find it in a namespace)
 // comes from the scanner namespace's neighbour table, else from the EUI-64 link-local address of
 // the target end. zmap's own send rate is the probes it sent over the sum of sent / its average
-// rate per run. A run that was allowed fewer addresses than the workload's is an error.
+// rate per run; its CPU, the sum of its processes' (GNU time, proc.ts). A run that was allowed
+// fewer addresses than the workload's is an error.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -13,9 +14,11 @@ import { readZmapCsv, readZmapMetadata, readZmapSendSummary, zmapArgv } from '..
 import { exec } from '../lib/commands';
 import { shownRun, TESTBED } from '../lib/testbed';
 import { capped, overBudget } from './budget';
-import { runProc } from './proc';
+import { runCpu, type CpuPart } from './cpu';
+import { runInTestbed } from './proc';
 import { plainLines, verifyWorkload } from './score';
-import { emptyRun, HOSTS, IFACE, NET, PORTS, ROUTER_IP, ZMAP_COOLDOWN_S, type Run } from './workload';
+import { emptyRun, IFACE, ROUTER_IP, ZMAP_COOLDOWN_S, type Run } from './workload';
+import { sendEstimateS, type Job, type Workload } from './workloads';
 
 /** The gateway's MAC, and where it was found. */
 export interface GatewayMac {
@@ -53,16 +56,27 @@ interface Totals {
   ownKnown: boolean;
   pairs: string[];
   perPort: Record<string, unknown>[];
+  cpu: CpuPart[];
 }
 
+/** Seconds one port's run should take: its share of the send, the cooldown, start-up. */
+const perPortS = (w: Workload, rate: number): number =>
+  sendEstimateS(w, rate) / w.portList.length + ZMAP_COOLDOWN_S + 1.5;
+
 /** One port's run: adds to `t`, notes the first error in `run`. */
-async function runPort(dir: string, rate: number, mac: string, port: number, run: Run, t: Totals): Promise<void> {
-  const out = join(dir, `zmap-${rate}-${port}.csv`);
-  const meta = join(dir, `zmap-${rate}-${port}.json`);
-  const perPortMs = (HOSTS / rate + ZMAP_COOLDOWN_S + 1.5) * 1000;
+async function runPort(
+  w: Workload,
+  dir: string,
+  port: number,
+  ctx: { rate: number; mac: string; run: Run; t: Totals },
+): Promise<void> {
+  const { rate, mac, run, t } = ctx;
+  const out = join(dir, `zmap-${w.name}-${rate}-${port}.csv`);
+  const meta = join(dir, `zmap-${w.name}-${rate}-${port}.json`);
+  const perPortMs = perPortS(w, rate) * 1000;
   const argv = zmapArgv({
     port,
-    hosts: NET,
+    hosts: w.hosts,
     iface: IFACE,
     gatewayMac: mac,
     ratePps: rate,
@@ -70,11 +84,9 @@ async function runPort(dir: string, rate: number, mac: string, port: number, run
     out,
     metadata: meta,
   });
-  const p = await runProc(TESTBED, ['run', ...argv], {
-    timeoutMs: capped(perPortMs * 3 + 20_000),
-    stderrPath: `${out}.stderr`,
-  });
+  const p = await runInTestbed(argv, { timeoutMs: capped(perPortMs * 3 + 20_000), stderrPath: `${out}.stderr` });
   t.wall += p.seconds;
+  t.cpu.push(p);
   const done = readZmapSendSummary(p.stderr);
   const metadata = existsSync(meta) ? readZmapMetadata(readFileSync(meta, 'utf8')) : {};
   const portSent = typeof metadata.total_sent === 'number' ? metadata.total_sent : done ? done.sent : NaN;
@@ -86,6 +98,7 @@ async function runPort(dir: string, rate: number, mac: string, port: number, run
   t.perPort.push({
     port,
     wallSeconds: p.seconds,
+    cpuSeconds: p.cpuS,
     exitCode: p.code,
     timedOut: p.timedOut,
     sent: Number.isFinite(portSent) ? portSent : null,
@@ -106,15 +119,16 @@ async function runPort(dir: string, rate: number, mac: string, port: number, run
     run.error ??= `port ${port}: ${how}`;
   }
   const allowed = metadata.blacklist_total_allowed;
-  if (allowed !== undefined && allowed !== HOSTS)
-    run.error ??= `port ${port}: zmap was allowed ${String(allowed)} addresses, not ${HOSTS}`;
+  if (allowed !== undefined && allowed !== w.hostCount)
+    run.error ??= `port ${port}: zmap was allowed ${String(allowed)} addresses, not ${w.hostCount}`;
   if (existsSync(out)) t.pairs.push(...readZmapCsv(readFileSync(out, 'utf8')));
 }
 
-export async function runZmap(dir: string, rate: number, mac: string): Promise<Run> {
+export async function runZmap(job: Job, rate: number, mac: string): Promise<Run> {
+  const { w, dir } = job;
   const shownPort = zmapArgv({
     port: '$PORT',
-    hosts: NET,
+    hosts: w.hosts,
     iface: IFACE,
     gatewayMac: mac,
     ratePps: rate,
@@ -122,16 +136,20 @@ export async function runZmap(dir: string, rate: number, mac: string): Promise<R
     out: 'OUT',
     metadata: 'META',
   });
-  const run = emptyRun('zmap', rate, `for PORT in ${PORTS.join(' ')}; do ${shownRun(shownPort)}; done`);
-  run.skipped = overBudget((HOSTS / rate + ZMAP_COOLDOWN_S + 1.5) * 1000 * PORTS.length);
+  const each = w.ports.split(',').map((p) => (p.includes('-') ? `$(seq ${p.replace('-', ' ')})` : p));
+  const loop = `for PORT in ${each.join(' ')}; do ${shownRun(shownPort)}; done`;
+  const run = emptyRun('zmap', w.name, rate, loop);
+  run.skipped = overBudget(perPortS(w, rate) * 1000 * w.portList.length);
   if (run.skipped) return run;
-  const t: Totals = { wall: 0, sendSeconds: 0, sent: 0, ownKnown: true, pairs: [], perPort: [] };
-  for (const port of PORTS) await runPort(dir, rate, mac, port, run, t);
+  const t: Totals = { wall: 0, sendSeconds: 0, sent: 0, ownKnown: true, pairs: [], perPort: [], cpu: [] };
+  for (const port of w.portList) await runPort(w, dir, port, { rate, mac, run, t });
   run.seconds = t.wall;
   if (t.ownKnown && t.sendSeconds > 0) {
     run.sendSeconds = t.sendSeconds;
     run.ownPps = t.sent / t.sendSeconds;
   }
+  run.sent = t.sent;
+  run.cpu = runCpu(t.cpu, { probes: w.probes, answered: job.answered, sent: run.sent });
   const lines = plainLines(t.pairs);
   run.details = {
     perPort: t.perPort,
@@ -140,7 +158,7 @@ export async function runZmap(dir: string, rate: number, mac: string): Promise<R
     duplicates: lines.duplicates,
     gatewayMac: mac,
   };
-  verifyWorkload(run, lines.text);
+  verifyWorkload(run, w, lines.text);
   run.ok = run.error === undefined;
   return run;
 }

@@ -25,7 +25,7 @@ export function textTable(header: string[], rows: string[][], right: number[]): 
 
 export function stepRow(s: StepResult): string[] {
   const shaping = s.phase === 'sweep' ? '' : s.phase === 'loss' ? `loss ${s.lossPct}%` : `delay ${s.delayMs} ms`;
-  if (s.skipped) return [s.mode, s.scanner, fmtRate(s.rate), '', shaping, 'skipped', '', '', '', '', s.skipped];
+  if (s.skipped) return [s.mode, s.scanner, fmtRate(s.rate), '', shaping, 'skipped', '', '', '', '', '', s.skipped];
   return [
     s.mode,
     s.scanner,
@@ -37,6 +37,7 @@ export function stepRow(s: StepResult): string[] {
     String(s.falseOpen),
     s.wallS.toFixed(2),
     fmtNum(s.cpuUsPerProbe, 2),
+    fmtNum(s.cpuUsPerAnswered, 2),
     s.error ?? (s.exact ? 'exact' : s.falseOpen ? 'false opens' : 'lost ports'),
   ];
 }
@@ -52,6 +53,7 @@ export const STEP_HEADER = [
   'false',
   'wall s',
   'CPU us/probe',
+  'CPU us/answered',
   'result',
 ];
 

@@ -26,8 +26,8 @@ const ABOUT_COLUMNS =
   "the chart's x axis. recall: open ports found / open ports there, rounded down. false: ports reported open " +
   'that are not. wall s: process start to exit (zmap: the sum of its per-port runs, each with a 1 s cooldown; ' +
   'masscan: with its 1 s wait). CPU: user + system time of the scanner process (GNU time, 10 ms resolution) ' +
-  'per probe of the workload, process start included. Filled dots: exact steps; open dots: steps that missed ' +
-  'open ports, reported false ones, or failed.';
+  'per probe of the workload, and per answered probe (open or closed there), process start included. ' +
+  'Filled dots: exact steps; open dots: steps that missed open ports, reported false ones, or failed.';
 
 function table(header: string[], rows: string[][]): string {
   const th = header.map((h) => `<th>${esc(h)}</th>`).join('');
@@ -45,6 +45,7 @@ function summaryTable(rep: BenchReport, losses: number[]): string {
       'first asked rate not exact',
       'top speed achieved/s',
       'CPU us/probe (median)',
+      'CPU us/answered probe (median)',
       ...losses.map((l) => `recall at ${l}% loss`),
     ],
     summarise(rep.steps).map((r) => [
@@ -55,6 +56,7 @@ function summaryTable(rep: BenchReport, losses: number[]): string {
       r.firstLossAsked === null ? '-' : fmtRate(r.firstLossAsked),
       r.topAchieved === null ? '-' : fmtRate(r.topAchieved),
       fmtNum(r.cpuUsPerProbe, 2),
+      fmtNum(r.cpuUsPerAnswered, 2),
       ...losses.map((l) => lossCell(r.lossRecall, l)),
     ]),
   );

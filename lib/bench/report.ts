@@ -2,7 +2,8 @@
 // report.ts: the BenchReport record, everything a run of the bench measured plus the machine,
 // tool versions, workloads, pattern and the exact commands, and the summary drawn from it (per
 // scanner and mode: the highest rate with exact results, the first rate that lost ports, recall at
-// each loss). What people and machines read is made from it by text.ts (the terminal table and the
+// each loss, CPU per probe and per answered probe; and portscan over each peer in the same mode:
+// top speed and CPU per probe). What people and machines read is made from it by text.ts (the terminal table and the
 // JSON), html.ts (the self-contained page) and svg.ts (its charts). Every number shown comes from
 // the steps passed in; nothing is computed from anything else, so a test can feed known steps and
 // find them.
@@ -68,8 +69,19 @@ export interface SummaryRow {
   topAchieved: number | null;
   /** Recall per loss percentage, at the loss phase's rate. */
   lossRecall: Record<string, number>;
-  /** Median over the swept steps. */
+  /** Medians over the swept steps. */
   cpuUsPerProbe: number | null;
+  cpuUsPerAnswered: number | null;
+}
+
+/** portscan over one peer in one mode (null: a side has no figure). */
+export interface PeerRatio {
+  mode: Mode;
+  peer: string;
+  /** portscan's top speed achieved over the peer's. */
+  topSpeed: number | null;
+  /** portscan's median CPU per probe over the peer's (below 1: portscan spends less). */
+  cpuPerProbe: number | null;
 }
 
 export function machineInfo(): MachineInfo {
@@ -98,10 +110,13 @@ export function summarise(steps: StepResult[]): SummaryRow[] {
     const lost = sw.filter((s) => !s.exact).map((s) => s.rate);
     const lossRecall: Record<string, number> = {};
     for (const s of mine.filter((x) => x.phase === 'loss')) lossRecall[String(s.lossPct)] = s.recall;
-    const cpu = sw
-      .map((s) => s.cpuUsPerProbe)
-      .filter((x): x is number => x !== null)
-      .sort((x, y) => x - y);
+    const median = (f: (s: StepResult) => number | null): number | null => {
+      const xs = sw
+        .map(f)
+        .filter((x): x is number => x !== null)
+        .sort((x, y) => x - y);
+      return xs.length ? (xs[xs.length >> 1] ?? null) : null;
+    };
     return {
       scanner,
       mode,
@@ -111,7 +126,25 @@ export function summarise(steps: StepResult[]): SummaryRow[] {
       highestAsked: sw.length ? Math.max(...sw.map((s) => s.rate)) : null,
       topAchieved: sw.length ? Math.max(...sw.map((s) => s.achievedPps)) : null,
       lossRecall,
-      cpuUsPerProbe: cpu.length ? (cpu[cpu.length >> 1] ?? null) : null,
+      cpuUsPerProbe: median((s) => s.cpuUsPerProbe),
+      cpuUsPerAnswered: median((s) => s.cpuUsPerAnswered),
     };
+  });
+}
+
+const over = (a: number | null, b: number | null): number | null => (a !== null && b !== null && b > 0 ? a / b : null);
+
+/** portscan over every other scanner of the same mode, from the summary. */
+export function peerRatios(sum: SummaryRow[]): PeerRatio[] {
+  return sum.flatMap((ours) => {
+    if (ours.scanner !== 'portscan') return [];
+    return sum
+      .filter((r) => r.mode === ours.mode && r.scanner !== 'portscan')
+      .map((r) => ({
+        mode: r.mode,
+        peer: r.scanner,
+        topSpeed: over(ours.topAchieved, r.topAchieved),
+        cpuPerProbe: over(ours.cpuUsPerProbe, r.cpuUsPerProbe),
+      }));
   });
 }

@@ -80,8 +80,16 @@ export function haveTime(): boolean {
 
 type Sample = { t: number; n: number };
 
-/** GNU time's figures (none without it, or when the run was killed before it wrote). */
-function readTimeFile(path: string, code: number | null): Pick<RunOutcome, 'cpuS' | 'maxRssKb' | 'exitCode'> {
+/** `argv` under GNU time, which writes its figures to `timeFile` (`argv` itself without GNU time). */
+export function timedArgv(argv: string[], timeFile: string): string[] {
+  return haveTime() ? [TIME, '-f', '%e %U %S %M', '-o', timeFile, ...argv] : argv;
+}
+
+/**
+ * GNU time's figures, from the file timedArgv names (none without it, or when the run was killed
+ * before it wrote); `code` is the exit code seen, which a "non-zero status" line there overrides.
+ */
+export function readTimeFile(path: string, code: number | null): Pick<RunOutcome, 'cpuS' | 'maxRssKb' | 'exitCode'> {
   const out: Pick<RunOutcome, 'cpuS' | 'maxRssKb' | 'exitCode'> = { cpuS: null, maxRssKb: null, exitCode: code };
   try {
     const text = readFileSync(path, 'utf8');
@@ -137,8 +145,7 @@ const tailOf = (stderr: string): string =>
 
 /** Runs `spec` in `range`'s scanner namespace; never rejects (failures are in the outcome). */
 export function runInRange(range: BenchRange, spec: RunSpec, abort: AbortSignal): Promise<RunOutcome> {
-  const timed = haveTime() ? [TIME, '-f', '%e %U %S %M', '-o', spec.timeFile, ...spec.argv] : spec.argv;
-  const argv = range.scanArgv(timed);
+  const argv = range.scanArgv(timedArgv(spec.argv, spec.timeFile));
   rmSync(spec.timeFile, { force: true });
   return new Promise((resolve) => {
     const t0 = performance.now();

@@ -33,6 +33,8 @@ export interface StepResult {
   wallS: number;
   cpuS: number | null;
   cpuUsPerProbe: number | null;
+  /** CPU per answered probe (open or closed in the workload's truth; null: none answers, or no CPU figure). */
+  cpuUsPerAnswered: number | null;
   /** Packets the target side received, and their peak rate (any 100 ms). */
   packetsIn: number;
   peakPps: number;
@@ -71,6 +73,7 @@ function emptyStep(s: Scanner, w: Workload, p: StepPlan, command: string): StepR
     wallS: 0,
     cpuS: null,
     cpuUsPerProbe: null,
+    cpuUsPerAnswered: null,
     packetsIn: 0,
     peakPps: 0,
     command,
@@ -113,11 +116,13 @@ async function runJob(
 function measured(base: StepResult, w: Workload, outcomes: RunOutcome[], planned: number): StepResult {
   const sum = (f: (x: RunOutcome) => number): number => outcomes.reduce((a, x) => a + f(x), 0);
   const cpu = outcomes.every((x) => x.cpuS !== null) ? sum((x) => x.cpuS as number) : null;
+  const answered = w.want.counts.open + w.want.counts.closed;
   const res: StepResult = {
     ...base,
     wallS: sum((x) => x.wallS),
     cpuS: cpu,
     cpuUsPerProbe: cpu === null ? null : (cpu * 1e6) / w.want.probes,
+    cpuUsPerAnswered: cpu === null || answered === 0 ? null : (cpu * 1e6) / answered,
     packetsIn: sum((x) => x.packetsIn),
     syns: sum((x) => x.syns),
     peakPps: Math.max(0, ...outcomes.map((x) => x.peakPps)),

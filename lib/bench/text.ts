@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // text.ts: the bench report for the terminal (the machine, the workloads, every step as a table
-// row, a summary line per scanner and mode, recall under loss) and as JSON (the report as it is,
-// plus its summary).
-import { fmtRate, lossCell, lossesOf, STEP_HEADER, stepRow, textTable } from './format';
-import { summarise, type BenchReport, type SummaryRow } from './report';
+// row, a summary line per scanner and mode, portscan's ratios to each peer, recall under loss) and
+// as JSON (the report as it is, plus its summary and the ratios).
+import { fmtNum, fmtRate, lossCell, lossesOf, STEP_HEADER, stepRow, textTable } from './format';
+import { peerRatios, summarise, type BenchReport, type PeerRatio, type SummaryRow } from './report';
 
 function summaryLine(r: SummaryRow): string {
   const highest = r.maxExactAsked === r.highestAsked ? ', the highest tried' : '';
@@ -13,8 +13,15 @@ function summaryLine(r: SummaryRow): string {
       : `exact up to ${fmtRate(r.maxExactAchieved ?? 0)} probes/s achieved ` +
         `(asked ${fmtRate(r.maxExactAsked)}/s${highest})`;
   const loss = r.firstLossAsked === null ? '' : `; not exact at ${fmtRate(r.firstLossAsked)}/s asked`;
-  return `${r.mode} ${r.scanner}: ${exact}${loss}; top speed ${fmtRate(r.topAchieved ?? 0)} probes/s`;
+  const cpu =
+    r.cpuUsPerProbe === null
+      ? ''
+      : `; CPU ${fmtNum(r.cpuUsPerProbe, 2)} us/probe, ${fmtNum(r.cpuUsPerAnswered, 2)} us/answered probe (medians)`;
+  return `${r.mode} ${r.scanner}: ${exact}${loss}; top speed ${fmtRate(r.topAchieved ?? 0)} probes/s${cpu}`;
 }
+
+const ratioLine = (r: PeerRatio): string =>
+  `${r.mode} portscan/${r.peer}: top speed ${fmtNum(r.topSpeed, 2)}x, CPU per probe ${fmtNum(r.cpuPerProbe, 2)}x`;
 
 /** The recall-under-loss table, with the line before it (none when no loss was injected). */
 function lossTable(rep: BenchReport, sum: SummaryRow[]): string[] {
@@ -49,9 +56,10 @@ export function renderText(rep: BenchReport): string {
         `(${w.open} open, ${w.closed} closed, ${w.filtered} silent)`,
     ),
     '',
-    textTable(STEP_HEADER, rows, [2, 3, 5, 6, 7, 8, 9]),
+    textTable(STEP_HEADER, rows, [2, 3, 5, 6, 7, 8, 9, 10]),
     '',
     ...sum.map(summaryLine),
+    ...peerRatios(sum).map(ratioLine),
     ...lossTable(rep, sum),
     ...rep.unavailable.map((u) => `not measured: ${u}`),
     ...rep.notes.map((n) => `note: ${n}`),
@@ -59,5 +67,6 @@ export function renderText(rep: BenchReport): string {
 }
 
 export function renderJson(rep: BenchReport): string {
-  return `${JSON.stringify({ ...rep, summary: summarise(rep.steps) }, null, 2)}\n`;
+  const summary = summarise(rep.steps);
+  return `${JSON.stringify({ ...rep, summary, ratios: peerRatios(summary) }, null, 2)}\n`;
 }

@@ -6,7 +6,7 @@
 // recall. Also the pattern and the scorer the steps are made from. No root needed.
 import { renderHtml } from '../../lib/bench/html';
 import { patternRules } from '../../lib/bench/nft';
-import { summarise, type BenchReport } from '../../lib/bench/report';
+import { peerRatios, summarise, type BenchReport } from '../../lib/bench/report';
 import type { StepResult } from '../../lib/bench/step';
 import { renderRateSvg } from '../../lib/bench/svg';
 import { renderJson, renderText } from '../../lib/bench/text';
@@ -28,6 +28,7 @@ function step(p: Partial<StepResult> & Pick<StepResult, 'scanner' | 'mode' | 'ra
     wallS: 1.25,
     cpuS: 0.5,
     cpuUsPerProbe: 500,
+    cpuUsPerAnswered: 833.33,
     packetsIn: 1500,
     peakPps: p.rate,
     command: `scan ${p.scanner} ${p.rate}`,
@@ -150,6 +151,26 @@ describe('the bench report', () => {
     });
     // A skipped step counts for nothing.
     expect(sum.find((r) => r.scanner === 'nmap')).toMatchObject({ maxExactAsked: 5000, highestAsked: 5000 });
+  });
+
+  test('CPU per answered probe is a median of the sweep, and portscan is set against each peer of its mode', () => {
+    const sum = summarise([
+      ...STEPS,
+      step({ scanner: 'portscan', mode: 'syn', rate: 200000, phase: 'loss', lossPct: 5, cpuUsPerAnswered: 1 }),
+    ]);
+    expect(sum.find((r) => r.scanner === 'portscan')?.cpuUsPerAnswered).toBe(833.33);
+    // portscan's CPU median is 11.11 us/probe (of 10.5, 11.11, 12.34); masscan's 500 (of 14.91, 500).
+    const ratios = peerRatios(sum);
+    expect(ratios).toHaveLength(1);
+    expect(ratios[0]?.peer).toBe('masscan');
+    expect(ratios[0]?.topSpeed).toBeCloseTo(87654.3 / 40432.1, 9);
+    expect(ratios[0]?.cpuPerProbe).toBeCloseTo(11.11 / 500, 9);
+    const text = renderText(REPORT);
+    expect(text).toContain('syn portscan/masscan: top speed 2.17x, CPU per probe 0.02x');
+    expect(text).toContain('CPU 11.11 us/probe, 833.33 us/answered probe (medians)');
+    const j = JSON.parse(renderJson(REPORT)) as { ratios: unknown[] };
+    expect(j.ratios).toEqual(JSON.parse(JSON.stringify(ratios)));
+    expect(renderHtml(REPORT)).toContain('833.33');
   });
 
   test('the JSON carries every step unchanged, and the summary', () => {
