@@ -28,7 +28,7 @@ function wholeNumber(flag: string, text: string | undefined, suffixes = false): 
   const m = /^(\d+)(ms|s)?$/.exec(text.trim());
   if (!m || (!suffixes && m[2])) {
     throw new UsageError(
-      `option '--${flag}' expects a whole number${suffixes ? ' of ms (or with s)' : ''}, got '${text}'`,
+      `option '--${flag}' expects a whole number${suffixes ? ' of ms (or with s)' : ''}, got '${escapeText(text)}'`,
     );
   }
   return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
@@ -256,7 +256,7 @@ export function toOptions(a: Record<string, unknown>): ScanOptions {
   if (shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(shard.trim());
     if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]))
-      throw new UsageError(`option '--shard' expects K/N with 1 <= K <= N, got '${shard}'`);
+      throw new UsageError(`option '--shard' expects K/N with 1 <= K <= N, got '${escapeText(shard)}'`);
     opts.shard = { index: Number(m[1]), count: Number(m[2]) };
   }
   return opts;
@@ -266,7 +266,8 @@ export async function parseArgs(argv: string[]): Promise<Record<string, unknown>
   checkArgv(argv);
   const args = (await parser(argv)
     .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
+      // yargs' own messages quote what was typed ("Unknown argument: ..."): escaped, cut short.
+      throw err ?? new UsageError(escapeText(msg, 160));
     })
     .parseAsync()) as Record<string, unknown>;
   checkRepeats(args);
