@@ -18,6 +18,8 @@ import { shownPath } from '../safe-fs';
 export const KEPT_OPTIONS = {
   full: 'boolean',
   adaptive: 'boolean',
+  /** The go a plan of more than 2^24 addresses needed (large-plan.ts): a resume has it too. */
+  yes: 'boolean',
   tasks: 'count',
   timeoutMs: 'count',
   minTimeoutMs: 'count',

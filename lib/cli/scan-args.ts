@@ -193,7 +193,8 @@ function parser(argv: string[]) {
     .option('resume', {
       type: 'string',
       describe:
-        'continue the scan recorded in checkpoint FILE, with its -o and -f (only --rate, --wait, -q, -v may change)',
+        'continue the scan recorded in checkpoint FILE, with its -o and -f ' +
+        '(only --rate, --wait, -q, -v may change; --yes for a large plan)',
     })
     .example('portscan 127.0.0.1', 'the Standard list of 32 ports on this machine')
     .example("portscan -p '21, 22, 80-88, 6666' 127.0.0.1", 'a custom port list')
