@@ -74,7 +74,10 @@ export function readInputFile(path: string | 0, what: string, maxBytes = MAX_INP
 /**
  * Opens a file for writing without following a symbolic link at `path` (O_NOFOLLOW): truncated
  * (or appended to with `append`), created with `mode` (less the umask) when it does not exist.
- * With `exclusive` the file must not exist yet (O_EXCL: temporaries). Throws the errno error.
+ * With `exclusive` the file must not exist yet (O_EXCL: temporaries). Only a regular file or a
+ * character device the user names (/dev/null): a fifo planted at `path` is opened without
+ * waiting for a reader (O_NONBLOCK) and refused, code ENOTREG, since whoever reads it would get
+ * the results. Throws the errno error.
  */
 export function openForWrite(
   path: string,
@@ -86,7 +89,27 @@ export function openForWrite(
     constants.O_NOFOLLOW |
     (opts.exclusive ? constants.O_EXCL : 0) |
     (opts.append ? constants.O_APPEND : opts.exclusive ? 0 : constants.O_TRUNC);
-  return openSync(path, flags, opts.mode ?? 0o644);
+  const mode = opts.mode ?? 0o644;
+  const notRegular = (): Error => Object.assign(new Error('not a regular file (a fifo?)'), { code: 'ENOTREG' });
+  let probe: number;
+  try {
+    probe = openSync(path, flags | constants.O_NONBLOCK, mode);
+  } catch (err) {
+    // ENXIO: a fifo nobody reads (or a device node with no device behind it).
+    throw (err as NodeJS.ErrnoException).code === 'ENXIO' ? notRegular() : err;
+  }
+  const st = fstatSync(probe);
+  if (st.isFile()) return probe; // O_NONBLOCK does nothing to a regular file
+  closeSync(probe);
+  if (!st.isCharacterDevice()) throw notRegular();
+  // A device is written in blocking mode (a terminal would say EAGAIN): opened again, the same one.
+  const fd = openSync(path, flags & ~constants.O_CREAT, mode);
+  const again = fstatSync(fd);
+  if (again.ino !== st.ino || again.dev !== st.dev) {
+    closeSync(fd);
+    throw Object.assign(new Error('replaced while it was opened'), { code: 'ECHANGED' });
+  }
+  return fd;
 }
 
 /** Refuses, naming it, anything but a regular file (a fifo, a device, a directory, a socket). */
