@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 
 import { UsageError } from '../errors';
 import type { ResolvedOptions, ScanOptions } from '../options';
+import { FORMATS } from '../output/formats';
 import { formatAddress } from '../plan/ip';
 import type { ScanPlan } from '../plan/plan';
 import { compressPorts } from '../plan/port-list';
@@ -94,7 +95,8 @@ export function checkCheckpoint(o: unknown, path: string): Checkpoint {
   if (start > end) throw bad('start');
   if (position < start || position > end) throw bad('position');
   if (cp.output !== null && !text(cp.output)) throw bad('output');
-  if (!text(cp.format, 16)) throw bad('format');
+  // A form portscan writes (it is quoted back in messages: "add -f ...").
+  if (!(FORMATS as readonly unknown[]).includes(cp.format)) throw bad('format');
   if (!Number.isSafeInteger(cp.outputBytes) || (cp.outputBytes as number) < 0) throw bad('outputBytes');
   if (!text(cp.updated, 64)) throw bad('updated');
   checkPlan(cp.plan, bad);

@@ -86,6 +86,15 @@ describeRoot('hostile files: crafted checkpoints', () => {
     expect(r.status).toBe(2);
   });
 
+  it.each(['\x1b]0;pwned\x07\x1b[2J', 'yaml'])('a format that portscan does not write (%p) is refused', (format) => {
+    edit({ format });
+    const r = resume('-q');
+    expect(r.stderr).toMatch(/bad or unknown field 'format'/);
+    // eslint-disable-next-line no-control-regex
+    expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(r.status).toBe(2);
+  });
+
   it('outputBytes beyond the output file is refused', () => {
     edit({ outputBytes: statSync(out).size + 1 });
     expect(resume().stderr).toMatch(/bytes of output/);
