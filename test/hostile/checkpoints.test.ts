@@ -95,6 +95,16 @@ describeRoot('hostile files: crafted checkpoints', () => {
     expect(r.status).toBe(2);
   });
 
+  it.each([['scan-me.invalid'], ['127.0.0.1/8'], ['127.0.0.1', '::1-127.0.0.2']])(
+    'plan.targets other than addresses and address ranges (%p) are refused, never resolved',
+    (...targets) => {
+      edit({ plan: { ...(read().plan as Json), targets } });
+      const r = resume('-q'); // (runCli fails the test on any DNS lookup)
+      expect(r.stderr).toMatch(/bad or unknown field 'plan\.targets'/);
+      expect(r.status).toBe(2);
+    },
+  );
+
   it('outputBytes beyond the output file is refused', () => {
     edit({ outputBytes: statSync(out).size + 1 });
     expect(resume().stderr).toMatch(/bytes of output/);
