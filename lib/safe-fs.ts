@@ -2,9 +2,10 @@
 // safe-fs.ts: how portscan touches files when it may be running as root among files that other
 // users control. Reads are capped in size and refuse anything but a regular file or a pipe (no
 // /dev/zero, no directories); writes never follow a symbolic link at the final component
-// (O_NOFOLLOW), and temporaries are created new (O_EXCL) with the mode the user expects; a file
-// updated in place (a resumed output) must be a regular file reached without a link, and is read
-// in chunks. Errors are ScanError/UsageError with the path, never the file's contents.
+// (O_NOFOLLOW), never go into a fifo planted at the path, and temporaries are created new
+// (O_EXCL) with the mode the user expects; a file updated in place (a resumed output) must be a
+// regular file reached without a link, and is read in chunks. Errors are ScanError/UsageError
+// with the path, never the file's contents.
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
 import { UsageError } from './errors';
