@@ -176,6 +176,14 @@ function checkSendPath(v: unknown, routerMac: string | undefined): SendPath {
   return v;
 }
 
+/** A network interface's name as Linux allows it: 1 to 15 characters, no '/', ':' or space. */
+function checkDevice(v: string): string {
+  if (!/^[\x21-\x7e]{1,15}$/.test(v) || /[/:]/.test(v) || v === '.' || v === '..') {
+    throw new UsageError(`option 'device' expects a network interface name like eth0, got '${escapeText(v, 40)}'`);
+  }
+  return v;
+}
+
 /** "aa:bb:cc:dd:ee:ff" (or with '-') as 6 bytes. */
 export function parseMac(text: string): Uint8Array {
   if (!/^[0-9a-f]{2}([:-][0-9a-f]{2}){5}$/i.test(text)) {
@@ -280,7 +288,7 @@ export function resolveOptions(
     adaptive: o.adaptive ?? false,
     ...(o.sourcePort !== undefined ? { sourcePort: wholeNumber('sourcePort', o.sourcePort, 1, 65535) } : {}),
     ...(o.sourceIp !== undefined ? { sourceIp: o.sourceIp } : {}),
-    ...(o.device !== undefined ? { device: o.device } : {}),
+    ...(o.device !== undefined ? { device: checkDevice(o.device) } : {}),
     sendPath: checkSendPath(o.sendPath ?? 'auto', o.routerMac),
     ...(o.routerMac !== undefined ? { routerMac: parseMac(o.routerMac) } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),

@@ -2,9 +2,11 @@
 // safe-fs.ts: how portscan touches files when it may be running as root among files that other
 // users control. Reads are capped in size and refuse anything but a regular file or a pipe (no
 // /dev/zero, no directories); writes never follow a symbolic link at the final component
-// (O_NOFOLLOW), and temporaries are created new (O_EXCL) with the mode the user expects. Errors
-// are ScanError/UsageError with the path, never the file's contents.
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+// (O_NOFOLLOW), never go into a fifo planted at the path, and temporaries are created new
+// (O_EXCL) with the mode the user expects; a file updated in place (a resumed output) must be a
+// regular file reached without a link, and is read in chunks. Errors are ScanError/UsageError
+// with the path, never the file's contents.
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
 import { UsageError } from './errors';
 
@@ -45,9 +47,7 @@ export function readInputFile(path: string | 0, what: string, maxBytes = MAX_INP
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() && !st.isFIFO() && !(fd === 0 && (st.isCharacterDevice() || st.isSocket()))) {
-      throw new UsageError(`cannot read ${what} ${name}: not a regular file`);
-    }
+    if (!st.isFIFO() && !(fd === 0 && (st.isCharacterDevice() || st.isSocket()))) checkRegular(st, what, name);
     if (st.isFile() && st.size > maxBytes) throw new UsageError(`${what} ${name} is larger than ${maxBytes} bytes`);
     const chunks: Buffer[] = [];
     let total = 0;
@@ -75,7 +75,10 @@ export function readInputFile(path: string | 0, what: string, maxBytes = MAX_INP
 /**
  * Opens a file for writing without following a symbolic link at `path` (O_NOFOLLOW): truncated
  * (or appended to with `append`), created with `mode` (less the umask) when it does not exist.
- * With `exclusive` the file must not exist yet (O_EXCL: temporaries). Throws the errno error.
+ * With `exclusive` the file must not exist yet (O_EXCL: temporaries). Only a regular file or a
+ * character device the user names (/dev/null): a fifo planted at `path` is opened without
+ * waiting for a reader (O_NONBLOCK) and refused, code ENOTREG, since whoever reads it would get
+ * the results. Throws the errno error.
  */
 export function openForWrite(
   path: string,
@@ -87,5 +90,69 @@ export function openForWrite(
     constants.O_NOFOLLOW |
     (opts.exclusive ? constants.O_EXCL : 0) |
     (opts.append ? constants.O_APPEND : opts.exclusive ? 0 : constants.O_TRUNC);
-  return openSync(path, flags, opts.mode ?? 0o644);
+  const mode = opts.mode ?? 0o644;
+  const notRegular = (): Error => Object.assign(new Error('not a regular file (a fifo?)'), { code: 'ENOTREG' });
+  let probe: number;
+  try {
+    probe = openSync(path, flags | constants.O_NONBLOCK, mode);
+  } catch (err) {
+    // ENXIO: a fifo nobody reads (or a device node with no device behind it).
+    throw (err as NodeJS.ErrnoException).code === 'ENXIO' ? notRegular() : err;
+  }
+  const st = fstatSync(probe);
+  if (st.isFile()) return probe; // O_NONBLOCK does nothing to a regular file
+  closeSync(probe);
+  if (!st.isCharacterDevice()) throw notRegular();
+  // A device is written in blocking mode (a terminal would say EAGAIN): opened again, the same one.
+  const fd = openSync(path, flags & ~constants.O_CREAT, mode);
+  const again = fstatSync(fd);
+  if (again.ino !== st.ino || again.dev !== st.dev) {
+    closeSync(fd);
+    throw Object.assign(new Error('replaced while it was opened'), { code: 'ECHANGED' });
+  }
+  return fd;
+}
+
+/** Refuses, naming it, anything but a regular file (a fifo, a device, a directory, a socket). */
+function checkRegular(st: Stats, what: string, name: string): void {
+  if (!st.isFile()) throw new UsageError(`cannot read ${what} ${name}: not a regular file`);
+}
+
+/**
+ * Opens an existing file to read and update it in place (the output of a resumed scan): never
+ * through a symbolic link at `path` (O_NOFOLLOW), and only a regular file: a fifo or a device
+ * is opened without waiting for a peer (O_NONBLOCK) and refused. Null when nothing is there.
+ */
+export function openForUpdate(path: string, what: string): { fd: number; size: number } | null {
+  const name = `'${shownPath(path)}'`;
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDWR | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return null;
+    if (code === 'ELOOP') throw new UsageError(`${what} ${name} is a symbolic link: portscan never writes through one`);
+    throw new UsageError(
+      `cannot read ${what} ${name}: ${code === 'EISDIR' ? 'not a regular file' : (code ?? 'error')}`,
+    );
+  }
+  try {
+    const st = fstatSync(fd);
+    checkRegular(st, what, name);
+    return { fd, size: st.size };
+  } catch (err) {
+    closeSync(fd);
+    throw err;
+  }
+}
+
+/** Hands `onChunk` the bytes of `fd` from `start` to `end`, 64 KiB at a time (one buffer, reused). */
+export function readChunks(fd: number, start: number, end: number, onChunk: (bytes: Buffer) => void): void {
+  const chunk = Buffer.alloc(1 << 16);
+  for (let at = start; at < end;) {
+    const n = readSync(fd, chunk, 0, Math.min(chunk.length, end - at), at);
+    if (n === 0) break; // cut short under us: what is there is all there is
+    onChunk(chunk.subarray(0, n));
+    at += n;
+  }
 }

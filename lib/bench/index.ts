@@ -11,7 +11,7 @@ import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
-import { EXIT } from '../cli/exit';
+import { EXIT, shownMessage } from '../cli/exit';
 
 import { renderHtml } from './html';
 import { parseBenchArgs, type BenchOptions } from './options';
@@ -29,7 +29,7 @@ import { shapingRate, workload, type Scanner } from './workload';
 export { BenchRange } from './range';
 
 function say(line: string): void {
-  process.stderr.write(`bench: ${line}\n`);
+  process.stderr.write(`bench: ${shownMessage(line)}\n`);
 }
 
 function packageVersion(): string {
@@ -192,7 +192,7 @@ export async function benchMain(argv: string[]): Promise<number> {
   if (o === null) return EXIT.usage;
   const why = cannotStart(o);
   if (why) {
-    process.stderr.write(`${why}\n`);
+    process.stderr.write(`${shownMessage(why)}\n`);
     return EXIT.usage;
   }
   const t0 = performance.now();
@@ -200,7 +200,7 @@ export async function benchMain(argv: string[]): Promise<number> {
   try {
     range = new BenchRange({ prefix: o.prefix });
   } catch (err) {
-    process.stderr.write(`portscan ${(err as Error).message}\n`);
+    process.stderr.write(`portscan ${shownMessage((err as Error).message)}\n`);
     return EXIT.usage;
   }
   const { stop, release } = guard(range);

@@ -3,6 +3,8 @@
 // checks. A bad option is a usage error, said in one line and a hint, before anything is built.
 import yargs from 'yargs';
 
+import { usageFailure } from '../cli/exit';
+import { escapeText } from '../safe-fs';
 import { DEFAULT_RATES, MODES, type Mode } from './workload';
 
 /** The options, checked. */
@@ -35,7 +37,9 @@ function numbers(flag: string, text: string, min: number): number[] {
     .filter(Boolean)
     .map(Number);
   if (xs.length === 0 || xs.some((x) => !Number.isFinite(x) || x < min))
-    throw new Error(`option '--${flag}' expects numbers of at least ${min}, comma-separated, got '${text}'`);
+    throw new Error(
+      `option '--${flag}' expects numbers of at least ${min}, comma-separated, got '${escapeText(text)}'`,
+    );
   return xs;
 }
 
@@ -101,7 +105,7 @@ function checked(a: Record<string, unknown>): BenchOptions {
     .split(',')
     .map((m) => m.trim()) as Mode[];
   if (modes.length === 0 || modes.some((m) => !MODES.includes(m)))
-    throw new Error(`option '--modes' expects connect, syn or both, got '${String(a.modes)}'`);
+    throw new Error(`option '--modes' expects connect, syn or both, got '${escapeText(String(a.modes))}'`);
   const rates = {
     connect: numbers('connect-rates', String(a['connect-rates']), 1),
     syn: numbers('syn-rates', String(a['syn-rates']), 1),
@@ -134,9 +138,7 @@ export async function parseBenchArgs(argv: string[]): Promise<BenchOptions | 'he
       .parseAsync()) as Record<string, unknown>;
     return a.help ? 'help' : checked(a);
   } catch (err) {
-    process.stderr.write(
-      `portscan bench: ${(err as Error).message}\nTry 'portscan bench --help' for more information.\n`,
-    );
+    usageFailure(err, 'portscan bench'); // one line, escaped: it may quote what was typed
     return null;
   }
 }

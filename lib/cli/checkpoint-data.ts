@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 
 import { UsageError } from '../errors';
 import type { ResolvedOptions, ScanOptions } from '../options';
-import { formatAddress } from '../plan/ip';
+import { FORMATS } from '../output/formats';
+import { familyOf, formatAddress, parseAddress } from '../plan/ip';
 import type { ScanPlan } from '../plan/plan';
 import { compressPorts } from '../plan/port-list';
 import type { RunRange } from '../scan';
@@ -18,6 +19,8 @@ import { shownPath } from '../safe-fs';
 export const KEPT_OPTIONS = {
   full: 'boolean',
   adaptive: 'boolean',
+  /** The go a plan of more than 2^24 addresses needed (large-plan.ts): a resume has it too. */
+  yes: 'boolean',
   tasks: 'count',
   timeoutMs: 'count',
   minTimeoutMs: 'count',
@@ -93,7 +96,8 @@ export function checkCheckpoint(o: unknown, path: string): Checkpoint {
   if (start > end) throw bad('start');
   if (position < start || position > end) throw bad('position');
   if (cp.output !== null && !text(cp.output)) throw bad('output');
-  if (!text(cp.format, 16)) throw bad('format');
+  // A form portscan writes (it is quoted back in messages: "add -f ...").
+  if (!(FORMATS as readonly unknown[]).includes(cp.format)) throw bad('format');
   if (!Number.isSafeInteger(cp.outputBytes) || (cp.outputBytes as number) < 0) throw bad('outputBytes');
   if (!text(cp.updated, 64)) throw bad('updated');
   checkPlan(cp.plan, bad);
@@ -106,9 +110,7 @@ function checkPlan(plan: unknown, bad: (field: string) => UsageError): void {
   const p = plan as Record<string, unknown>;
   for (const k of Object.keys(p))
     if (!['targets', 'ports', 'mode', 'seed', 'shard'].includes(k)) throw bad(`plan.${k}`);
-  if (!Array.isArray(p.targets) || p.targets.some((t) => typeof t !== 'string' || t.length > 100)) {
-    throw bad('plan.targets');
-  }
+  if (!Array.isArray(p.targets) || !p.targets.every(isInterval)) throw bad('plan.targets');
   if (typeof p.ports !== 'string' || p.ports.length > 400000) throw bad('plan.ports');
   if (p.mode !== 'connect' && p.mode !== 'syn') throw bad('plan.mode');
   if (typeof p.seed !== 'string' || !/^\d{1,20}$/.test(p.seed) || BigInt(p.seed) >= 1n << 64n) throw bad('plan.seed');
@@ -121,6 +123,19 @@ function checkPlan(plan: unknown, bad: (field: string) => UsageError): void {
       Number.isSafeInteger(s.count);
     if (!ok || (s.index as number) < 1 || (s.index as number) > (s.count as number)) throw bad('plan.shard');
   }
+}
+
+/**
+ * Is `t` an interval as checkpointBase writes one: an address, or two of one family in order
+ * ("a-b")? Never a hostname (a resume would resolve it), a prefix or a pattern.
+ */
+function isInterval(t: unknown): boolean {
+  if (typeof t !== 'string' || t.length > 100) return false;
+  const parts = t.split('-');
+  if (parts.length > 2) return false;
+  const a = parseAddress(parts[0] ?? '');
+  const b = parseAddress(parts[1] ?? parts[0] ?? '');
+  return a !== null && b !== null && familyOf(a) === familyOf(b) && a <= b;
 }
 
 function checkOptions(options: unknown, bad: (field: string) => UsageError): void {

@@ -6,24 +6,13 @@
 // temporary, fsync, rename) every few seconds and when the scan stops, so a kill -9 at any
 // moment leaves the last good one. Resuming appends to the output after cutting a half written
 // last line, and skips results that were written after the checkpoint (each (host, port) once).
-import {
-  closeSync,
-  existsSync,
-  fchownSync,
-  fsyncSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  truncateSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fchownSync, fsyncSync, ftruncateSync, renameSync, rmSync, writeSync } from 'node:fs';
 
 import { randomBytes } from 'node:crypto';
 
 import { ScanError, UsageError } from '../errors';
 import { checkCheckpoint, type Checkpoint } from './checkpoint-data';
-import { openForWrite, readInputFile, shownPath } from '../safe-fs';
+import { MAX_INPUT_BYTES, openForUpdate, openForWrite, readChunks, readInputFile, shownPath } from '../safe-fs';
 
 export type { Checkpoint } from './checkpoint-data';
 
@@ -72,30 +61,48 @@ export function readCheckpoint(path: string): Checkpoint {
 /**
  * Prepares the output file of a resumed scan: cuts a half-written last line, and returns the
  * keys ("ip port") of the results written after the checkpoint, which the resumed scan must
- * not write again. Only line formats can be resumed.
+ * not write again. Only line formats can be resumed. Only the bytes past `checkpointBytes` are
+ * read, in chunks, at most MAX_INPUT_BYTES of them; the file must be a regular file reached
+ * without a symbolic link (safe-fs openForUpdate), since a resume writes to it.
  */
 export function prepareResumedOutput(path: string, checkpointBytes: number, format: string): Set<string> {
   if (!['ndjson', 'csv', 'list', 'ips'].includes(format)) {
     throw new UsageError(`a scan written as ${format} cannot be resumed: use -f ndjson, csv, list or ips`);
   }
   const seen = new Set<string>();
-  const size = existsSync(path) ? statSync(path).size : 0;
-  if (checkpointBytes > size) {
-    throw new UsageError(
-      `the checkpoint says ${checkpointBytes} bytes of output, and '${shownPath(path)}' holds ${size}`,
-    );
+  const file = openForUpdate(path, 'output');
+  const size = file?.size ?? 0;
+  try {
+    if (checkpointBytes > size) {
+      throw new UsageError(
+        `the checkpoint says ${checkpointBytes} bytes of output, and '${shownPath(path)}' holds ${size}`,
+      );
+    }
+    if (!file) return seen;
+    if (size - checkpointBytes > MAX_INPUT_BYTES) {
+      throw new UsageError(
+        `'${shownPath(path)}' holds ${size - checkpointBytes} bytes past the checkpoint's ${checkpointBytes}: ` +
+          `more than the ${MAX_INPUT_BYTES} a resume reads (is it this scan's output?)`,
+      );
+    }
+    let partial = Buffer.alloc(0); // the line begun in the last chunk
+    readChunks(file.fd, checkpointBytes, size, (chunk) => {
+      const bytes = partial.length > 0 ? Buffer.concat([partial, chunk]) : chunk;
+      const end = bytes.lastIndexOf(0x0a);
+      for (const line of bytes
+        .subarray(0, end + 1)
+        .toString('utf8')
+        .split('\n')) {
+        const key = lineKey(line, format);
+        if (key) seen.add(key);
+      }
+      partial = Buffer.from(bytes.subarray(end + 1));
+    });
+    if (partial.length > 0) ftruncateSync(file.fd, size - partial.length);
+    return seen;
+  } finally {
+    if (file) closeSync(file.fd);
   }
-  if (!existsSync(path)) return seen;
-  const text = readFileSync(path);
-  const lastNewline = text.lastIndexOf(0x0a);
-  const keep = lastNewline + 1;
-  if (keep < statSync(path).size) truncateSync(path, keep);
-  const tail = text.subarray(Math.min(checkpointBytes, keep), keep).toString('utf8');
-  for (const line of tail.split('\n')) {
-    const key = lineKey(line, format);
-    if (key) seen.add(key);
-  }
-  return seen;
 }
 
 /** The "ip port" key of one output line (for ips: the ip), or null for headers and blanks. */

@@ -4,7 +4,7 @@
 // Ctrl-C (first: drain; second: write what is known and quit), the end-of-scan notices, and the
 // exit code (exit.ts). bin/portscan.js hands it process.argv and sets the code it returns.
 import { ParseError, ScanError, UsageError } from '../errors';
-import { EXIT, say, usageFailure } from './exit';
+import { EXIT, runFailure, say, usageFailure } from './exit';
 import { FORMATS, type FormatName } from '../output/formats';
 import { parseArgs, toOptions } from './scan-args';
 import { OutputSession } from '../output/session';
@@ -18,6 +18,7 @@ import { runScan, type RunRange, type ScanSummary } from '../scan';
 import { loadBinding } from '../native/binding';
 import { PrivilegeDrop, type SudoIds } from './privdrop';
 import type { ScanOptions } from '../options';
+import { escapeText } from '../safe-fs';
 
 /**
  * Runs the command; resolves to the exit code. `sudo`: SUDO_UID and SUDO_GID from the
@@ -45,7 +46,8 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
   const full = resumed ? Boolean(resumed.options.full) : Boolean(args.full);
   const format = String(Array.isArray(args.format) ? args.format.at(-1) : args.format) as FormatName;
   if (!(FORMATS as readonly string[]).includes(format)) {
-    return usageFailure(new UsageError(`option '--format' expects one of ${FORMATS.join(', ')}, got '${format}'`));
+    const got = escapeText(format, 40);
+    return usageFailure(new UsageError(`option '--format' expects one of ${FORMATS.join(', ')}, got '${got}'`));
   }
   const stop = new AbortController();
   const outputPath = typeof args.output === 'string' ? args.output : undefined;
@@ -132,8 +134,7 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
     session.close(true);
     checkpoint?.flush();
     if (err instanceof ParseError || err instanceof UsageError) return usageFailure(err);
-    process.stderr.write(`portscan: ${(err as Error).message}\n`);
-    return EXIT.failure;
+    return runFailure(err);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

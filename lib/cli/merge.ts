@@ -5,7 +5,8 @@
 // records are kept. Reading and validating the records: merge-records.ts.
 import type { ReportSummary } from '../scanner/result';
 import { UsageError } from '../errors';
-import { EXIT } from './exit';
+import { EXIT, shownMessage } from './exit';
+import { escapeText } from '../safe-fs';
 import { parseAddress } from '../plan/ip';
 import { FORMATS, type FormatName } from '../output/formats';
 import { OutputSession } from '../output/session';
@@ -33,7 +34,9 @@ export async function mergeMain(argv: string[]): Promise<number> {
   }
   try {
     if (!(FORMATS as readonly string[]).includes(format))
-      throw new UsageError(`option '--format' expects one of ${FORMATS.join(', ')}, got '${format}'`);
+      throw new UsageError(
+        `option '--format' expects one of ${FORMATS.join(', ')}, got '${escapeText(String(format), 40)}'`,
+      );
     if (files.length === 0) throw new UsageError('merge needs at least one NDJSON file');
     const records = readRecords(files);
     const results = [...records.results.values()];
@@ -72,7 +75,8 @@ export async function mergeMain(argv: string[]): Promise<number> {
     if (session.writeError) throw session.writeError;
     return EXIT.ok;
   } catch (err) {
-    process.stderr.write(`portscan merge: ${(err as Error).message}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
+    const msg = shownMessage((err as Error).message);
+    process.stderr.write(`portscan merge: ${msg}\n${err instanceof UsageError ? `${USAGE}\n` : ''}`);
     return err instanceof UsageError ? EXIT.usage : EXIT.failure;
   }
 }

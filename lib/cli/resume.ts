@@ -3,7 +3,9 @@
 // the scan resumed is the plan it records (targets as address intervals, ports, mode, seed,
 // shard) with the options that shape its results; the output path and format come from the
 // user and must be the recorded ones; the options safe to change (--rate, --wait, --user, -q, -v) are
-// applied with a line saying so; anything else given with --resume is refused, naming it.
+// applied with a line saying so, as is --yes, the go for a large plan whose checkpoint lacks it;
+// anything else given with --resume is refused, naming it. The recorded targets are the plan's
+// addresses, every exclusion applied: none is applied to them again.
 import { resolve } from 'node:path';
 
 import { UsageError } from '../errors';
@@ -20,6 +22,7 @@ const WITH_RESUME: Record<string, boolean> = {
   '--format': true,
   '--rate': true,
   '--wait': true,
+  '--yes': false,
   '-q': false,
   '--quiet': false,
   '-v': false,
@@ -41,7 +44,7 @@ export function checkResumeArgv(argv: string[]): void {
     if (!(name in WITH_RESUME) && !short) {
       throw new UsageError(
         `option '${shownPath(name)}' cannot be given with --resume: the checkpoint's plan and options are ` +
-          'resumed (only -o, -f, --rate, --wait, --user, -q and -v may be given)',
+          'resumed (only -o, -f, --rate, --wait, --user, --yes, -q and -v may be given)',
       );
     }
     if (WITH_RESUME[name] && !arg.includes('=')) i++;
@@ -66,6 +69,8 @@ export function resumedOptions(cp: Checkpoint, args: ScanOptions): { options: Sc
     targets: cp.plan.targets,
     ports: cp.plan.ports,
     mode: cp.plan.mode,
+    // Excluding special-purpose ranges again would change a plan made without (its hash with it).
+    defaultExcludes: false,
   };
   // The order's key is part of a SYN plan; connect mode walks a fixed order and takes no seed.
   if (cp.plan.mode === 'syn') options.seed = BigInt(cp.plan.seed);
@@ -79,5 +84,9 @@ export function resumedOptions(cp: Checkpoint, args: ScanOptions): { options: Sc
   };
   change('--rate', 'ratePps', args.ratePps as number | undefined);
   change('--wait', 'waitMs', args.waitMs as number | undefined);
+  if (args.yes === true && cp.options.yes !== true) {
+    notices.push("resuming with --yes (the checkpoint's run did not have it)");
+    options.yes = true;
+  }
   return { options, notices };
 }

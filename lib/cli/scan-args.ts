@@ -33,7 +33,7 @@ function wholeNumber(flag: string, text: string | undefined, suffixes = false): 
   const m = /^(\d+)(ms|s)?$/.exec(text.trim());
   if (!m || (!suffixes && m[2])) {
     throw new UsageError(
-      `option '--${flag}' expects a whole number${suffixes ? ' of ms (or with s)' : ''}, got '${text}'`,
+      `option '--${flag}' expects a whole number${suffixes ? ' of ms (or with s)' : ''}, got '${escapeText(text)}'`,
     );
   }
   return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
@@ -216,7 +216,7 @@ function parser(argv: string[]) {
       type: 'string',
       describe:
         'continue the scan recorded in checkpoint FILE, with its -o and -f ' +
-        '(only --rate, --wait, --user, -q, -v may change)',
+        '(only --rate, --wait, --user, -q, -v may change; --yes for a large plan)',
     })
     .example('portscan 127.0.0.1', 'the Standard list of 32 ports on this machine')
     .example("portscan -p '21, 22, 80-88, 6666' 127.0.0.1", 'a custom port list')
@@ -287,7 +287,7 @@ export function toOptions(a: Record<string, unknown>): ScanOptions {
   if (shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(shard.trim());
     if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]))
-      throw new UsageError(`option '--shard' expects K/N with 1 <= K <= N, got '${shard}'`);
+      throw new UsageError(`option '--shard' expects K/N with 1 <= K <= N, got '${escapeText(shard)}'`);
     opts.shard = { index: Number(m[1]), count: Number(m[2]) };
   }
   return opts;
@@ -297,7 +297,8 @@ export async function parseArgs(argv: string[]): Promise<Record<string, unknown>
   checkArgv(argv);
   const args = (await parser(argv)
     .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
+      // yargs' own messages quote what was typed ("Unknown argument: ..."): escaped, cut short.
+      throw err ?? new UsageError(escapeText(msg, 160));
     })
     .parseAsync()) as Record<string, unknown>;
   checkRepeats(args);

@@ -60,7 +60,10 @@ export class OutputSession {
       const e = err as NodeJS.ErrnoException;
       throw new ScanError(
         `cannot write output file '${shownPath(this.path ?? '')}': ` +
-          (e.code === 'ELOOP' ? 'it is a symbolic link (portscan never writes through one)' : e.message),
+          // (Node's message ends with the path again, unescaped: ", open '...'"; it is cut.)
+          (e.code === 'ELOOP'
+            ? 'it is a symbolic link (portscan never writes through one)'
+            : e.message.replace(/, \w+ '.*$/s, '')),
         'EOUTPUT',
         'choose a writable path with -o',
       );

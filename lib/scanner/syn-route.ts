@@ -6,6 +6,7 @@
 import { familyOf, parseAddress, V4_BASE, V4_LAST, writeAddressBytes } from '../plan/ip';
 import type { ScanPlan } from '../plan/plan';
 import { UsageError } from '../errors';
+import { escapeText } from '../safe-fs';
 import type { NativeBinding, NextHopInfo } from '../native/types';
 import type { ResolvedOptions } from '../options';
 import { chooseSendPath, findRoute, type LinkPath, type Route } from './netif';
@@ -93,6 +94,7 @@ export async function routesFor(
 
 export function addressBytes(text: string, family: 4 | 6): Uint8Array {
   const addr = parseAddress(text);
-  if (addr === null || familyOf(addr) !== family) throw new UsageError(`source address '${text}' is not IPv${family}`);
+  if (addr === null || familyOf(addr) !== family)
+    throw new UsageError(`source address '${escapeText(text, 40)}' is not IPv${family}`);
   return bytesOf(addr);
 }

@@ -2,10 +2,13 @@
 // checkpoints.test.ts (root-safety #1): a checkpoint is data, never a command line. A crafted
 // checkpoint cannot choose the output file (nor any option), a position beyond the plan or an
 // output offset out of range is refused, and only the safe options (--rate, --wait, -q, -v) may
-// be given with --resume, applied with a line saying so. Scans are of 127.0.0.1 only.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+// be given with --resume, applied with a line saying so; the output resumed must be a regular
+// file, read only past the checkpoint and up to a cap. Scans are of 127.0.0.1 only.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 
 import { closedPort, runCli } from '../helpers/cli';
+import { MAX_INPUT_BYTES } from '../../lib/safe-fs';
 import { describeRoot, scratchDir } from './root';
 
 type Json = Record<string, unknown>;
@@ -83,6 +86,25 @@ describeRoot('hostile files: crafted checkpoints', () => {
     expect(r.status).toBe(2);
   });
 
+  it.each(['\x1b]0;pwned\x07\x1b[2J', 'yaml'])('a format that portscan does not write (%p) is refused', (format) => {
+    edit({ format });
+    const r = resume('-q');
+    expect(r.stderr).toMatch(/bad or unknown field 'format'/);
+    // eslint-disable-next-line no-control-regex
+    expect(r.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(r.status).toBe(2);
+  });
+
+  it.each([['scan-me.invalid'], ['127.0.0.1/8'], ['127.0.0.1', '::1-127.0.0.2']])(
+    'plan.targets other than addresses and address ranges (%p) are refused, never resolved',
+    (...targets) => {
+      edit({ plan: { ...(read().plan as Json), targets } });
+      const r = resume('-q'); // (runCli fails the test on any DNS lookup)
+      expect(r.stderr).toMatch(/bad or unknown field 'plan\.targets'/);
+      expect(r.status).toBe(2);
+    },
+  );
+
   it('outputBytes beyond the output file is refused', () => {
     edit({ outputBytes: statSync(out).size + 1 });
     expect(resume().stderr).toMatch(/bytes of output/);
@@ -95,5 +117,37 @@ describeRoot('hostile files: crafted checkpoints', () => {
     const r = resume();
     expect(r.stderr).toMatch(/checkpoint does not match this scan/);
     expect(r.status).toBe(2);
+  });
+
+  // root-safety #8 (follow-up): a resume reads only the output past the checkpoint, in chunks, up
+  // to a cap, and only from a regular file reached without a symbolic link (the output directory
+  // may be shared): a fifo, a device or a link planted at the output path is refused, unread.
+  it('a fifo at the output path is refused at once, never read', () => {
+    rmSync(out);
+    execFileSync('mkfifo', [out]);
+    const r = resume('-q');
+    expect(r.signal).toBeNull();
+    expect(r.stderr).toMatch(/out\.ndjson': not a regular file/);
+    expect(r.status).toBe(2);
+  });
+
+  it('a symbolic link at the output path is refused; the file it names is untouched', () => {
+    const victim = tmp.path('victim');
+    writeFileSync(victim, 'precious\nno newline at the end');
+    rmSync(out);
+    symlinkSync(victim, out);
+    const r = resume('-q');
+    expect(r.stderr).toMatch(/out\.ndjson' is a symbolic link/);
+    expect(r.status).toBe(2);
+    expect(readFileSync(victim, 'utf8')).toBe('precious\nno newline at the end');
+  });
+
+  it('more than the cap past the checkpoint is refused before it is read (sparse)', () => {
+    truncateSync(out, MAX_INPUT_BYTES + 1);
+    const r = resume('-q');
+    expect(r.stderr).toMatch(new RegExp(`out\\.ndjson' holds ${MAX_INPUT_BYTES + 1} bytes past the checkpoint`));
+    expect(r.stderr.split('\n').filter(Boolean).length).toBeLessThanOrEqual(2);
+    expect(r.status).toBe(2);
+    expect(statSync(out).size).toBe(MAX_INPUT_BYTES + 1);
   });
 });
