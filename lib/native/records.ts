@@ -204,12 +204,21 @@ export class RetryQueue {
     this.count++;
   }
 
-  /** Moves up to `budget - packer.count` queued probes into `packer`, each with `timeoutMs(its attempt)`. */
-  drainInto(packer: TargetPacker, budget: number, timeoutMs: (attempt: number) => number): void {
-    while (this.count > 0 && packer.count < budget) {
-      this.count--;
-      const o = this.count * TARGET.size;
-      packer.pushRaw(this.bytes.subarray(o, o + TARGET_HEAD_BYTES), timeoutMs(this.bytes[o + TARGET.attempt] ?? 0));
-    }
+  /**
+   * Takes the last queued probe: its packed head (TARGET_HEAD_BYTES: address, port, family,
+   * attempt), a view that stays valid until the next push.
+   */
+  pop(): Uint8Array | undefined {
+    if (this.count === 0) return undefined;
+    this.count--;
+    const o = this.count * TARGET.size;
+    return this.bytes.subarray(o, o + TARGET_HEAD_BYTES);
   }
+}
+
+/** One probe's packed head (address, port, family, attempt), as TargetPacker.pushRaw takes it. */
+export function targetHead(addr: bigint, port: number, attempt: number): Uint8Array {
+  const one = new TargetPacker(1);
+  one.push(addr, port, attempt, 0);
+  return one.bytes.subarray(0, TARGET_HEAD_BYTES);
 }

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 // connect.ts: the connect engine's driver (a Scanner, see contract.ts). It walks the plan in
 // port-major order, packs probes in chunks, keeps about two windows' worth queued in native
-// code, applies --rate, learns the timeout from round trips (rtt.ts), sends silent probes again
-// up to --retries (urgent, ahead of new ones), and turns each final outcome into a PortResult.
-// Native code does the sockets; this file does the policy.
+// code, applies --rate, learns the timeout from round trips (rtt.ts), keeps each host within its
+// congestion window (congestion.ts: a listener whose accept queue overflows drops SYNs), sends
+// silent probes again up to --retries (urgent, ahead of new ones), and turns each final outcome
+// into a PortResult. Native code does the sockets; this file does the policy.
 import { withJsStack } from '../errors';
-import { ResultBatch, RetryQueue, TargetPacker } from '../native/records';
+import { Kind, RESULT, ResultBatch, RetryQueue, TARGET, TargetPacker, targetHead } from '../native/records';
 import type { NativeEngine, NativeError } from '../native/types';
 import { PlanCursor } from '../plan/plan';
 import { classify } from './classify';
+import { firstCutNotice, hostKeyAt, hostKeyOf, HostWindows, type HostKey } from './congestion';
 import type { EngineSummary, Scanner, ScannerContext } from './contract';
 import { RunOutcome } from './outcome';
 import { PositionTracker } from './position-tracker';
@@ -32,6 +34,8 @@ export function connectTryTimeoutMs(learnedMs: number, attempt: number, retries:
   return Math.max(1, Math.min(learnedMs, synsLeft * KERNEL_SYN_RTO_MS - RTO_MARGIN_MS));
 }
 const FIRST_CHUNK = 64; // small, so round-trip samples arrive before most timeouts are chosen
+/** Probes held back by their hosts' windows before no more are taken from the plan. */
+const HELD_MAX = MAX_CHUNK;
 
 /** The connect engine's driver: see contract.ts. */
 export const createConnectScanner = (context: ScannerContext): Scanner => new ConnectScanner(context);
@@ -42,6 +46,7 @@ class ConnectScanner implements Scanner {
   private readonly rtt: RttEstimator;
   private readonly packer = new TargetPacker(MAX_CHUNK);
   private readonly retries = new RetryQueue();
+  private readonly windows: HostWindows;
   private readonly tracker: PositionTracker | undefined;
   private readonly outcome = new RunOutcome();
   private engine: NativeEngine | undefined;
@@ -62,6 +67,12 @@ class ConnectScanner implements Scanner {
     // Checkpoints need each result's plan position: only tracked when someone listens.
     if (hooks.onCheckpoint) this.tracker = new PositionTracker(plan, range.start);
     this.rtt = new RttEstimator(options.minTimeoutMs, options.timeoutMs);
+    this.windows = new HostWindows(this.target);
+  }
+
+  /** Most probes outstanding at once, all hosts: about two windows' worth queued in native code. */
+  private get target(): number {
+    return this.opts.tasks * 2 + MAX_CHUNK;
   }
 
   start(): Promise<boolean> {
@@ -97,6 +108,7 @@ class ConnectScanner implements Scanner {
     this.draining = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.engine) this.outstanding -= this.engine.dropQueued();
+    this.windows.clear();
     if (this.engine && this.outstanding === 0) this.finish(true);
   }
 
@@ -138,7 +150,12 @@ class ConnectScanner implements Scanner {
     const attempt = batch.attempt(i);
     const rttUs = batch.rttUs(i);
     const verdict = classify(kind, batch.err(i), attempt, this.opts.retries);
-    if (verdict.state === 'open' || verdict.state === 'closed') this.rtt.sample(rttUs);
+    const answered = verdict.state === 'open' || verdict.state === 'closed';
+    if (answered) this.rtt.sample(rttUs);
+    const end = answered ? 'answered' : kind === Kind.Timeout ? 'timeout' : 'error';
+    const key = hostKeyAt(batch.bytes, i * RESULT.size);
+    const cut = this.windows.ended(key, end, attempt, performance.now(), this.rtt.timeoutMs(), rttUs / 1000);
+    if (cut && this.windows.cuts === 1) this.hooks.onNotice?.(firstCutNotice(batch.ip(i)));
     if (verdict.state === null) {
       if (!this.draining) this.retries.push(batch, i, attempt + 1);
       return; // while draining, a probe that still needs a try gets no result (resume re-probes it)
@@ -160,7 +177,8 @@ class ConnectScanner implements Scanner {
       if (this.outstanding === 0) this.finish(true);
       return;
     }
-    const target = this.opts.tasks * 2 + MAX_CHUNK;
+    const target = this.target;
+    let allHeld = false;
     while (this.outstanding < target) {
       // Slow start: the first chunk goes out alone, so the probes after it get a timeout
       // learned from real round trips instead of the maximum.
@@ -170,46 +188,95 @@ class ConnectScanner implements Scanner {
         const allowed =
           Math.floor(((performance.now() - this.startMs) * this.opts.ratePps) / 1000) + 1 - this.counters.sent;
         if (allowed <= 0) {
-          this.timer ??= setTimeout(
-            () => {
-              this.timer = undefined;
-              this.feed();
-            },
-            Math.max(1, Math.ceil(1000 / this.opts.ratePps)),
-          );
+          this.wakeIn(1000 / this.opts.ratePps);
           break;
         }
         budget = Math.min(budget, allowed);
       }
-      const urgent = this.retries.length > 0;
-      const n = urgent ? this.packRetries(budget) : this.pack(budget);
+      const due = this.windows.dueAtMs();
+      const urgent = this.retries.length > 0 || (due !== undefined && due <= performance.now());
+      const n = urgent ? this.packUrgent(budget) : this.pack(budget);
+      if (n === 0 && urgent && this.retries.length === 0 && !allHeld) {
+        allHeld = true; // every retry was held back: new probes next
+        continue;
+      }
       if (n === 0) break;
       this.engine.submit(this.packer.bytes, n, urgent);
       this.outstanding += n;
       this.counters.sent += n;
       this.chunk = Math.min(MAX_CHUNK, this.chunk * 2);
     }
-    if (this.outstanding === 0 && this.retries.length === 0 && this.cursor.done) this.finish(false);
+    // A paced host's next probe (its time may have come while the loop ran: then at once).
+    const due = this.windows.dueAtMs();
+    if (due !== undefined && due !== -Infinity) this.wakeIn(due - performance.now());
+    if (this.outstanding === 0 && this.retries.length === 0 && this.windows.heldCount === 0 && this.cursor.done) {
+      this.finish(false);
+    }
   }
 
-  /** Packs queued retries only; they are submitted as urgent. */
-  private packRetries(budget: number): number {
+  /** Calls feed() again in `ms` (at least 1), unless a call is already due. */
+  private wakeIn(ms: number): void {
+    this.timer ??= setTimeout(
+      () => {
+        this.timer = undefined;
+        this.feed();
+      },
+      Math.max(1, Math.ceil(ms)),
+    );
+  }
+
+  /**
+   * Packs the probes that are due first, submitted as urgent: those their hosts' windows held
+   * back and now have room for, then retries (a retry whose host has no room is held back too).
+   */
+  private packUrgent(budget: number): number {
     this.packer.reset();
     const learnedMs = this.rtt.timeoutMs();
-    this.retries.drainInto(this.packer, budget, (attempt) =>
-      connectTryTimeoutMs(learnedMs, attempt, this.opts.retries),
-    );
+    this.windows.release(performance.now(), (key, head) => {
+      if (this.packer.count >= budget) return false;
+      this.packHead(key, head, learnedMs);
+      return true;
+    });
+    while (this.packer.count < budget) {
+      const head = this.retries.pop();
+      if (!head) break;
+      const key = hostKeyAt(head, 0);
+      if (this.windows.room(key, performance.now())) this.packHead(key, head, learnedMs);
+      else this.windows.hold(key, head.slice());
+    }
     return this.packer.count;
   }
 
-  /** Packs new probes from the plan. */
+  /**
+   * Packs one probe from its head. A retry to a host that answers waits the learned timeout
+   * doubled per try made (at most --timeout): if its listener's queue overflowed, the queue has
+   * time to drain and the host's window time to be cut before the last try. A host that never
+   * answered (a filtered range) keeps the learned timeout.
+   */
+  private packHead(key: HostKey, head: Uint8Array, learnedMs: number): void {
+    const attempt = head[TARGET.attempt] as number;
+    const answering = attempt > 0 && this.windows.answering(key);
+    const ms = answering ? Math.min(this.opts.timeoutMs, learnedMs * 2 ** attempt) : learnedMs;
+    this.packer.pushRaw(head, connectTryTimeoutMs(ms, attempt, this.opts.retries));
+    this.windows.sent(key, performance.now(), learnedMs);
+  }
+
+  /** Packs new probes from the plan; those whose host has no room are held back, up to HELD_MAX. */
   private pack(budget: number): number {
     this.packer.reset();
-    const timeoutMs = connectTryTimeoutMs(this.rtt.timeoutMs(), 0, this.opts.retries);
-    while (this.packer.count < budget) {
+    const learnedMs = this.rtt.timeoutMs();
+    const timeoutMs = connectTryTimeoutMs(learnedMs, 0, this.opts.retries);
+    const nowMs = performance.now();
+    while (this.packer.count < budget && this.windows.heldCount < HELD_MAX) {
       const next = this.cursor.next();
       if (!next) break;
+      const key = hostKeyOf(next.addr);
+      if (!this.windows.room(key, nowMs)) {
+        this.windows.hold(key, targetHead(next.addr, next.port, 0));
+        continue;
+      }
       this.packer.push(next.addr, next.port, 0, timeoutMs);
+      this.windows.sent(key, nowMs, learnedMs);
     }
     return this.packer.count;
   }
@@ -217,6 +284,7 @@ class ConnectScanner implements Scanner {
   private finish(aborted: boolean, err?: Error): void {
     if (this.outcome.done) return;
     if (this.timer) clearTimeout(this.timer);
+    if (this.windows.cuts > 0) this.hooks.onNotice?.(this.windows.summary());
     this.engine?.close();
     this.outcome.settle(aborted, err);
   }
