@@ -115,7 +115,7 @@ export interface SynBatch {
   stats: SynStats;
   /** The last batch: every thread has finished (or drained) and had its wait. */
   done: boolean;
-  /** The transmit thread that sent this batch, and its resume point (see native/syn_tx.cc Mark). */
+  /** The transmit thread that sent this batch, and its resume point (see native/syn_tx_probes.cc Mark). */
   thread: number;
   mark: number;
   /** The highest scan-order position among this batch's results. */
