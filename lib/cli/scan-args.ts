@@ -8,25 +8,7 @@ import { UsageError } from '../errors';
 import type { ScanOptions } from '../options';
 import { escapeText } from '../safe-fs';
 import { FORMATS } from '../output/formats';
-
-const EPILOG = `Targets: 127.0.0.1, 127.0.0.1-127.0.0.20, 127.0.0.0/29, 127.0.0-1.1-10 (nmap octets),
-::1, 2001:2::/125, localhost, or a file (-i FILE, '-' for stdin). Spaces or commas separate them.
-Ports: the Standard list of 32 ports by default; '1-1024', '1-30, 80, 443',
-'21, 22, 25, 80-88, 1000-1024, 6666', '-p-' or 'all' for 1-65535.
-
-States: open (the handshake completed), closed (the port answered RST), filtered (no answer
-after --retries, or an ICMP unreachable: PortScan's "silent").
-
-Exit codes: 0 done, 1 runtime failure (cannot write output, engine error),
-2 bad usage (malformed target, port or option; nothing was sent), 130 stopped by Ctrl-C
-(what was found is kept and the output file is valid).
-
-Privileges: run as root, a scan becomes --user (default: the sudo user, else nobody) once its raw
-sockets, capture, output and first checkpoint are open, with every capability gone; -v says so.
-If that user cannot write the checkpoint's directory, it stays root and says so in one line.
-Without root, give CAP_NET_RAW to a dedicated copy of node, never to every node script (README).
-
-portscan bench: measure scan throughput in a sealed range on this machine (root; see --help there).`;
+import { EPILOG } from './scan-help';
 
 function wholeNumber(flag: string, text: string | undefined, suffixes = false): number | undefined {
   if (text === undefined) return undefined;
