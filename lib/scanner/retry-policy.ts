@@ -25,8 +25,6 @@ export class RetryPolicy {
   private pending: [number, number][] = [];
   private current: number;
   private bound = 1;
-  /** How many times the retries changed. */
-  changes = 0;
 
   constructor(
     private readonly mostRetries: number,
@@ -73,7 +71,6 @@ export class RetryPolicy {
     this.bound = p ** tries;
     if (tries - 1 === this.current) return undefined;
     this.current = tries - 1;
-    this.changes++;
     return this.current;
   }
 
