@@ -9,9 +9,11 @@
 // processes, GNU time) and scored with `testbed verify`: open ports found, missed and falsely
 // reported, and recall. Then portscan alone on every port of one host (198.18.0.1, -p-), 5 runs
 // with open ports listed (checked with `testbed verify`) and 5 with --full (checked with
-// `testbed verify --strict-closed`). Prints per workload a table and the ratios portscan/peer
-// (send rate, wall, CPU per probe), and writes bench/results/syn-vs-peers.json. Needs root and the
-// testbed up (variant 0):
+// `testbed verify --strict-closed`), and nmap -sS -T4 -p- on the same host, 3 runs (the ratio);
+// then the rate-hold runs (bench/syn/rate-hold.ts: --rate 100k, 200k, 400k on an all-silent and
+// an all-answered plan, SYNs per second counted at the target). Prints per workload a table and
+// the ratios portscan/peer (send rate, wall, CPU per probe), and writes
+// bench/results/syn-vs-peers.json. Needs root and the testbed up (variant 0):
 //
 //   TESTBED_PREFIX=psyn ../shared/testbed/testbed up && TESTBED_PREFIX=psyn npm run bench:syn
 //   BENCH_WORKLOADS=silent-1m,mostly-silent TESTBED_PREFIX=psyn npm run bench:syn
@@ -46,7 +48,7 @@
 //
 // Environment: TESTBED (path of the testbed command), TESTBED_PREFIX (which testbed; passed on
 // to it), BENCH_WORKLOADS (five-ports, silent-1m, silent-10m, mostly-silent, mostly-closed,
-// one-host), BENCH_PORTSCAN_RATES, BENCH_MASSCAN_RATES, BENCH_ZMAP_RATES (the five-port sweeps,
+// one-host, rate-hold), BENCH_PORTSCAN_RATES, BENCH_MASSCAN_RATES, BENCH_ZMAP_RATES (the five-port sweeps,
 // comma-separated; 0 = unlimited, portscan only). Exits 2 when it cannot run (not root, testbed down, a tool
 // missing), 1 when a portscan run failed or its results did not pass `testbed verify`, else 0.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -57,8 +59,10 @@ import { testbedIdentity } from './lib/testbed';
 import { elapsedMs } from './syn/budget';
 import { compare, comparisonRecord, PEERS } from './syn/compare';
 import { runMasscan } from './syn/masscan';
+import { nmapOneHostLines, runNmapOneHost, type NmapOneHost } from './syn/nmap-one-host';
 import { runOneHost, runPortscan } from './syn/portscan';
 import { comparisonLine, failureLines, oneHostLine, ratiosLine, runLine, runsTable, type OneHost } from './syn/print';
+import { rateHoldLine, runRateHold } from './syn/rate-hold';
 import { writeResults, type Outcome } from './syn/results';
 import { loads, NAME, printHeader, setUp, type Setup } from './syn/setup';
 import { emptyRun, TOOLS, type Run } from './syn/workload';
@@ -130,6 +134,8 @@ async function measure(s: Setup, dir: string): Promise<Outcome> {
   const skipped = { skipped: 'not asked for (BENCH_WORKLOADS)' };
   const oneHost = s.oneHost ? await runOneHost(dir, false) : skipped;
   const oneHostFull = s.oneHost ? await runOneHost(dir, true) : skipped;
+  const nmapOneHost = s.oneHost ? await runNmapOneHost(dir) : skipped;
+  const rateHold = s.rateHold ? await runRateHold(dir) : [];
   const summary = s.workloads.flatMap((w) => PEERS.map((peer) => comparisonRecord(compare(runs, w.name, peer))));
   return {
     runs,
@@ -137,6 +143,8 @@ async function measure(s: Setup, dir: string): Promise<Outcome> {
     workloadLoads,
     oneHost,
     oneHostFull,
+    nmapOneHost,
+    rateHold,
     gateway,
     identityAfter: testbedIdentity(),
     loadAfter: loadavg(),
@@ -149,7 +157,9 @@ function printOutcome(s: Setup, o: Outcome): Run[] {
   if (s.oneHost) {
     console.log(oneHostLine(false, o.oneHost as OneHost));
     console.log(oneHostLine(true, o.oneHostFull as OneHost));
+    for (const line of nmapOneHostLines(o.nmapOneHost as NmapOneHost, o.oneHostFull as OneHost)) console.log(line);
   }
+  for (const r of o.rateHold) console.log(rateHoldLine(r));
   const failures = o.runs.filter((r) => r.tool === 'portscan' && !r.skipped && !r.ok);
   for (const r of failures) for (const line of failureLines(r)) console.log(line);
   console.log(

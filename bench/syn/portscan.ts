@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../lib/harness';
 import { shownRun, verify } from '../lib/testbed';
 import { capped, overBudget } from './budget';
+import { median } from './nmap-one-host';
 import { runCpu } from './cpu';
 import { runInTestbed, type Proc } from './proc';
 import { verifyWorkload } from './score';
@@ -69,6 +70,7 @@ async function oneHostRun(argv: string[], out: string, full: boolean): Promise<R
   const summary = /(\d+) open of (\d+) probed \((\d+) planned\) in ([\d.]+) s/.exec(p.stderr);
   const run: Record<string, unknown> = {
     wallSeconds: p.seconds,
+    elapsedSeconds: p.elapsedS,
     cpuSeconds: p.cpuS,
     exitCode: p.code,
     timedOut: p.timedOut,
@@ -100,6 +102,7 @@ function oneHostSummary(runs: Record<string, unknown>[]): Record<string, unknown
     ownMin: own[0] ?? null,
     ownMax: own[own.length - 1] ?? null,
     wallSeconds: wall[Math.floor(wall.length / 2)],
+    elapsedSeconds: median(runs.map((r) => r.elapsedSeconds as number | null)),
     open: last.open,
     probed: last.probed,
     verify: last.verify,

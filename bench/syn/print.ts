@@ -102,6 +102,7 @@ export function ratiosLine(c: Comparison): string {
 export interface OneHost {
   ok?: boolean;
   wallSeconds?: number;
+  elapsedSeconds?: number | null;
   ownSeconds?: number | null;
   ownMin?: number | null;
   ownMax?: number | null;

@@ -26,8 +26,10 @@ export interface Proc {
   stdout: string;
   stderr: string;
   timedOut: boolean;
-  /** GNU time's figures for the tool (null: not run under it, or it did not write). */
+  /** GNU time's figures for the tool (null: not run under it, or it did not write): its CPU, and
+   * its own wall time (inside the namespace: without `testbed run`'s start-up). */
   cpuS: number | null;
+  elapsedS: number | null;
   maxRssKb: number | null;
 }
 
@@ -87,6 +89,12 @@ function readOr(path: string): string {
   }
 }
 
+/** GNU time's elapsed seconds (%e, the first of timedArgv's figures), or null. */
+function elapsedFrom(timeFile: string): number | null {
+  const m = /(^|\n)([\d.]+) [\d.]+ [\d.]+ \d+\s*$/.exec(readOr(timeFile));
+  return m ? Number(m[2]) : null;
+}
+
 /** Runs `cmd args` to its exit (see the file's header). */
 export function runProc(cmd: string, args: string[], opts: ProcOptions): Promise<Proc> {
   return new Promise((resolvePromise) => {
@@ -132,7 +140,8 @@ export function runProc(cmd: string, args: string[], opts: ProcOptions): Promise
         ? readTimeFile(opts.timeFile, e.code)
         : { cpuS: null, maxRssKb: null, exitCode: e.code };
       const { cpuS, maxRssKb } = time;
-      resolvePromise({ ...e, code: time.exitCode, stdout, stderr, timedOut, cpuS, maxRssKb });
+      const elapsedS = opts.timeFile ? elapsedFrom(opts.timeFile) : null;
+      resolvePromise({ ...e, code: time.exitCode, stdout, stderr, timedOut, cpuS, elapsedS, maxRssKb });
     });
   });
 }

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { repoRoot } from '../lib/harness';
 import { TESTBED_PREFIX } from '../lib/testbed';
 import { elapsedMs } from './budget';
+import type { NmapOneHost } from './nmap-one-host';
+import type { RateHoldRun } from './rate-hold';
 import type { Setup } from './setup';
 import type { Run } from './workload';
 import type { GatewayMac } from './zmap';
@@ -40,6 +42,8 @@ export interface Outcome {
   workloadLoads: Record<string, { before: number[]; after: number[] }>;
   oneHost: Record<string, unknown>;
   oneHostFull: Record<string, unknown>;
+  nmapOneHost: NmapOneHost | Record<string, unknown>;
+  rateHold: RateHoldRun[];
   gateway: GatewayMac | null | undefined;
   loadAfter: number[];
   identityAfter: string;
@@ -65,6 +69,8 @@ export function writeResults(s: Setup, o: Outcome): string {
     summary: o.summary,
     oneHost: o.oneHost,
     oneHostFull: o.oneHostFull,
+    nmapOneHost: o.nmapOneHost,
+    rateHold: o.rateHold,
     benchSeconds: elapsedMs() / 1000,
   };
   writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);

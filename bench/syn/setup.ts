@@ -23,6 +23,8 @@ export interface Setup {
   workloads: Workload[];
   /** Whether the one-host runs follow the workloads. */
   oneHost: boolean;
+  /** Whether the rate-hold runs come last. */
+  rateHold: boolean;
   machine: MachineInfo & { masscan: string; zmap: string };
   build: { commit: string; changedSinceCommit: string[]; addonBuilt: string | null };
   /** `testbed truth` of each workload, by name (null: it failed). */
@@ -46,7 +48,7 @@ function portscanBuild(): Setup['build'] {
 
 /** Checks that the bench can run (else exits 2) and notes what it runs on. */
 export function setUp(): Setup {
-  let selected: ReturnType<typeof selectWorkloads> = { workloads: [], oneHost: false };
+  let selected: ReturnType<typeof selectWorkloads> = { workloads: [], oneHost: false, rateHold: false };
   try {
     selected = selectWorkloads();
   } catch (err) {
@@ -82,6 +84,7 @@ export function printHeader(s: Setup): void {
     const truth = t ? `${t.open} open, ${t.closed} closed, ${t.filtered} silent` : 'testbed truth failed';
     console.log(`  ${w.name}: ${w.title}, ${w.hosts} x ${w.ports} = ${w.probes} probes (${truth})`);
   }
-  if (s.oneHost) console.log(`  then every port of one host, 5 runs, and 5 with --full`);
+  if (s.oneHost) console.log('  then every port of one host, 5 runs, 5 with --full; nmap -sS -T4 -p- on it, 3 runs');
+  if (s.rateHold) console.log('  then rate-hold: --rate 100k, 200k, 400k, silent and answered, counted at the target');
   if (!haveTime()) console.log(`  ${TIME} is missing (apt-get install -y time): no CPU figures`);
 }

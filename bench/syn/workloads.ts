@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // workloads.ts: the workloads bench:syn can measure, as values, and which of them a run measures
-// (BENCH_WORKLOADS, comma-separated names, "one-host" for the one-host runs that follow them;
-// default all, in the order below). Each is hosts x ports
-// on the testbed's variant 0 (ports 1000-1999 silent everywhere, `testbed model`), the flags
-// portscan gets beyond -v --mode syn --rate R, each tool's rates, and the send rate its time
-// estimates assume. The workloads (issue 11's table):
+// (BENCH_WORKLOADS, comma-separated names, "one-host" for the one-host runs that follow them,
+// "rate-hold" for the rate-hold runs (rate-hold.ts) after those; default all, in the order
+// below). Each is hosts x ports on the testbed's variant 0 (ports 1000-1999 silent everywhere,
+// `testbed model`), the flags portscan gets beyond -v --mode syn --rate R, each tool's rates, and
+// the send rate its time estimates assume. The workloads (issue 11's table):
 // - five-ports: 198.18.0.0/16 x 22,80,443,8080,31337, every tool over a sweep of rates
 //   (BENCH_PORTSCAN_RATES, BENCH_MASSCAN_RATES, BENCH_ZMAP_RATES).
 // - silent-1m, silent-10m: the /16 x 16 (160) silent ports, 1,048,576 (10,485,760) probes, nothing
@@ -108,22 +108,32 @@ export function allWorkloads(env: NodeJS.ProcessEnv = process.env): Workload[] {
 
 /** The name that selects the one-host runs (every port of one host, after the workloads). */
 export const ONE_HOST_NAME = 'one-host';
+/** The name that selects the rate-hold runs (the asked rate per second, counted at the target: rate-hold.ts). */
+export const RATE_HOLD_NAME = 'rate-hold';
 
 /**
  * What BENCH_WORKLOADS names (everything when unset): the workloads, in the catalogue's order, and
  * whether the one-host runs come after them; throws on an unknown name.
  */
-export function selectWorkloads(env: NodeJS.ProcessEnv = process.env): { workloads: Workload[]; oneHost: boolean } {
+export function selectWorkloads(env: NodeJS.ProcessEnv = process.env): {
+  workloads: Workload[];
+  oneHost: boolean;
+  rateHold: boolean;
+} {
   const all = allWorkloads(env);
   const asked = (env.BENCH_WORKLOADS ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  if (asked.length === 0) return { workloads: all, oneHost: true };
-  const known = [...all.map((w) => w.name), ONE_HOST_NAME];
+  if (asked.length === 0) return { workloads: all, oneHost: true, rateHold: true };
+  const known = [...all.map((w) => w.name), ONE_HOST_NAME, RATE_HOLD_NAME];
   const unknown = asked.filter((n) => !known.includes(n));
   if (unknown.length) throw new Error(`BENCH_WORKLOADS: unknown ${unknown.join(', ')} (known: ${known.join(', ')})`);
-  return { workloads: all.filter((w) => asked.includes(w.name)), oneHost: asked.includes(ONE_HOST_NAME) };
+  return {
+    workloads: all.filter((w) => asked.includes(w.name)),
+    oneHost: asked.includes(ONE_HOST_NAME),
+    rateHold: asked.includes(RATE_HOLD_NAME),
+  };
 }
 
 /** Seconds a run of `w` at `ratePps` (0: unlimited) should send for. */

@@ -11,6 +11,7 @@ import { compare, ratio } from '../../bench/syn/compare';
 import { runCpu } from '../../bench/syn/cpu';
 import { ratiosLine } from '../../bench/syn/print';
 import { emptyRun, type Run, type Tool } from '../../bench/syn/workload';
+import { perSecondFrom } from '../../bench/syn/rate-hold';
 import { allWorkloads, portsOf, selectWorkloads, sendEstimateS, sweepRates } from '../../bench/syn/workloads';
 import { readTimeFile } from '../../lib/bench/run';
 
@@ -44,10 +45,17 @@ describe('bench:syn workloads', () => {
     const all = selectWorkloads({});
     expect(all.workloads).toHaveLength(5);
     expect(all.oneHost).toBe(true);
+    expect(all.rateHold).toBe(true);
     const some = selectWorkloads({ BENCH_WORKLOADS: 'mostly-silent, silent-1m' });
     expect(some.workloads.map((w) => w.name)).toEqual(['silent-1m', 'mostly-silent']);
     expect(some.oneHost).toBe(false);
-    expect(selectWorkloads({ BENCH_WORKLOADS: 'one-host' })).toEqual({ workloads: [], oneHost: true });
+    expect(some.rateHold).toBe(false);
+    expect(selectWorkloads({ BENCH_WORKLOADS: 'one-host' })).toEqual({ workloads: [], oneHost: true, rateHold: false });
+    expect(selectWorkloads({ BENCH_WORKLOADS: 'rate-hold' })).toEqual({
+      workloads: [],
+      oneHost: false,
+      rateHold: true,
+    });
     expect(() => selectWorkloads({ BENCH_WORKLOADS: 'silent-1m,silent-1g' })).toThrow(/unknown silent-1g/);
   });
 
@@ -179,5 +187,19 @@ describe('bench:syn ratios', () => {
     expect(ratiosLine(compare([ours, skipped], 'silent-10m', 'zmap'))).toBe(
       '  portscan/zmap: - (no zmap run finished)',
     );
+  });
+});
+
+describe("bench:syn's rate-hold count per second", () => {
+  it('interpolates whole seconds from the first packet, ignoring a stray late packet', () => {
+    // 1000 packets/s from t=10.0 for 3.5 s, sampled every 0.25 s; an ARP request 2 s after.
+    const samples: { t: number; n: number }[] = [];
+    for (let t = 9.5; t <= 16; t += 0.25) {
+      const sent = Math.min(3500, Math.max(0, (t - 10) * 1000));
+      samples.push({ t, n: 50 + Math.round(sent) + (t >= 15.5 ? 1 : 0) });
+    }
+    // t0 is the sample before the first packet (10.0): seconds [10,11), [11,12), [12,13).
+    expect(perSecondFrom(samples)).toEqual([1000, 1000, 1000]);
+    expect(perSecondFrom(samples.slice(0, 1))).toEqual([]);
   });
 });
