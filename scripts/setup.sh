@@ -13,6 +13,13 @@ need=()
 command -v nft >/dev/null 2>&1 || need+=(nftables)
 command -v clang-format >/dev/null 2>&1 || need+=(clang-format)
 command -v tcpdump >/dev/null 2>&1 || need+=(tcpdump)
+# nmap: --top-ports and nmap's service names read its nmap-services; the tests compare our
+# outputs with nmap's own (ndiff, xmllint against nmap.dtd, xsltproc with nmap.xsl, python-libnmap).
+command -v nmap >/dev/null 2>&1 || need+=(nmap)
+command -v ndiff >/dev/null 2>&1 || need+=(ndiff)
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
+command -v xsltproc >/dev/null 2>&1 || need+=(xsltproc)
+/usr/bin/python3 -c 'import libnmap' >/dev/null 2>&1 || need+=(python3-libnmap)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need[*]}" >&2
