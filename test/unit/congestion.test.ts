@@ -11,7 +11,9 @@ import {
   hostKeyAt,
   hostKeyOf,
   HostWindows,
+  CUT_SHARE,
   INITIAL_WINDOW,
+  MIN_SIGNAL,
   MIN_WINDOW,
   type HostKey,
 } from '../../lib/scanner/congestion';
@@ -37,6 +39,16 @@ function lossThenAnsweredRetry(w: HostWindows, key: HostKey, nowMs: number): boo
   send(w, key, 2, nowMs - HOLD_MS);
   w.ended(key, 'timeout', 0, nowMs, HOLD_MS, HOLD_MS);
   return w.ended(key, 'answered', 1, nowMs, HOLD_MS, 0);
+}
+
+/**
+ * Tries lost and their retries answered at `nowMs`, one after another, until the host is cut (a
+ * full listen queue: a large share of what it answers are retries) or `most` of them; returns how
+ * many retries were answered up to the cut, 0 when none cut.
+ */
+function lossesUntilCut(w: HostWindows, key: HostKey, nowMs: number, most = 1000): number {
+  for (let r = 1; r <= most; r++) if (lossThenAnsweredRetry(w, key, nowMs)) return r;
+  return 0;
 }
 
 describe('HostWindows', () => {
@@ -71,34 +83,58 @@ describe('HostWindows', () => {
     expect(w.throttled(A)).toBe(false);
   });
 
-  test('an answered retry after a lost try cuts: paced at half what the host answered in a period', () => {
+  test('answered retries cut once they are CUT_SHARE of the answers: paced at half what the host answered', () => {
     const w = new HostWindows(10_000);
     answering(w, A, 40);
-    expect(lossThenAnsweredRetry(w, A, 50)).toBe(true);
+    const r = lossesUntilCut(w, A, 50);
+    // 14 of the 54 answers were retries: CUT_SHARE of them, and at least MIN_SIGNAL.
+    expect(r).toBe(Math.max(MIN_SIGNAL, Math.ceil((CUT_SHARE * 40) / (1 - CUT_SHARE))));
     expect(w.cuts).toBe(1);
     expect(w.throttled(A)).toBe(true);
-    expect(w.window(A)).toBe(Math.floor(41 / 2)); // 40 first tries and the retry answered in the period
+    expect(w.window(A)).toBe(Math.floor((40 + r) / 2)); // every answer of the period counts
+  });
+
+  test('random loss: a few answered retries among many answers never cut', () => {
+    const w = new HostWindows(10_000);
+    answering(w, A, 200, 0);
+    for (let t = 0; t < 10 * HOLD_MS; t += HOLD_MS) {
+      answering(w, A, 200, t);
+      for (let k = 0; k < 10; k++) expect(lossThenAnsweredRetry(w, A, t + 1)).toBe(false); // 5% lost
+    }
+    expect(w.cuts).toBe(0);
+    expect(w.throttled(A)).toBe(false);
+  });
+
+  test("the tail: once a host's first tries are all sent, its retries answered alone do not cut it", () => {
+    const w = new HostWindows(10_000);
+    for (let t = 0; t < 10 * HOLD_MS; t += HOLD_MS) {
+      answering(w, A, 200, t);
+      for (let k = 0; k < 20; k++) lossThenAnsweredRetry(w, A, t + 1); // 10% lost
+    }
+    for (let k = 0; k < 200; k++) expect(lossThenAnsweredRetry(w, A, 2000 + k)).toBe(false); // retries only
+    expect(w.cuts).toBe(0);
   });
 
   test('at most one cut per timeout period, and none without a try lost since the last cut', () => {
     const w = new HostWindows(10_000);
     answering(w, A, 64, 990);
-    expect(lossThenAnsweredRetry(w, A, 1000)).toBe(true);
+    const r = lossesUntilCut(w, A, 1000);
+    expect(r).toBeGreaterThan(0);
     const after = w.window(A);
-    expect(after).toBe(Math.floor(65 / 2));
-    expect(lossThenAnsweredRetry(w, A, 1000 + HOLD_MS / 2)).toBe(false); // same period
+    expect(after).toBe(Math.floor((64 + r) / 2));
+    expect(lossesUntilCut(w, A, 1000 + HOLD_MS / 2, 100)).toBe(0); // same period
     // A retry of a probe lost before the cut, answered well after it: no new loss, no cut.
     send(w, A, 1, 2000);
     expect(w.ended(A, 'answered', 2, 3000, HOLD_MS, 0)).toBe(false);
     expect(w.window(A)).toBe(after);
-    expect(lossThenAnsweredRetry(w, A, 4000)).toBe(true); // a fresh loss: halved again
+    expect(lossesUntilCut(w, A, 4000)).toBeGreaterThan(0); // fresh losses, and all it answers: halved again
     expect(w.window(A)).toBe(Math.floor(after / 2));
   });
 
   test('cuts never take a window below MIN_WINDOW', () => {
     const w = new HostWindows(10_000);
     answering(w, A, 64);
-    for (let t = 1000; t < 20_000; t += 2 * HOLD_MS) lossThenAnsweredRetry(w, A, t);
+    for (let t = 1000; t < 40_000; t += 2 * HOLD_MS) lossThenAnsweredRetry(w, A, t);
     expect(w.cuts).toBeGreaterThan(10);
     expect(w.window(A)).toBe(MIN_WINDOW);
   });
@@ -106,7 +142,7 @@ describe('HostWindows', () => {
   test('after a cut, answered first tries open the window by about one per window of them', () => {
     const w = new HostWindows(10_000);
     answering(w, A, 40);
-    lossThenAnsweredRetry(w, A, 50);
+    lossesUntilCut(w, A, 50);
     const cut = w.window(A);
     send(w, A, cut + 1, 60);
     for (let i = 0; i < cut - 1; i++) w.ended(A, 'answered', 0, 60, HOLD_MS, 0);
@@ -118,9 +154,9 @@ describe('HostWindows', () => {
   test('a cut host is paced: its window spread over the timeout period', () => {
     const w = new HostWindows(10_000);
     answering(w, A, 20, 990);
-    lossThenAnsweredRetry(w, A, 1000);
+    const r = lossesUntilCut(w, A, 1000);
     const win = w.window(A);
-    expect(win).toBe(10);
+    expect(win).toBe(Math.floor((20 + r) / 2));
     expect(w.room(A, 1000)).toBe(true);
     w.sent(A, 1000, HOLD_MS);
     expect(w.room(A, 1000)).toBe(false);
@@ -130,7 +166,7 @@ describe('HostWindows', () => {
   test('hosts are independent: a cut on one leaves the others unlimited', () => {
     const w = new HostWindows(10_000);
     answering(w, A, 64);
-    lossThenAnsweredRetry(w, A, 1000);
+    expect(lossesUntilCut(w, A, 1000)).toBeGreaterThan(0);
     send(w, B, 5000, 1000);
     expect(w.room(B, 1000)).toBe(true);
     expect(w.throttled(B)).toBe(false);
@@ -140,7 +176,7 @@ describe('HostWindows', () => {
   test('held probes: retries go first, released when room comes back and their time is due', () => {
     const w = new HostWindows(10_000);
     answering(w, A, 20, 990);
-    lossThenAnsweredRetry(w, A, 1000);
+    lossesUntilCut(w, A, 1000);
     send(w, A, w.window(A) - 1, 1000); // the window is full (one was still outstanding)
     expect(w.room(A, 5000)).toBe(false);
     const fresh = targetHead(parseAddress('10.0.0.1') as bigint, 80, 0);
@@ -177,7 +213,7 @@ describe('HostWindows', () => {
     expect(w.size).toBe(0);
     for (let k = 0; k < 20_000; k++) {
       answering(w, k, 4);
-      lossThenAnsweredRetry(w, k, 1000);
+      lossesUntilCut(w, k, 1000);
       w.ended(k, 'answered', 0, 1000, HOLD_MS, 0); // the last one outstanding: now idle
     }
     expect(w.cuts).toBe(20_000);
