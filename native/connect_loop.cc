@@ -5,9 +5,6 @@
 // socket is closed with SO_LINGER {1, 0} so neither side keeps TIME_WAIT state.
 #include "connect_loop.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -19,6 +16,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "connect_socket.h"
 #include "thread_caps.h"
 
 namespace portscan {
@@ -33,55 +31,6 @@ uint64_t NowUs() {
 constexpr uint64_t kWakeTag = ~0ull;
 constexpr int kMaxEvents = 1024;
 constexpr uint32_t kLaunchBurst = 256;
-
-socklen_t FillSockaddr(const TargetRecord& t, sockaddr_storage* ss) {
-  std::memset(ss, 0, sizeof(*ss));
-  if (t.family == kFamilyV6) {
-    auto* s6 = reinterpret_cast<sockaddr_in6*>(ss);
-    s6->sin6_family = AF_INET6;
-    s6->sin6_port = htons(t.port_h);
-    std::memcpy(&s6->sin6_addr, t.addr_n, 16);
-    return sizeof(sockaddr_in6);
-  }
-  auto* s4 = reinterpret_cast<sockaddr_in*>(ss);
-  s4->sin_family = AF_INET;
-  s4->sin_port = htons(t.port_h);
-  std::memcpy(&s4->sin_addr, t.addr_n, 4);
-  return sizeof(sockaddr_in);
-}
-
-// Out of descriptors or kernel memory: not the target's fault, so the probe is retried later.
-bool IsLocalShortage(int err) {
-  return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM || err == EADDRNOTAVAIL;
-}
-
-ResultKind KindFor(int err) {
-  if (err == 0) return kConnected;
-  if (err == ECONNREFUSED) return kRefused;
-  return kError;
-}
-
-// Only a socket that connected needs SO_LINGER {1, 0}: its close() then sends RST and frees it at
-// once (no FIN exchange, no TIME_WAIT). A refused or timed-out socket holds no connection, so
-// the option would be a wasted syscall on the hot path of closed ports.
-void CloseAbortive(int fd, ResultKind kind) {
-  if (kind == kConnected) {
-    const linger lg{1, 0};
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-  }
-  close(fd);
-}
-
-// How many times the kernel sent this socket's SYN again (TCP_INFO, man 7 tcp). connect() does
-// not stop at one SYN: the kernel retransmits it after its initial RTO (1 s) and then every
-// second or more, for as long as the socket lives. Each of those is a probe on the wire, so it
-// is reported as a try (ResultRecord.attempt) and TypeScript counts it against --retries.
-uint32_t SynRetransmits(int fd) {
-  tcp_info info{};
-  socklen_t len = sizeof(info);
-  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return 0;
-  return info.tcpi_total_retrans;
-}
 
 }  // namespace
 
