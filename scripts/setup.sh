@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs before portscan runs or its tests pass: the system packages
-# (libpcap for Stealth mode, nftables for the testbed, clang-format for `npm run lint`, tcpdump to count
-# packets at the target in the rate tests) when missing and
-# we are root, the npm dependencies, the native addon and the compiled TypeScript. Idempotent
+# (libpcap for Stealth mode, nftables for the testbed, clang-format for `npm run lint`, tcpdump to
+# count packets at the target in the rate tests, nmap and the tools that read its formats) when
+# missing and we are root, the npm dependencies, the native addon and the compiled TypeScript. Idempotent
 # and quick when nothing changed. Optional: clang with libFuzzer, for the packet-parser fuzzer
 # (scripts/fuzz.sh; test/native/fuzz.test.ts is skipped without it).
 set -euo pipefail
