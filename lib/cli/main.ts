@@ -6,7 +6,9 @@
 import { ParseError, ScanError, UsageError } from '../errors';
 import { EXIT, runFailure, say, usageFailure } from './exit';
 import { FORMATS, type FormatName } from '../output/formats';
-import { parseArgs, toOptions } from './scan-args';
+import { knownOptions, parseArgs, toOptions } from './scan-args';
+import { echoConf } from './conf-file';
+import { HOST_TIMEOUT_NOTICE } from './compat-options';
 import { OutputSession } from '../output/session';
 import type { PortState } from '../scanner/classify';
 import { CheckpointWriter, prepareResumedOutput, readCheckpoint, type Checkpoint } from './checkpoint';
@@ -58,6 +60,11 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
     const user = typeof args.user === 'string' ? args.user : undefined;
     privs = PrivilegeDrop.choose(user, sudo, loadBinding, { quiet, verbose: Boolean(args.verbose) });
     options = { ...toOptions(args), signal: stop.signal };
+    if (args.echo === true) {
+      process.stdout.write(echoConf(args, knownOptions()));
+      return EXIT.ok;
+    }
+    if (args['host-timeout'] !== undefined) say(quiet, HOST_TIMEOUT_NOTICE);
     if (resumed) {
       checkResumeOutput(resumed, outputPath, format);
       const r = resumedOptions(resumed, options);

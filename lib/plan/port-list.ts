@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // port-list.ts: the seed's port syntax. Single ports and ranges separated by commas, spaces
 // allowed ("21, 22, 25, 80-88, 1000-1024, 6666"); "-" or "all" for 1-65535; nmap's open ends
-// ("-1024", "60000-"). The default is the seed's Standard list. Output is sorted and unique,
+// ("-1024", "60000-"); nmap's service names and T: prefix ("ssh,http*,T:8080": port-names.ts;
+// U:, S: and P: are refused: TCP only). The default is the seed's Standard list. Output is sorted and unique,
 // so no port is probed twice however the list overlaps, and parsing costs time linear in the
 // text however many of its ranges span all 65535 ports.
 import { ParseError } from '../errors';
+import { portsNamed } from './port-names';
 
 /** The seed's Standard list of 32 ports (portscan-help.txt). */
 export const STANDARD_PORTS: readonly number[] = Object.freeze([
@@ -35,10 +37,22 @@ export function parsePortList(input: string): Uint16Array {
   while ((m = re.exec(input)) !== null) {
     const raw = m[0];
     const lead = raw.length - raw.trimStart().length;
-    const token = raw.trim();
-    const column = m.index + lead + 1;
-    const [lo, hi] = parsePortToken(token, input, column);
-    if (hi > (ends[lo] as number)) ends[lo] = hi;
+    let token = raw.trim();
+    let column = m.index + lead + 1;
+    const proto = /^([A-Za-z]):/.exec(token);
+    if (proto && proto[1]?.toUpperCase() !== 'T') {
+      throw new ParseError(`'${token}': portscan scans TCP only (${proto[1]}: is not TCP)`, input, column);
+    }
+    if (proto)
+      [token, column] = [
+        token.slice(2).trimStart(),
+        column + 2 + (token.length - 2 - token.slice(2).trimStart().length),
+      ];
+    for (const [lo, hi] of /^[A-Za-z*?]/.test(token)
+      ? named(token, input, column)
+      : [parsePortToken(token, input, column)]) {
+      if (hi > (ends[lo] as number)) ends[lo] = hi;
+    }
     any = true;
   }
   if (!any) throw new ParseError('empty port list', input, 1);
@@ -48,6 +62,13 @@ export function parsePortList(input: string): Uint16Array {
     if (p <= reach) listed.push(p);
   }
   return Uint16Array.from(listed);
+}
+
+/** A service name's ports as one-port ranges; ParseError when the name is unknown. */
+function named(token: string, input: string, column: number): [number, number][] {
+  const ports = /^[\w.+/:*?-]{1,64}$/.test(token) ? portsNamed(token) : [];
+  if (ports.length === 0) throw new ParseError(`unknown port or service name '${token}'`, input, column);
+  return ports.map((p) => [p, p]);
 }
 
 function parsePortToken(token: string, input: string, column: number): [number, number] {
