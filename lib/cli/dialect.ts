@@ -224,7 +224,7 @@ export function translateDialect(argv: readonly string[], known: KnownOptions): 
         if (value === undefined) throw new UsageError(`option '${escapeText(spelling, 40)}' expects a value`);
         value = rule.convert ? rule.convert(value, spelling) : value;
       }
-      if (target !== undefined) note(target.slice(2), timing ? '-T' : spelling, true);
+      if (target !== undefined) note(target.slice(2), timing ? token : spelling, true);
       if (target !== undefined) out.push(target, ...rest, ...(value === undefined ? [] : [value]));
       continue;
     }

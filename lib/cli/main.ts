@@ -21,6 +21,7 @@ import { loadBinding } from '../native/binding';
 import { PrivilegeDrop, type SudoIds } from './privdrop';
 import type { ScanOptions } from '../options';
 import { escapeText } from '../safe-fs';
+import { parsePortList } from '../plan/port-list';
 
 /**
  * Runs the command; resolves to the exit code. `sudo`: SUDO_UID and SUDO_GID from the
@@ -61,6 +62,7 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
     privs = PrivilegeDrop.choose(user, sudo, loadBinding, { quiet, verbose: Boolean(args.verbose) });
     options = { ...toOptions(args), signal: stop.signal };
     if (args.echo === true) {
+      if (typeof options.ports === 'string') parsePortList(options.ports); // checked as a scan would
       process.stdout.write(echoConf(args, knownOptions()));
       return EXIT.ok;
     }

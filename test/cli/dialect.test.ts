@@ -11,7 +11,7 @@ import { join } from 'node:path';
 
 import { main } from '../../lib/cli/main';
 import { HINTS } from '../../lib/cli/dialect';
-import { countingServer, runCli } from '../helpers/cli';
+import { closedPort, countingServer, runCli } from '../helpers/cli';
 import { forbidDns } from '../helpers/targets';
 import type * as FakeBindingModule from '../helpers/fake-binding';
 
@@ -113,10 +113,20 @@ describe('options not offered: one line, exit 2', () => {
       "portscan: options '--top-ports' and '--ports' (-p) choose the ports: give one",
     ],
     [['-sY'], 'portscan: -sY: portscan scans TCP only'],
+    [['-p', 'ssh,htp', '--echo'], "portscan: unknown port or service name 'htp' at column 5 of 'ssh,htp'"],
     [['-PS22,80'], 'portscan: -PS22,80: portscan does no host discovery: every target is scanned, as with -Pn'],
   ])('%j', async (argv, line) => {
     const r = await run([...argv, '127.0.0.1']);
     expect({ code: r.code, line: r.stderr.split('\n')[0] }).toEqual({ code: 2, line });
+  });
+});
+
+describe('--host-timeout', () => {
+  it('is accepted, and a line says it is not applied (bin/portscan.js, 127.0.0.1)', async () => {
+    const port = await closedPort();
+    const r = runCli(['--host-timeout', '15m', '-m', 'connect', '-p', String(port), '-f', 'list', '127.0.0.1']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('portscan: --host-timeout is not applied: portscan probes every host');
   });
 });
 

@@ -160,7 +160,7 @@ describe('two spellings of one option are refused, naming both', () => {
     [['-sS', '--mode', 'connect'], "'--mode' and '-sS' both set --mode: give one"],
     [['-m', 'syn', '-sS'], "'-sS' and '-m' both set --mode: give one"],
     [['--min-rate', '10', '--max-rate', '20'], "'--max-rate' and '--min-rate' both set --rate: give one"],
-    [['-T4', '-T5'], "'-T' and '-T' both set --timing: give one"],
+    [['-T4', '-T5'], "'-T5' and '-T4' both set --timing: give one"],
   ])('%j', (argv, message) => {
     expect(() => tr(...argv, '127.0.0.1')).toThrow(message);
   });
