@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // scan-args.ts: the scan command's command line: its yargs options with their help, and the
 // translation of the parsed arguments into ScanOptions (whole numbers, shards, seeds checked
-// here, everything else in options.ts). Parsing only: nothing is opened or sent.
+// here, everything else in options.ts). nmap's and masscan's spellings and -c files are turned into
+// these options first (dialect.ts, conf-file.ts). Parsing only: nothing is sent.
 import yargs from 'yargs';
 
 import { UsageError } from '../errors';

@@ -24,6 +24,7 @@ export function parsePortList(input: string): Uint16Array {
   // every port up to the furthest end reached so far, instead of filling each range in turn.
   const ends = new Uint16Array(MAX_PORT + 1);
   let any = false;
+  const names = new Set<string>();
   const re = /[^,]+/g;
   let m: RegExpExecArray | null;
   if (text === '') throw new ParseError('empty port list', input, 1);
@@ -39,18 +40,18 @@ export function parsePortList(input: string): Uint16Array {
     const lead = raw.length - raw.trimStart().length;
     let token = raw.trim();
     let column = m.index + lead + 1;
-    const proto = /^([A-Za-z]):/.exec(token);
+    const proto = /^([A-Za-z]):\s*/.exec(token);
     if (proto && proto[1]?.toUpperCase() !== 'T') {
       throw new ParseError(`'${token}': portscan scans TCP only (${proto[1]}: is not TCP)`, input, column);
     }
-    if (proto)
-      [token, column] = [
-        token.slice(2).trimStart(),
-        column + 2 + (token.length - 2 - token.slice(2).trimStart().length),
-      ];
-    for (const [lo, hi] of /^[A-Za-z*?]/.test(token)
-      ? named(token, input, column)
-      : [parsePortToken(token, input, column)]) {
+    if (proto) [token, column] = [token.slice(proto[0].length), column + proto[0].length];
+    if (/^[A-Za-z*?]/.test(token)) {
+      // A name repeated adds nothing: looked up once, however many times the list gives it.
+      if (!names.has(token.toLowerCase()))
+        for (const p of named(token, input, column)) ends[p] = Math.max(ends[p] as number, p);
+      names.add(token.toLowerCase());
+    } else {
+      const [lo, hi] = parsePortToken(token, input, column);
       if (hi > (ends[lo] as number)) ends[lo] = hi;
     }
     any = true;
@@ -64,11 +65,11 @@ export function parsePortList(input: string): Uint16Array {
   return Uint16Array.from(listed);
 }
 
-/** A service name's ports as one-port ranges; ParseError when the name is unknown. */
-function named(token: string, input: string, column: number): [number, number][] {
+/** A service name's ports; ParseError when the name is unknown. */
+function named(token: string, input: string, column: number): number[] {
   const ports = /^[\w.+/:*?-]{1,64}$/.test(token) ? portsNamed(token) : [];
   if (ports.length === 0) throw new ParseError(`unknown port or service name '${token}'`, input, column);
-  return ports.map((p) => [p, p]);
+  return ports;
 }
 
 function parsePortToken(token: string, input: string, column: number): [number, number] {

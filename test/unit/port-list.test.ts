@@ -200,3 +200,16 @@ describe('compressPorts', () => {
     expect([...parsePortList(compressPorts(parsePortList(text)))]).toEqual(ports(text));
   });
 });
+
+describe("nmap's service names and T: (issue 12; names from the installed nmap-services)", () => {
+  it('a name is every TCP port nmap gives it; * and ? are wildcards; T: is TCP', () => {
+    expect(ports('ssh')).toEqual([22]);
+    expect(ports('ssh, http, T:8080')).toEqual([22, 80, 8008, 8080]);
+    expect(ports('T:21-23,HTTP-ALT')).toEqual([21, 22, 23, 591, 8000]);
+    expect(ports('http-prox?')).toEqual([8080]);
+  });
+
+  it('a name repeated 200,000 times is looked up once (the list stays linear)', () => {
+    expect(ports(Array(200000).fill('http*').join(','))).toEqual(ports('http*'));
+  });
+});
