@@ -115,7 +115,10 @@ function parser(argv: string[]) {
       type: 'string',
       describe: 'with --retries auto: the chance of missing a port that answers, at most (default 0.001)',
     })
-    .option('rate', { type: 'string', describe: 'most probes per second (default: connect no limit, syn 100000)' })
+    .option('rate', {
+      type: 'string',
+      describe: 'most probes per second, 100k and 1.5M work (default: connect no limit, syn 100000)',
+    })
     .option('wait', {
       type: 'string',
       describe:
