@@ -24,7 +24,7 @@ export interface ScanOptions {
   /** Addresses to leave out, in the target syntax. */
   exclude?: string | string[];
   excludeFiles?: string[];
-  /** Ports, in the seed's syntax or as numbers; default the Standard list. */
+  /** Ports, in the seed's syntax (with nmap's service names and T:) or as numbers; default the Standard list. */
   ports?: string | readonly number[];
   /** 'auto' (default) picks the best mode this process can use. */
   mode?: ScanMode;

@@ -6,7 +6,9 @@
 import { ParseError, ScanError, UsageError } from '../errors';
 import { EXIT, runFailure, say, usageFailure } from './exit';
 import { FORMATS, type FormatName } from '../output/formats';
-import { parseArgs, toOptions } from './scan-args';
+import { knownOptions, parseArgs, toOptions } from './scan-args';
+import { echoConf } from './conf-file';
+import { HOST_TIMEOUT_NOTICE } from './compat-options';
 import { OutputSession } from '../output/session';
 import type { PortState } from '../scanner/classify';
 import { CheckpointWriter, prepareResumedOutput, readCheckpoint, type Checkpoint } from './checkpoint';
@@ -19,6 +21,7 @@ import { loadBinding } from '../native/binding';
 import { PrivilegeDrop, type SudoIds } from './privdrop';
 import type { ScanOptions } from '../options';
 import { escapeText } from '../safe-fs';
+import { parsePortList } from '../plan/port-list';
 
 /**
  * Runs the command; resolves to the exit code. `sudo`: SUDO_UID and SUDO_GID from the
@@ -58,6 +61,12 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
     const user = typeof args.user === 'string' ? args.user : undefined;
     privs = PrivilegeDrop.choose(user, sudo, loadBinding, { quiet, verbose: Boolean(args.verbose) });
     options = { ...toOptions(args), signal: stop.signal };
+    if (args.echo === true) {
+      if (typeof options.ports === 'string') parsePortList(options.ports); // checked as a scan would
+      process.stdout.write(echoConf(args, knownOptions()));
+      return EXIT.ok;
+    }
+    if (args['host-timeout'] !== undefined) say(quiet, HOST_TIMEOUT_NOTICE);
     if (resumed) {
       checkResumeOutput(resumed, outputPath, format);
       const r = resumedOptions(resumed, options);

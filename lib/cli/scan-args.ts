@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // scan-args.ts: the scan command's command line: its yargs options with their help, and the
 // translation of the parsed arguments into ScanOptions (whole numbers, shards, seeds checked
-// here, everything else in options.ts). Parsing only: nothing is opened or sent.
+// here, everything else in options.ts). nmap's and masscan's spellings and -c files are turned into
+// these options first (dialect.ts, conf-file.ts). Parsing only: nothing is sent.
 import yargs from 'yargs';
 
 import { UsageError } from '../errors';
@@ -9,6 +10,9 @@ import type { ScanOptions } from '../options';
 import { escapeText } from '../safe-fs';
 import { FORMATS } from '../output/formats';
 import { EPILOG } from './scan-help';
+import { applyTiming, checkHostTimeout, COMPAT_OPTIONS, parseRate, topPorts } from './compat-options';
+import { knownOptionsOf, translateDialect, type KnownOptions } from './dialect';
+import { expandConf } from './conf-file';
 
 function wholeNumber(flag: string, text: string | undefined, suffixes = false): number | undefined {
   if (text === undefined) return undefined;
@@ -23,7 +27,7 @@ function wholeNumber(flag: string, text: string | undefined, suffixes = false): 
 
 /** Options that may be given more than once: their values add up. Any other repeat is refused. */
 const LISTS = new Set(['targets', 'ports', 'input-file', 'exclude', 'exclude-file']);
-const SWITCHES = ['full', 'quiet', 'verbose', 'adaptive', 'yes', 'default-excludes'];
+const SWITCHES = ['full', 'quiet', 'verbose', 'adaptive', 'yes', 'default-excludes', 'echo'];
 const SWITCH_LETTERS = new Set(['-q', '-v', '-h']);
 const SEED_MAX = (1n << 64n) - 1n;
 
@@ -111,7 +115,10 @@ function parser(argv: string[]) {
       type: 'string',
       describe: 'with --retries auto: the chance of missing a port that answers, at most (default 0.001)',
     })
-    .option('rate', { type: 'string', describe: 'most probes per second (default: connect no limit, syn 100000)' })
+    .option('rate', {
+      type: 'string',
+      describe: 'most probes per second, 100k and 1.5M work (default: connect no limit, syn 100000)',
+    })
     .option('wait', {
       type: 'string',
       describe:
@@ -194,6 +201,7 @@ function parser(argv: string[]) {
         "(default: the sudo user, else nobody; 'root' keeps root, not advised). If that user cannot write " +
         'the checkpoint directory the scan stays root and says so',
     })
+    .options(COMPAT_OPTIONS)
     .option('resume', {
       type: 'string',
       describe:
@@ -228,6 +236,8 @@ export function toOptions(a: Record<string, unknown>): ScanOptions {
   };
   const ports = list(a.ports);
   if (ports !== undefined) opts.ports = ports.some((p) => /^\s*(-|all)\s*$/i.test(p)) ? 'all' : ports.join(',');
+  const top = last(a['top-ports']);
+  if (top !== undefined) opts.ports = topPorts(top, ports);
   const set = <K extends keyof ScanOptions>(k: K, v: ScanOptions[K] | undefined): void => {
     if (v !== undefined) opts[k] = v;
   };
@@ -243,7 +253,7 @@ export function toOptions(a: Record<string, unknown>): ScanOptions {
     }
     opts.maxMiss = Number(maxMiss);
   }
-  set('ratePps', wholeNumber('rate', last(a.rate)));
+  set('ratePps', parseRate(last(a.rate)));
   set('waitMs', wholeNumber('wait', last(a.wait), true));
   set('tarpitLimit', wholeNumber('tarpit-limit', last(a['tarpit-limit'])));
   set('sourcePort', wholeNumber('source-port', last(a['source-port'])));
@@ -265,6 +275,8 @@ export function toOptions(a: Record<string, unknown>): ScanOptions {
   set('inputFiles', list(a['input-file']));
   set('exclude', list(a.exclude));
   set('excludeFiles', list(a['exclude-file']));
+  applyTiming(last(a.timing), opts);
+  checkHostTimeout(last(a['host-timeout']));
   const shard = last(a.shard);
   if (shard !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(shard.trim());
@@ -275,7 +287,16 @@ export function toOptions(a: Record<string, unknown>): ScanOptions {
   return opts;
 }
 
-export async function parseArgs(argv: string[]): Promise<Record<string, unknown>> {
+let known: KnownOptions | undefined;
+
+/** Our options as dialect.ts and conf-file.ts need them, read from the yargs definitions once. */
+export function knownOptions(): KnownOptions {
+  known ??= knownOptionsOf(parser([]), LISTS);
+  return known;
+}
+
+export async function parseArgs(raw: string[]): Promise<Record<string, unknown>> {
+  const argv = expandConf(translateDialect(raw, knownOptions()), knownOptions());
   checkArgv(argv);
   const args = (await parser(argv)
     .fail((msg, err) => {

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // port-list.ts: the seed's port syntax. Single ports and ranges separated by commas, spaces
 // allowed ("21, 22, 25, 80-88, 1000-1024, 6666"); "-" or "all" for 1-65535; nmap's open ends
-// ("-1024", "60000-"). The default is the seed's Standard list. Output is sorted and unique,
+// ("-1024", "60000-"); nmap's service names and T: prefix ("ssh,http*,T:8080": port-names.ts;
+// U:, S: and P: are refused: TCP only). The default is the seed's Standard list. Output is sorted and unique,
 // so no port is probed twice however the list overlaps, and parsing costs time linear in the
 // text however many of its ranges span all 65535 ports.
 import { ParseError } from '../errors';
+import { portsNamed } from './port-names';
 
 /** The seed's Standard list of 32 ports (portscan-help.txt). */
 export const STANDARD_PORTS: readonly number[] = Object.freeze([
@@ -22,6 +24,7 @@ export function parsePortList(input: string): Uint16Array {
   // every port up to the furthest end reached so far, instead of filling each range in turn.
   const ends = new Uint16Array(MAX_PORT + 1);
   let any = false;
+  const names = new Set<string>();
   const re = /[^,]+/g;
   let m: RegExpExecArray | null;
   if (text === '') throw new ParseError('empty port list', input, 1);
@@ -35,10 +38,22 @@ export function parsePortList(input: string): Uint16Array {
   while ((m = re.exec(input)) !== null) {
     const raw = m[0];
     const lead = raw.length - raw.trimStart().length;
-    const token = raw.trim();
-    const column = m.index + lead + 1;
-    const [lo, hi] = parsePortToken(token, input, column);
-    if (hi > (ends[lo] as number)) ends[lo] = hi;
+    let token = raw.trim();
+    let column = m.index + lead + 1;
+    const proto = /^([A-Za-z]):\s*/.exec(token);
+    if (proto && proto[1]?.toUpperCase() !== 'T') {
+      throw new ParseError(`'${token}': portscan scans TCP only (${proto[1]}: is not TCP)`, input, column);
+    }
+    if (proto) [token, column] = [token.slice(proto[0].length), column + proto[0].length];
+    if (/^[A-Za-z*?]/.test(token)) {
+      // A name repeated adds nothing: looked up once, however many times the list gives it.
+      if (!names.has(token.toLowerCase()))
+        for (const p of named(token, input, column)) ends[p] = Math.max(ends[p] as number, p);
+      names.add(token.toLowerCase());
+    } else {
+      const [lo, hi] = parsePortToken(token, input, column);
+      if (hi > (ends[lo] as number)) ends[lo] = hi;
+    }
     any = true;
   }
   if (!any) throw new ParseError('empty port list', input, 1);
@@ -48,6 +63,13 @@ export function parsePortList(input: string): Uint16Array {
     if (p <= reach) listed.push(p);
   }
   return Uint16Array.from(listed);
+}
+
+/** A service name's ports; ParseError when the name is unknown. */
+function named(token: string, input: string, column: number): number[] {
+  const ports = /^[\w.+/:*?-]{1,64}$/.test(token) ? portsNamed(token) : [];
+  if (ports.length === 0) throw new ParseError(`unknown port or service name '${token}'`, input, column);
+  return ports;
 }
 
 function parsePortToken(token: string, input: string, column: number): [number, number] {

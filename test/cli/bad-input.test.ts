@@ -44,8 +44,16 @@ describe('bad port lists', () => {
     );
   });
 
-  it('letters', () => {
-    expect(usageFailure(['-p', '22,http', '127.0.0.1'])).toBe("portscan: bad port 'http' at column 4 of '22,http'");
+  it('letters that are no service name', () => {
+    expect(usageFailure(['-p', '22,htp', '127.0.0.1'])).toBe(
+      "portscan: unknown port or service name 'htp' at column 4 of '22,htp'",
+    );
+  });
+
+  it('a protocol other than TCP', () => {
+    expect(usageFailure(['-p', 'T:22,U:53', '127.0.0.1'])).toBe(
+      "portscan: 'U:53': portscan scans TCP only (U: is not TCP) at column 6 of 'T:22,U:53'",
+    );
   });
 
   it('an empty item', () => {

@@ -16,6 +16,7 @@ import { ParseError, UsageError } from '../../lib/errors';
 import { maxTasks, resolveOptions, type ResolvedOptions, type ScanOptions } from '../../lib/options';
 import { buildPlan, type ScanPlan } from '../../lib/plan/plan';
 import { compressPorts, parsePortList } from '../../lib/plan/port-list';
+import { portsNamed } from '../../lib/plan/port-names';
 import { RangeList } from '../../lib/plan/range-list';
 import { runScan } from '../../lib/scan';
 import { parseTargets, type TargetSpec } from '../../lib/plan/targets';
@@ -216,9 +217,20 @@ function modelPorts(s: string): Uint8Array | null {
   };
   const done = new Set<string>(); // a repeated item adds nothing (and 1 MB of them stays quick)
   for (const raw of s.split(',')) {
-    const item = raw.trim();
+    let item = raw.trim();
     if (done.has(item)) continue;
     done.add(item);
+    // nmap's protocol prefix: T: (TCP) only; then service names, looked up as port-names.ts does.
+    if (/^[A-Za-z]:/.test(item)) {
+      if (!/^[Tt]:/.test(item)) return null;
+      item = item.slice(2).trim();
+    }
+    if (/^[A-Za-z*?]/.test(item)) {
+      const named = /^[\w.+/:*?-]{1,64}$/.test(item) ? portsNamed(item) : [];
+      if (named.length === 0) return null;
+      for (const p of named) set[p] = 1;
+      continue;
+    }
     const single = /^\d+$/.test(item) ? num(item) : undefined;
     if (single === null) return null;
     if (single !== undefined) {

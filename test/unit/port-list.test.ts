@@ -141,8 +141,11 @@ describe('errors', () => {
     ['30-1', "reversed port range '30-1'", 1],
     ['80, 30-1', "reversed port range '30-1'", 5],
     ['1-30, 443, 9-8', "reversed port range '9-8'", 12],
-    ['abc', "bad port 'abc'", 1],
-    ['80, http', "bad port 'http'", 5],
+    ['abc', "unknown port or service name 'abc'", 1],
+    ['80, htp', "unknown port or service name 'htp'", 5],
+    ['80, T: htp', "unknown port or service name 'htp'", 8],
+    ['S:80', "'S:80': portscan scans TCP only (S: is not TCP)", 1],
+    ['80,9x', "bad port '9x'", 4],
     ['22,8o', "bad port '8o'", 4],
     ['1-30 80', "bad port '1-30 80'", 1],
     ['80 443', "bad port '80 443'", 1],
@@ -195,5 +198,18 @@ describe('compressPorts', () => {
     const text = '21, 22, 25, 80-88, 1000-1024, 6666';
     expect(compressPorts(parsePortList(text))).toBe('21-22,25,80-88,1000-1024,6666');
     expect([...parsePortList(compressPorts(parsePortList(text)))]).toEqual(ports(text));
+  });
+});
+
+describe("nmap's service names and T: (issue 12; names from the installed nmap-services)", () => {
+  it('a name is every TCP port nmap gives it; * and ? are wildcards; T: is TCP', () => {
+    expect(ports('ssh')).toEqual([22]);
+    expect(ports('ssh, http, T:8080')).toEqual([22, 80, 8008, 8080]);
+    expect(ports('T:21-23,HTTP-ALT')).toEqual([21, 22, 23, 591, 8000]);
+    expect(ports('http-prox?')).toEqual([8080]);
+  });
+
+  it('a name repeated 200,000 times is looked up once (the list stays linear)', () => {
+    expect(ports(Array(200000).fill('http*').join(','))).toEqual(ports('http*'));
   });
 });
