@@ -9,6 +9,7 @@ import type { ScanOptions } from '../options';
 import { escapeText } from '../safe-fs';
 import { FORMATS } from '../output/formats';
 import { EPILOG } from './scan-help';
+import { OUTPUT_OPTION_DEFS, OUTPUT_SWITCHES } from './output-args';
 
 function wholeNumber(flag: string, text: string | undefined, suffixes = false): number | undefined {
   if (text === undefined) return undefined;
@@ -23,7 +24,7 @@ function wholeNumber(flag: string, text: string | undefined, suffixes = false): 
 
 /** Options that may be given more than once: their values add up. Any other repeat is refused. */
 const LISTS = new Set(['targets', 'ports', 'input-file', 'exclude', 'exclude-file']);
-const SWITCHES = ['full', 'quiet', 'verbose', 'adaptive', 'yes', 'default-excludes'];
+const SWITCHES = ['full', 'quiet', 'verbose', 'adaptive', 'yes', 'default-excludes', ...OUTPUT_SWITCHES];
 const SWITCH_LETTERS = new Set(['-q', '-v', '-h']);
 const SEED_MAX = (1n << 64n) - 1n;
 
@@ -144,6 +145,7 @@ function parser(argv: string[]) {
     .option('exclude-file', { type: 'string', describe: 'read addresses to leave out from a file' })
     .option('format', { alias: 'f', type: 'string', default: 'table', describe: `output form: ${FORMATS.join(', ')}` })
     .option('output', { alias: 'o', type: 'string', describe: 'write results to FILE instead of stdout' })
+    .options(OUTPUT_OPTION_DEFS)
     .option('full', {
       type: 'boolean',
       default: false,

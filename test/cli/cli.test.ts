@@ -13,6 +13,7 @@ import {
   waitFor,
   type CountingServer,
 } from '../helpers/cli';
+import { nmapServiceName } from '../../lib/output/nmap-common';
 
 let server: CountingServer;
 let P: number;
@@ -122,11 +123,17 @@ describe('output forms', () => {
     expect(r.stdout).toBe('');
   });
 
-  it('grepable: one Host line with ports and counts', () => {
+  it("grepable: nmap's -oG lines, a status line and a ports line", () => {
     const rows = lines(scan('-f', 'grepable'));
-    expect(rows).toContain(`Host: 127.0.0.1\tPorts: ${P}/open/tcp\tClosed: 1\tSilent: 0`);
-    expect(rows[0]).toMatch(/^# portscan connect scan, 2 ports per host$/);
-    expect(rows[rows.length - 1]).toBe('# done: 2 of 2 probes');
+    const [first, second] = [P, Q].sort((a, b) => a - b) as [number, number];
+    const entry = (port: number): string =>
+      `${port}/${port === P ? 'open' : 'closed'}/tcp//${nmapServiceName(port)}///`;
+    expect(rows.slice(1, -1)).toEqual([
+      'Host: 127.0.0.1 ()\tStatus: Up',
+      `Host: 127.0.0.1 ()\tPorts: ${entry(first)}, ${entry(second)}`,
+    ]);
+    expect(rows[0]).toMatch(/^# portscan \S+ scan initiated \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} as: portscan /);
+    expect(rows[rows.length - 1]).toMatch(/^# portscan done at .* -- 1 IP address \(1 host up\) scanned in [\d.]+ seconds$/);
   });
 
   it('-q keeps stderr quiet', () => {

@@ -129,6 +129,9 @@ describe('addresses are canonical', () => {
     const hosts = readFileSync(outPath, 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('Host:'));
-    expect(hosts).toEqual(['Host: 198.18.0.1\tPorts: 22/open/tcp, 80/open/tcp\tClosed: 0\tSilent: 0']);
+    expect(hosts).toEqual([
+      'Host: 198.18.0.1 ()\tStatus: Up',
+      'Host: 198.18.0.1 ()\tPorts: 22/open/tcp//ssh///, 80/open/tcp//http///',
+    ]);
   });
 });
