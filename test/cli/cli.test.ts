@@ -133,7 +133,9 @@ describe('output forms', () => {
       `Host: 127.0.0.1 ()\tPorts: ${entry(first)}, ${entry(second)}`,
     ]);
     expect(rows[0]).toMatch(/^# portscan \S+ scan initiated \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} as: portscan /);
-    expect(rows[rows.length - 1]).toMatch(/^# portscan done at .* -- 1 IP address \(1 host up\) scanned in [\d.]+ seconds$/);
+    expect(rows[rows.length - 1]).toMatch(
+      /^# portscan done at .* -- 1 IP address \(1 host up\) scanned in [\d.]+ seconds$/,
+    );
   });
 
   it('-q keeps stderr quiet', () => {

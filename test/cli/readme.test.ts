@@ -3,8 +3,9 @@
 // scripts/readme-samples.js (connect-mode scans of 127.0.0.5 only, against listeners it opens on
 // that address, DNS blocked) into a copy of README.md and compares the copy with README.md after
 // normalising only what varies from run to run: elapsed times ("in 0.08 s") and round trips
-// ("rtt_ms":0.19), and the dates of the nmap forms ("Tue Dec  1 10:08:06 2026"). Nothing is timed. Also: the script refuses a sample aimed at another address,
-// and names a stray listener on a sampled port instead of sampling it. Needs dist/ built.
+// ("rtt_ms":0.19), and the dates of the nmap forms ("Tue Dec  1 10:08:06 2026"). Nothing is
+// timed. Also: the script refuses a sample aimed at another address, and names a stray listener
+// on a sampled port instead of sampling it. Needs dist/ built.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
