@@ -107,3 +107,18 @@ export function primaryGiven(argv: string[]): boolean {
   const end = argv.indexOf('--');
   return (end < 0 ? argv : argv.slice(0, end)).some((a) => /^(-[fo]|--format|--output)(=.*)?$|^-[fo]\S/.test(a));
 }
+
+/** yargs reads "--output-xml -" as an empty value: the output options' "-" is joined ("--output-xml=-"). */
+export function joinStdoutValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') return [...out, ...argv.slice(i)];
+    const name = a.slice(2);
+    if (argv[i + 1] === '-' && (name === 'output' || name === 'output-all' || name in OUTPUT_OPTIONS)) {
+      out.push(`${a}=-`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}

@@ -9,7 +9,7 @@ import type { ScanOptions } from '../options';
 import { escapeText } from '../safe-fs';
 import { FORMATS } from '../output/formats';
 import { EPILOG } from './scan-help';
-import { OUTPUT_OPTION_DEFS, OUTPUT_SWITCHES } from './output-args';
+import { joinStdoutValues, OUTPUT_OPTION_DEFS, OUTPUT_SWITCHES } from './output-args';
 
 function wholeNumber(flag: string, text: string | undefined, suffixes = false): number | undefined {
   if (text === undefined) return undefined;
@@ -68,7 +68,7 @@ function list(v: unknown): string[] | undefined {
 
 function parser(argv: string[]) {
   // "-p-" is nmap's spelling of every port; yargs would read it as two short flags.
-  const args = argv.map((a) => (a === '-p-' ? '--ports=all' : a));
+  const args = joinStdoutValues(argv.map((a) => (a === '-p-' ? '--ports=all' : a)));
   return yargs(args)
     .scriptName('portscan')
     .command('$0 [targets..]', 'TCP port scanner: finds the open, closed and silent ports of the targets', (y) =>
