@@ -3,7 +3,8 @@
 // its Writer and formatter), the per-host tables the aggregate forms need, and the progress line. It keeps the
 // output valid on every way out: the normal end, a first Ctrl-C (the scan drains, then ends
 // normally), a second Ctrl-C (close() writes what is known and closes the structure at once),
-// and a failed write (the first error is kept, the scan is stopped, what was written stays).
+// and a failed write (the first error is kept, the scan is stopped, what was written stays; the
+// other outputs are still ended properly).
 import type { PortState } from '../scanner/classify';
 import type { PortResult, ReportSummary, ScanCounters } from '../scanner/result';
 import { ScanError } from '../errors';
@@ -25,6 +26,8 @@ export interface OutputSpec {
 interface OpenOutput extends OutputSpec {
   out: Writer;
   formatter: Formatter;
+  /** A write to it failed: nothing more is written to it (it ends on its last whole record). */
+  failed?: boolean;
 }
 
 export class OutputSession {
@@ -145,12 +148,17 @@ export class OutputSession {
     });
   }
 
-  /** Runs a write to output `o`; the first failure is kept, and no output is written after it. */
+  /**
+   * Runs a write to output `o`. After a failure nothing more goes to that output; the others are
+   * still ended properly (their closing written) as the scan stops. The first failure is kept.
+   */
   private guard(o: OpenOutput, fn: () => void): void {
-    if (this.writeError) return;
+    if (o.failed) return;
     try {
       fn();
     } catch (err) {
+      o.failed = true;
+      if (this.writeError) return;
       const e = err as NodeJS.ErrnoException;
       const where = o.path && o.path !== '-' ? ` file '${shownPath(o.path)}'` : '';
       const why = e.code && !e.message.startsWith(e.code) ? `${e.code} ${e.message}` : e.message;

@@ -5,47 +5,23 @@
 // --checkpoint and --resume with several outputs refused, no symbolic link followed, and Ctrl-C
 // leaving a well-formed XML file (checked with xmllint where it is installed).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
-import {
-  closedPort,
-  countingServer,
-  countingServerIn,
-  runCli,
-  startCli,
-  waitFor,
-  type CountingServer,
-} from '../helpers/cli';
+import { countingServerIn, loopbackPair, runCli, startCli, waitFor, type CountingServer } from '../helpers/cli';
 
-let server: CountingServer;
-let P: number;
-let Q: number;
-let dir: string;
-
-beforeAll(async () => {
-  server = await countingServer();
-  P = server.port;
-  Q = await closedPort();
-  dir = mkdtempSync(join(tmpdir(), 'portscan-outputs-'));
-});
-
-afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const pair = loopbackPair('outputs');
 
 /** Scans P and Q on 127.0.0.1 in connect mode; expects exit 0; returns stdout. */
 function scan(...extra: string[]): string {
-  const r = runCli(['--mode', 'connect', '-q', '-p', `${P},${Q}`, ...extra, '127.0.0.1']);
+  const r = runCli(['--mode', 'connect', '-q', '-p', `${pair.P},${pair.Q}`, ...extra, '127.0.0.1']);
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
   return r.stdout;
 }
 
 /** One usage error: exit 2, one line on stderr, nothing on stdout; returns the line. */
 function refused(...args: string[]): string {
-  const r = runCli(['--mode', 'connect', '-p', String(P), ...args, '127.0.0.1']);
+  const r = runCli(['--mode', 'connect', '-p', String(pair.P), ...args, '127.0.0.1']);
   expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 2, stdout: '' });
   return r.stderr.split('\n')[0] ?? '';
 }
@@ -57,15 +33,17 @@ function expectWellFormed(xml: string): void {
   if (hasXmllint) expect(spawnSync('xmllint', ['--noout', '-'], { input: xml, encoding: 'utf8' }).stderr).toBe('');
 }
 
-const f = (name: string): string => join(dir, name);
+const f = (name: string): string => join(pair.dir, name);
 
 describe('nmap forms', () => {
   it('--output-xml beside the table on stdout: P open and Q closed, listed', () => {
     const out = scan('--output-xml', f('a.xml'));
     expect(out).toMatch(/^IP\s+Open ports/);
     const xml = readFileSync(f('a.xml'), 'utf8');
-    expect(xml).toContain(`<port protocol="tcp" portid="${P}"><state state="open" reason="syn-ack" reason_ttl="0"/>`);
-    expect(xml).toContain(`<port protocol="tcp" portid="${Q}"><state state="closed" reason="conn-refused"`);
+    expect(xml).toContain(
+      `<port protocol="tcp" portid="${pair.P}"><state state="open" reason="syn-ack" reason_ttl="0"/>`,
+    );
+    expect(xml).toContain(`<port protocol="tcp" portid="${pair.Q}"><state state="closed" reason="conn-refused"`);
     expect(xml).toContain('<scaninfo type="connect" protocol="tcp" numservices="2"');
     expect(xml).toMatch(/args="portscan -&#45;mode connect -q -p \d+,\d+ -&#45;output-xml /);
     expectWellFormed(xml);
@@ -86,35 +64,45 @@ describe('nmap forms', () => {
     const out = scan('--output-normal', '-', '--reason');
     expect(out).not.toMatch(/^IP\s/m);
     expect(out).toMatch(/^PORT +STATE +SERVICE +REASON$/m);
-    expect(out).toMatch(new RegExp(`^${P}/tcp +open +\\S+ +syn-ack$`, 'm'));
-    expect(out).toMatch(new RegExp(`^${Q}/tcp +closed +\\S+ +conn-refused$`, 'm'));
+    expect(out).toMatch(new RegExp(`^${pair.P}/tcp +open +\\S+ +syn-ack$`, 'm'));
+    expect(out).toMatch(new RegExp(`^${pair.Q}/tcp +closed +\\S+ +conn-refused$`, 'm'));
   });
 
   it('--output-grepable FILE with -f ndjson -o FILE: both written', () => {
     scan('-f', 'ndjson', '-o', f('b.ndjson'), '--output-grepable', f('b.gnmap'));
-    expect(JSON.parse(readFileSync(f('b.ndjson'), 'utf8'))).toMatchObject({ port: P, state: 'open' });
-    expect(readFileSync(f('b.gnmap'), 'utf8')).toMatch(new RegExp(`Ports: .*${P}/open/tcp//`));
+    expect(JSON.parse(readFileSync(f('b.ndjson'), 'utf8'))).toMatchObject({ port: pair.P, state: 'open' });
+    expect(readFileSync(f('b.gnmap'), 'utf8')).toMatch(new RegExp(`Ports: .*${pair.P}/open/tcp//`));
   });
 });
 
 describe('masscan forms', () => {
   it('-f masscan-list and --output-list: "open tcp P 127.0.0.1 TIME"', () => {
     const out = scan('-f', 'masscan-list', '--output-list', f('m.list'));
-    expect(out).toMatch(new RegExp(`^#masscan\\nopen tcp ${P} 127\\.0\\.0\\.1 \\d+\\n# end\\n$`));
+    expect(out).toMatch(new RegExp(`^#masscan\\nopen tcp ${pair.P} 127\\.0\\.0\\.1 \\d+\\n# end\\n$`));
     expect(readFileSync(f('m.list'), 'utf8')).toBe(out);
   });
 
   it('--output-json: masscan records', () => {
     scan('--output-json', f('m.json'));
     expect(JSON.parse(readFileSync(f('m.json'), 'utf8'))).toEqual([
-      expect.objectContaining({ ip: '127.0.0.1', ports: [expect.objectContaining({ port: P, status: 'open' })] }),
+      expect.objectContaining({ ip: '127.0.0.1', ports: [expect.objectContaining({ port: pair.P, status: 'open' })] }),
     ]);
   });
 });
 
 describe('--open', () => {
   it('drops hosts without an open port from the table and the XML', () => {
-    const r = runCli(['--mode', 'connect', '-q', '-p', String(Q), '--open', '--output-xml', f('o.xml'), '127.0.0.1']);
+    const r = runCli([
+      '--mode',
+      'connect',
+      '-q',
+      '-p',
+      String(pair.Q),
+      '--open',
+      '--output-xml',
+      f('o.xml'),
+      '127.0.0.1',
+    ]);
     expect(r.status).toBe(0);
     expect(r.stdout).not.toMatch(/^127\.0\.0\.1/m);
     const xml = readFileSync(f('o.xml'), 'utf8');
@@ -159,7 +147,7 @@ describe('refused', () => {
 
   it('an output through a symbolic link', () => {
     symlinkSync(f('target.xml'), f('link.xml'));
-    const r = runCli(['--mode', 'connect', '-q', '-p', String(P), '--output-xml', f('link.xml'), '127.0.0.1']);
+    const r = runCli(['--mode', 'connect', '-q', '-p', String(pair.P), '--output-xml', f('link.xml'), '127.0.0.1']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/link\.xml.*symbolic link/);
     expect(existsSync(f('target.xml'))).toBe(false);
