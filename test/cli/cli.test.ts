@@ -1,6 +1,8 @@
 // The CLI end to end on 127.0.0.1: an open port P (a listening server) and a closed port Q, in
-// every output form, -o FILE, --help, and Ctrl-C leaving a valid file with exit code 130.
-import { existsSync, readFileSync } from 'node:fs';
+// every output form, -o FILE, --help, and Ctrl-C leaving a valid file (json, ndjson, nmap XML)
+// with exit code 130.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { countingServerIn, loopbackPair, runCli, startCli, waitFor, type CountingServer } from '../helpers/cli';
@@ -216,8 +218,9 @@ describe('Ctrl-C', () => {
     await early.close();
   });
 
-  async function interrupted(format: 'json' | 'ndjson'): Promise<string> {
+  async function interrupted(format: 'json' | 'ndjson', extra: string[] = []): Promise<string> {
     const file = join(pair.dir, `interrupted.${format}`);
+    rmSync(file, { force: true }); // a previous test's file would look like this run's progress
     const t0 = Date.now();
     const { child, done } = startCli([
       '--mode',
@@ -229,6 +232,7 @@ describe('Ctrl-C', () => {
       format,
       '-o',
       file,
+      ...extra,
       '127.0.0.1',
     ]);
     // Interrupted once the early port's result is written, however slowly a busy machine starts.
@@ -259,5 +263,17 @@ describe('Ctrl-C', () => {
     const recs = lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(recs).toContainEqual(expect.objectContaining({ ip: '127.0.0.1', port: early.port, state: 'open' }));
     expect(recs.some((r) => r.port === pair.P)).toBe(false);
+  });
+
+  it('--output-xml beside it: a well-formed XML file with what was found, saying it stopped early', async () => {
+    const xmlPath = join(pair.dir, 'interrupted.xml');
+    await interrupted('ndjson', ['--output-xml', xmlPath]);
+    const xml = readFileSync(xmlPath, 'utf8');
+    expect(xml).toContain(`portid="${early.port}"><state state="open"`);
+    expect(xml).toMatch(/exit="error" errormsg="stopped early: \d+ of 65535 probes done"/);
+    expect(xml.endsWith('</runstats>\n</nmaprun>\n')).toBe(true);
+    if (spawnSync('sh', ['-c', 'command -v xmllint']).status === 0) {
+      expect(spawnSync('xmllint', ['--noout', xmlPath], { encoding: 'utf8' }).stderr).toBe('');
+    }
   });
 });
