@@ -51,8 +51,8 @@ export interface RunHooks {
   onNotice?(message: string): void;
   /** Each reported result: open ports, or every probed port with `full`. */
   onResult(r: PortResult): void;
-  /** Every final state, reported or not (for per-host counts). */
-  onState?(ip: string, port: number, state: PortState): void;
+  /** Every final state and its reason, reported or not (for per-host counts). */
+  onState?(ip: string, port: number, state: PortState, reason: string): void;
   /** After each batch of results. */
   onBatch?(counters: ScanCounters): void;
   /**

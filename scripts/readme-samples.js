@@ -27,9 +27,10 @@ const FIXTURE_PORTS = [1024, 1080, 6666, 8080];
 
 const MARKER = /^<!-- sample: (portscan .+?) -->\n```[^\n]*\n[\s\S]*?^```$/gm;
 /** Options that take no value (every other option takes the next token, or `=VALUE`). */
-const FLAGS = new Set(['--full', '-q', '--quiet', '-v', '--verbose', '--adaptive']);
+const FLAGS = new Set(['--full', '-q', '--quiet', '-v', '--verbose', '--adaptive', '--open', '--reason']);
 /** Options that name another target, a file or an output: not in a sample. */
-const FORBIDDEN = /^(-i|-o|-e|--(input-file|exclude-file|output|resume|checkpoint|start-ip|end-ip|interface))(=|$)/;
+const FORBIDDEN =
+  /^(-i|-o|-e|--(input-file|exclude-file|output|output-[a-z]+|resume|checkpoint|start-ip|end-ip|interface))(=|$)/;
 
 /** Splits a command line into words: white space separates, '...' and "..." quote. */
 function words(command) {

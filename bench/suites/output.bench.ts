@@ -12,6 +12,8 @@ import type { HostRow } from '../../lib/output/host-table';
 import { resolveOptions } from '../../lib/options';
 import { createFormatter, FORMATS } from '../../lib/output/formats';
 import { Writer } from '../../lib/output/writer';
+import { NmapHostTable } from '../../lib/output/nmap-hosts';
+import { defaultRunInfo } from '../../lib/output/nmap-common';
 import type { ScanSummary } from '../../lib/scan';
 import { serviceName } from '../../lib/plan/services';
 import { parseTargets } from '../../lib/plan/targets';
@@ -74,6 +76,11 @@ const summary: ScanSummary = {
   elapsedMs: 1234,
 };
 
+const nmapTable = new NmapHostTable();
+for (const r of results) nmapTable.add(r.ip, r.port, r.state, r.reason);
+const views = { rows: () => rows, nmap: (openOnly: boolean) => nmapTable.list(openOnly), hostsUp: () => HOSTS };
+const context = { full: true, mode: summary.mode, plan: summary.plan, run: defaultRunInfo() };
+
 const out = Writer.open('/dev/null');
 const devNull = openSync('/dev/null', 'w');
 
@@ -95,10 +102,10 @@ for (const name of FORMATS) {
   bench.add(
     `${name} x ${N} results (--full) -> Writer(/dev/null)`,
     () => {
-      const f = createFormatter(name, out, true);
+      const f = createFormatter(name, out, context);
       f.begin();
       for (let i = 0; i < N; i++) f.result(results[i] as PortResult);
-      f.end(summary, rows);
+      f.end(summary, views);
       out.flush();
     },
     { perOp: N, unit: 'results' },

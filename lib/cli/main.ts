@@ -5,11 +5,13 @@
 // exit code (exit.ts). bin/portscan.js hands it process.argv and sets the code it returns.
 import { ParseError, ScanError, UsageError } from '../errors';
 import { EXIT, runFailure, say, usageFailure } from './exit';
-import { FORMATS, type FormatName } from '../output/formats';
+import type { FormatName } from '../output/formats';
 import { knownOptions, parseArgs, toOptions } from './scan-args';
 import { echoConf } from './conf-file';
 import { HOST_TIMEOUT_NOTICE } from './compat-options';
-import { OutputSession } from '../output/session';
+import { OutputSession, type OutputSpec } from '../output/session';
+import type { RunInfo } from '../output/nmap-common';
+import { outputSpecs, primaryGiven } from './output-args';
 import type { PortState } from '../scanner/classify';
 import { CheckpointWriter, prepareResumedOutput, readCheckpoint, type Checkpoint } from './checkpoint';
 import { mergeMain } from './merge';
@@ -20,7 +22,6 @@ import { runScan, type RunRange, type ScanSummary } from '../scan';
 import { loadBinding } from '../native/binding';
 import { PrivilegeDrop, type SudoIds } from './privdrop';
 import type { ScanOptions } from '../options';
-import { escapeText } from '../safe-fs';
 import { parsePortList } from '../plan/port-list';
 
 /**
@@ -47,13 +48,25 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
   }
   const quiet = Boolean(args.quiet);
   const full = resumed ? Boolean(resumed.options.full) : Boolean(args.full);
-  const format = String(Array.isArray(args.format) ? args.format.at(-1) : args.format) as FormatName;
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    const got = escapeText(format, 40);
-    return usageFailure(new UsageError(`option '--format' expects one of ${FORMATS.join(', ')}, got '${got}'`));
+  let outputs: OutputSpec[];
+  try {
+    outputs = outputSpecs(args, primaryGiven(argv));
+    // A checkpoint records one output (the -f/-o one): a scan writing several cannot be resumed.
+    if (outputs.length > 1 && typeof args.checkpoint === 'string') {
+      throw new UsageError('--checkpoint records one output: give only -f/-o (a resumable line form) with it');
+    }
+  } catch (err) {
+    return usageFailure(err);
   }
+  const format = (outputs[0] as OutputSpec).format;
   const stop = new AbortController();
   const outputPath = typeof args.output === 'string' ? args.output : undefined;
+  const run: RunInfo = {
+    args: ['portscan', ...argv].join(' '),
+    startMs: Date.now(),
+    openOnly: Boolean(args.open),
+    reason: Boolean(args.reason),
+  };
   let options: ScanOptions;
   let skip: Set<string> | undefined;
   let privs: PrivilegeDrop;
@@ -81,7 +94,7 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
     return EXIT.failure;
   }
 
-  const session = new OutputSession(format, full, outputPath, () => stop.abort(), skip);
+  const session = new OutputSession(outputs, full, () => stop.abort(), skip, run);
   let checkpoint: CheckpointWriter | undefined;
   let interrupts = 0;
   const onSignal = (): void => {
@@ -108,7 +121,7 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
           format,
           start: resumed?.start,
         });
-        checkpoint = startCheckpoint(args, range, base, () => session.outputBytes(), privs);
+        checkpoint = startCheckpoint(args, range, base, () => session.outputBytes(), privs, outputs.length);
         if (checkpoint) checkpoint.onError = () => stop.abort();
         if (checkpoint?.error) stop.abort();
         if (resolved.requestedMode === 'auto') {
@@ -122,7 +135,10 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
       },
       onResult: (r) => session.result(r),
       ...(session.wantsStates
-        ? { onState: (ip: string, port: number, state: PortState) => session.state(ip, port, state) }
+        ? {
+            onState: (ip: string, port: number, state: PortState, reason: string) =>
+              session.state(ip, port, state, reason),
+          }
         : {}),
       onBatch: (c) => session.batch(c),
       onNotice: (message) => {
@@ -160,8 +176,10 @@ function startCheckpoint(
   base: ConstructorParameters<typeof CheckpointWriter>[1],
   outputBytes: () => number,
   privs: PrivilegeDrop,
+  outputCount: number,
 ): CheckpointWriter | undefined {
   let path = typeof args.checkpoint === 'string' ? args.checkpoint : undefined;
+  if (outputCount > 1) return undefined; // a checkpoint records one output (main() refuses --checkpoint)
   if (path === undefined && base.output !== null && range.end - range.start > CHECKPOINT_ABOVE) {
     path = `${base.output}.checkpoint`;
   }

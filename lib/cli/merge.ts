@@ -10,10 +10,11 @@ import { escapeText } from '../safe-fs';
 import { parseAddress } from '../plan/ip';
 import { FORMATS, type FormatName } from '../output/formats';
 import { OutputSession } from '../output/session';
+import { defaultRunInfo } from '../output/nmap-common';
 import { RangeList } from '../plan/range-list';
 import { readRecords } from './merge-records';
 
-const USAGE = `Usage: portscan merge [-f FORMAT] [-o FILE] [--full] FILE.ndjson...
+const USAGE = `Usage: portscan merge [-f FORMAT] [-o FILE] [--full] [--open] FILE.ndjson...
 Combines NDJSON results (e.g. from --shard runs) into one report. FORMAT: ${FORMATS.join(', ')}.`;
 
 export async function mergeMain(argv: string[]): Promise<number> {
@@ -21,12 +22,14 @@ export async function mergeMain(argv: string[]): Promise<number> {
   let format: FormatName = 'table';
   let output: string | undefined;
   let full = false;
+  let openOnly = false;
   const files: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '-f' || a === '--format') format = argv[++i] as FormatName;
     else if (a === '-o' || a === '--output') output = argv[++i];
     else if (a === '--full') full = true;
+    else if (a === '--open') openOnly = true;
     else if (a === '-h' || a === '--help') {
       process.stdout.write(`${USAGE}\n`);
       return EXIT.ok;
@@ -54,12 +57,13 @@ export async function mergeMain(argv: string[]): Promise<number> {
       total: BigInt(results.length),
       resolutions: [],
     };
-    const session = new OutputSession(format, full, output, () => undefined);
+    const run = { ...defaultRunInfo(), args: ['portscan', 'merge', ...argv].join(' '), openOnly };
+    const session = new OutputSession([{ format, path: output }], full, () => undefined, undefined, run);
     session.begin(plan, 'merged', false);
     let open = 0;
     for (const r of results) {
       if (r.state === 'open') open++;
-      if (session.wantsStates) session.state(r.ip, r.port, r.state);
+      if (session.wantsStates) session.state(r.ip, r.port, r.state, r.reason);
       if (full || r.state === 'open') session.result(r);
     }
     // The NDJSON records carry no scan times: the elapsed time is the merge's own.

@@ -10,6 +10,7 @@ import type { ScanOptions } from '../options';
 import { escapeText } from '../safe-fs';
 import { FORMATS } from '../output/formats';
 import { EPILOG } from './scan-help';
+import { joinStdoutValues, OUTPUT_OPTION_DEFS, OUTPUT_SWITCHES } from './output-args';
 import { applyTiming, checkHostTimeout, COMPAT_OPTIONS, parseRate, topPorts } from './compat-options';
 import { knownOptionsOf, translateDialect, type KnownOptions } from './dialect';
 import { expandConf } from './conf-file';
@@ -27,7 +28,7 @@ function wholeNumber(flag: string, text: string | undefined, suffixes = false): 
 
 /** Options that may be given more than once: their values add up. Any other repeat is refused. */
 const LISTS = new Set(['targets', 'ports', 'input-file', 'exclude', 'exclude-file']);
-const SWITCHES = ['full', 'quiet', 'verbose', 'adaptive', 'yes', 'default-excludes', 'echo'];
+const SWITCHES = ['full', 'quiet', 'verbose', 'adaptive', 'yes', 'default-excludes', 'echo', ...OUTPUT_SWITCHES];
 const SWITCH_LETTERS = new Set(['-q', '-v', '-h']);
 const SEED_MAX = (1n << 64n) - 1n;
 
@@ -71,7 +72,7 @@ function list(v: unknown): string[] | undefined {
 
 function parser(argv: string[]) {
   // "-p-" is nmap's spelling of every port; yargs would read it as two short flags.
-  const args = argv.map((a) => (a === '-p-' ? '--ports=all' : a));
+  const args = joinStdoutValues(argv.map((a) => (a === '-p-' ? '--ports=all' : a)));
   return yargs(args)
     .scriptName('portscan')
     .command('$0 [targets..]', 'TCP port scanner: finds the open, closed and silent ports of the targets', (y) =>
@@ -151,6 +152,7 @@ function parser(argv: string[]) {
     .option('exclude-file', { type: 'string', describe: 'read addresses to leave out from a file' })
     .option('format', { alias: 'f', type: 'string', default: 'table', describe: `output form: ${FORMATS.join(', ')}` })
     .option('output', { alias: 'o', type: 'string', describe: 'write results to FILE instead of stdout' })
+    .options(OUTPUT_OPTION_DEFS)
     .option('full', {
       type: 'boolean',
       default: false,

@@ -1,21 +1,58 @@
 // SPDX-License-Identifier: MIT
-// formats.ts: the output forms. Streaming forms (ndjson, json, csv, list, ips) write each result
-// as it is found; aggregate forms (table, grepable) write per host at the end. Every form leaves
-// a complete, parseable file when the scan is stopped early.
+// formats.ts: the output forms. Streaming forms (ndjson, json, csv, list, ips, masscan-list,
+// masscan-json) write each result as it is found, in scan order; aggregate forms (table, and
+// nmap's grepable, normal and xml) write per host at the end, in address order. Every form
+// leaves a complete, parseable file when the scan is stopped early.
 import type { PortResult, ReportSummary } from '../scanner/result';
 import type { HostRow } from './host-table';
 import type { TarpitReport } from '../scanner/tarpit';
 import { renderTable } from './table';
 import type { Writer } from './writer';
+import type { NmapHost } from './nmap-hosts';
+import type { RunInfo } from './nmap-common';
+import { nmapXml } from './nmap-xml';
+import { doneComment, grepableHost, normalHost, startComment } from './nmap-text';
+import { masscanJson, masscanList } from './masscan';
 
-export const FORMATS = ['table', 'ndjson', 'json', 'csv', 'grepable', 'list', 'ips'] as const;
+export const FORMATS = [
+  'table',
+  'ndjson',
+  'json',
+  'csv',
+  'grepable',
+  'list',
+  'ips',
+  'xml',
+  'normal',
+  'masscan-list',
+  'masscan-json',
+] as const;
 export type FormatName = (typeof FORMATS)[number];
+
+/** The forms written from the per-host tables at the end (the others stream each result). */
+export const AGGREGATE_FORMATS: readonly FormatName[] = ['table', 'grepable', 'xml', 'normal'];
+
+/** The per-host views the aggregate forms are written from, built when first asked for. */
+export interface HostViews {
+  rows(): HostRow[];
+  nmap(openOnly: boolean): NmapHost[];
+  /** Hosts with at least one final state (nmap's "hosts up" under -Pn). */
+  hostsUp(): number;
+}
+
+/** What a formatter is made with: the scan's shape, --full, and the run's description. */
+export interface FormatContext {
+  full: boolean;
+  mode: ReportSummary['mode'];
+  plan: ReportSummary['plan'];
+  run: RunInfo;
+}
 
 export interface Formatter {
   begin(): void;
   /** One reported result (open, or any state with --full). */
   result(r: PortResult): void;
-  end(summary: ReportSummary, hosts: HostRow[]): void;
+  end(summary: ReportSummary, views: HostViews): void;
 }
 
 /** The NDJSON/JSON record: ip, port, state, reason, rtt_ms, service, tries. */
@@ -53,7 +90,25 @@ function csvField(s: string | number): string {
   return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 
-export function createFormatter(name: FormatName, out: Writer, full: boolean): Formatter {
+/** nmap's three forms, from the per-host view: the header first, each host and the footer at the end. */
+function nmapForm(name: 'grepable' | 'normal' | 'xml', out: Writer, ctx: FormatContext): Formatter {
+  const { run } = ctx;
+  const xml = name === 'xml' ? nmapXml(out, ctx, run) : undefined;
+  return {
+    begin: () => (xml ? xml.begin() : out.write(startComment(run))),
+    result() {},
+    end: (summary, views) => {
+      const hosts = views.nmap(run.openOnly);
+      const up = views.hostsUp();
+      if (xml) return xml.end(summary, hosts, up);
+      for (const h of hosts) out.write(name === 'grepable' ? grepableHost(h) : normalHost(h, run.reason));
+      out.write(doneComment(summary, run, up));
+    },
+  };
+}
+
+export function createFormatter(name: FormatName, out: Writer, ctx: FormatContext): Formatter {
+  const full = ctx.full;
   switch (name) {
     case 'ndjson':
       return {
@@ -107,34 +162,22 @@ export function createFormatter(name: FormatName, out: Writer, full: boolean): F
       };
     }
     case 'grepable':
+    case 'normal':
+    case 'xml':
+      return nmapForm(name, out, ctx);
+    case 'masscan-list':
+    case 'masscan-json': {
+      const f = name === 'masscan-list' ? masscanList(out) : masscanJson(out);
+      return { begin: f.begin, result: f.result, end: f.end };
+    }
+    case 'table':
       return {
         begin() {},
         result() {},
-        end: (summary, hosts) => {
-          out.write(`# portscan ${summary.mode} scan, ${summary.plan.ports.length} ports per host\n`);
-          for (const h of hosts) {
-            const ports = h.open.map((p) => `${p}/open/tcp`);
-            if (full) {
-              for (const p of h.closedPorts ?? []) ports.push(`${p}/closed/tcp`);
-              for (const p of h.filteredPorts ?? []) ports.push(`${p}/filtered/tcp`);
-            }
-            const tarpit = summary.tarpits?.find((t) => t.ip === h.ip);
-            if (tarpit) {
-              out.write(
-                `Host: ${h.ip}\tTarpit: answers on ${tarpit.open} of ${tarpit.answered} ports` +
-                  `\tClosed: ${h.closed}\tSilent: ${h.filtered}\n`,
-              );
-              continue;
-            }
-            out.write(`Host: ${h.ip}\tPorts: ${ports.join(', ')}\tClosed: ${h.closed}\tSilent: ${h.filtered}\n`);
-          }
-          out.write(
-            `# done: ${summary.counters.done} of ${summary.plan.total} probes` +
-              `${summary.aborted ? ' (stopped early)' : ''}\n`,
-          );
+        end: (summary, views) => {
+          const rows = views.rows();
+          out.write(renderTable(summary, ctx.run.openOnly ? rows.filter((h) => h.open.length > 0) : rows, full));
         },
       };
-    case 'table':
-      return { begin() {}, result() {}, end: (summary, hosts) => out.write(renderTable(summary, hosts, full)) };
   }
 }

@@ -51,14 +51,14 @@ export class HostTable {
       row.filteredPorts?.sort(byNumber);
     }
     // Parse each address once, not once per comparison.
-    const keyed = rows.map((row) => ({ row, key: sortKey(row.ip) }));
+    const keyed = rows.map((row) => ({ row, key: ipSortKey(row.ip) }));
     keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return keyed.map((k) => k.row);
   }
 }
 
 /** IPv4 sorts before IPv6, each numerically. */
-function sortKey(ip: string): bigint {
+export function ipSortKey(ip: string): bigint {
   const addr = parseAddress(ip) ?? 0n;
   return addr >= V4_BASE && addr <= V4_LAST ? addr - V4_BASE : addr + (1n << 128n);
 }

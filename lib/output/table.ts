@@ -44,7 +44,9 @@ export function renderTable(summary: ReportSummary, hosts: HostRow[], full: bool
   out.push('');
   out.push(
     `${hostCount} host${hostCount === 1n ? '' : 's'} x ${summary.plan.ports.length} ports (${summary.mode} mode): ` +
-      `${c.open} open, ${c.done} of ${summary.plan.total} probed in ${secs} s` +
+      `${c.open} open, ${c.done} of ${summary.plan.total} probed` +
+      // NDJSON records carry no scan times: a merge does not make one up.
+      (summary.mode === 'merged' ? ', merged from NDJSON' : ` in ${secs} s`) +
       (silentHosts > 0 ? `; ${silentHosts} host${silentHosts === 1 ? '' : 's'} gave no answer` : '') +
       (summary.aborted ? ' (stopped early)' : ''),
   );

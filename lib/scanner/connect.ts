@@ -165,7 +165,7 @@ class ConnectScanner implements Scanner {
     const ip = batch.ip(i);
     this.counters.done++;
     if (verdict.state === 'open') this.counters.open++;
-    this.hooks.onState?.(ip, port, verdict.state);
+    this.hooks.onState?.(ip, port, verdict.state, verdict.reason);
     if (!this.opts.full && verdict.state !== 'open') return;
     this.hooks.onResult(portResult(batch, i, ip, verdict.state, verdict.reason));
   }

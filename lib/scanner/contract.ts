@@ -23,8 +23,8 @@ export interface ScanRange {
 export interface ScannerHooks {
   /** Each reported result (open ones, or all with `full`), as a full object. */
   onResult(r: PortResult): void;
-  /** Every final state, cheaply (no object): for per-host counts. */
-  onState?(ip: string, port: number, state: PortState): void;
+  /** Every final state and its reason, cheaply (no object): for per-host counts. */
+  onState?(ip: string, port: number, state: PortState, reason: string): void;
   /** After each native batch has been handled: a good moment to flush output. */
   onBatch?(): void;
   /** Every position of the order below `position` has its result reported already. */

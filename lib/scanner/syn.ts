@@ -222,7 +222,7 @@ class SynScanner implements Scanner {
     const state = verdict.state ?? 'unknown';
     const ip = batch.ip(i);
     const port = batch.port(i);
-    this.hooks.onState?.(ip, port, state);
+    this.hooks.onState?.(ip, port, state, verdict.reason);
     if (!reported) return;
     this.hooks.onResult(portResult(batch, i, ip, state, verdict.reason));
   }

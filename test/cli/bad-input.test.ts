@@ -173,9 +173,9 @@ describe('bad options', () => {
   });
 
   it('a bad --format', () => {
-    const line = usageFailure(['-f', 'xml', '127.0.0.1']);
+    const line = usageFailure(['-f', 'yaml', '127.0.0.1']);
     expect(line).toMatch(/format/);
-    expect(line).toMatch(/xml/);
+    expect(line).toMatch(/yaml/);
   });
 
   it('--start-ip without --end-ip', () => {

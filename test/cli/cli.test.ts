@@ -1,39 +1,18 @@
 // The CLI end to end on 127.0.0.1: an open port P (a listening server) and a closed port Q, in
-// every output form, -o FILE, --help, and Ctrl-C leaving a valid file with exit code 130.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// every output form, -o FILE, --help, and Ctrl-C leaving a valid file (json, ndjson, nmap XML)
+// with exit code 130.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-import {
-  closedPort,
-  countingServer,
-  countingServerIn,
-  runCli,
-  startCli,
-  waitFor,
-  type CountingServer,
-} from '../helpers/cli';
+import { countingServerIn, loopbackPair, runCli, startCli, waitFor, type CountingServer } from '../helpers/cli';
+import { nmapServiceName } from '../../lib/output/nmap-common';
 
-let server: CountingServer;
-let P: number;
-let Q: number;
-let dir: string;
-
-beforeAll(async () => {
-  server = await countingServer();
-  P = server.port;
-  Q = await closedPort();
-  dir = mkdtempSync(join(tmpdir(), 'portscan-cli-'));
-});
-
-afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const pair = loopbackPair('cli');
 
 /** Scans P and Q on 127.0.0.1 in connect mode with extra arguments; expects exit 0; returns stdout. */
 function scan(...extra: string[]): string {
-  const r = runCli(['--mode', 'connect', '-p', `${P},${Q}`, ...extra, '127.0.0.1']);
+  const r = runCli(['--mode', 'connect', '-p', `${pair.P},${pair.Q}`, ...extra, '127.0.0.1']);
   expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
   return r.stdout;
 }
@@ -49,22 +28,22 @@ describe('output forms', () => {
     expect(rows[0]).toMatch(/^IP\s+Open ports\s+Closed\s+Silent$/);
     const row = rows.find((l) => l.startsWith('127.0.0.1'));
     expect(row).toBeDefined();
-    expect(row).toMatch(new RegExp(`^127\\.0\\.0\\.1\\s+${P}\\b.*\\s1\\s+0$`));
-    expect(row).not.toContain(String(Q));
+    expect(row).toMatch(new RegExp(`^127\\.0\\.0\\.1\\s+${pair.P}\\b.*\\s1\\s+0$`));
+    expect(row).not.toContain(String(pair.Q));
     expect(out).toMatch(/1 host x 2 ports \(connect mode\): 1 open, 2 of 2 probed/);
   });
 
   it('table with --full lists the closed port too', () => {
     const out = scan('--full');
-    expect(out).toContain(`    open:   ${P}`);
-    expect(out).toContain(`    closed: ${Q}`);
+    expect(out).toContain(`    open:   ${pair.P}`);
+    expect(out).toContain(`    closed: ${pair.Q}`);
   });
 
   it('ndjson: only the open port, with ip, port, state, reason, rtt_ms', () => {
     const recs = lines(scan('-f', 'ndjson')).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(recs).toHaveLength(1);
     const [r] = recs;
-    expect(r).toMatchObject({ ip: '127.0.0.1', port: P, state: 'open', reason: 'syn-ack' });
+    expect(r).toMatchObject({ ip: '127.0.0.1', port: pair.P, state: 'open', reason: 'syn-ack' });
     expect(typeof r!.rtt_ms).toBe('number');
     expect(r!.rtt_ms as number).toBeGreaterThanOrEqual(0);
     expect(r!.rtt_ms as number).toBeLessThan(10000);
@@ -74,8 +53,13 @@ describe('output forms', () => {
     const recs = lines(scan('--full', '-f', 'ndjson')).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(recs).toHaveLength(2);
     const byPort = new Map(recs.map((r) => [r.port, r]));
-    expect(byPort.get(P)).toMatchObject({ ip: '127.0.0.1', port: P, state: 'open', reason: 'syn-ack' });
-    expect(byPort.get(Q)).toMatchObject({ ip: '127.0.0.1', port: Q, state: 'closed', reason: 'conn-refused' });
+    expect(byPort.get(pair.P)).toMatchObject({ ip: '127.0.0.1', port: pair.P, state: 'open', reason: 'syn-ack' });
+    expect(byPort.get(pair.Q)).toMatchObject({
+      ip: '127.0.0.1',
+      port: pair.Q,
+      state: 'closed',
+      reason: 'conn-refused',
+    });
     for (const r of recs)
       expect(Object.keys(r)).toEqual(expect.arrayContaining(['ip', 'port', 'state', 'reason', 'rtt_ms']));
   });
@@ -84,18 +68,18 @@ describe('output forms', () => {
     const arr = JSON.parse(scan('-f', 'json')) as Record<string, unknown>[];
     expect(Array.isArray(arr)).toBe(true);
     expect(arr).toHaveLength(1);
-    expect(arr[0]).toMatchObject({ ip: '127.0.0.1', port: P, state: 'open' });
+    expect(arr[0]).toMatchObject({ ip: '127.0.0.1', port: pair.P, state: 'open' });
     const full = JSON.parse(scan('-f', 'json', '--full')) as Record<string, unknown>[];
     expect(full.map((r) => [r.port, r.state]).sort()).toEqual(
       [
-        [P, 'open'],
-        [Q, 'closed'],
+        [pair.P, 'open'],
+        [pair.Q, 'closed'],
       ].sort(),
     );
   });
 
   it('json with nothing open is an empty array', () => {
-    const r = runCli(['-p', String(Q), '-f', 'json', '127.0.0.1']);
+    const r = runCli(['-p', String(pair.Q), '-f', 'json', '127.0.0.1']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([]);
   });
@@ -104,33 +88,43 @@ describe('output forms', () => {
     const rows = lines(scan('-f', 'csv'));
     expect(rows[0]).toBe('ip,port,state,reason,rtt_ms,service,tries');
     expect(rows).toHaveLength(2);
-    expect(rows[1]).toMatch(new RegExp(`^127\\.0\\.0\\.1,${P},open,syn-ack,[0-9.]+,`));
+    expect(rows[1]).toMatch(new RegExp(`^127\\.0\\.0\\.1,${pair.P},open,syn-ack,[0-9.]+,`));
     const full = lines(scan('-f', 'csv', '--full'));
     expect(full).toHaveLength(3);
-    expect(full.some((l) => l.startsWith(`127.0.0.1,${Q},closed,conn-refused,`))).toBe(true);
+    expect(full.some((l) => l.startsWith(`127.0.0.1,${pair.Q},closed,conn-refused,`))).toBe(true);
   });
 
   it('list: "ip port state"', () => {
-    expect(lines(scan('-f', 'list'))).toEqual([`127.0.0.1 ${P} open`]);
-    expect(lines(scan('-f', 'list', '--full')).sort()).toEqual([`127.0.0.1 ${P} open`, `127.0.0.1 ${Q} closed`].sort());
+    expect(lines(scan('-f', 'list'))).toEqual([`127.0.0.1 ${pair.P} open`]);
+    expect(lines(scan('-f', 'list', '--full')).sort()).toEqual(
+      [`127.0.0.1 ${pair.P} open`, `127.0.0.1 ${pair.Q} closed`].sort(),
+    );
   });
 
   it('ips: each host with an open port, once', () => {
     expect(scan('-f', 'ips')).toBe('127.0.0.1\n');
-    const r = runCli(['-p', String(Q), '-f', 'ips', '127.0.0.1']);
+    const r = runCli(['-p', String(pair.Q), '-f', 'ips', '127.0.0.1']);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('');
   });
 
-  it('grepable: one Host line with ports and counts', () => {
+  it("grepable: nmap's -oG lines, a status line and a ports line", () => {
     const rows = lines(scan('-f', 'grepable'));
-    expect(rows).toContain(`Host: 127.0.0.1\tPorts: ${P}/open/tcp\tClosed: 1\tSilent: 0`);
-    expect(rows[0]).toMatch(/^# portscan connect scan, 2 ports per host$/);
-    expect(rows[rows.length - 1]).toBe('# done: 2 of 2 probes');
+    const [first, second] = [pair.P, pair.Q].sort((a, b) => a - b) as [number, number];
+    const entry = (port: number): string =>
+      `${port}/${port === pair.P ? 'open' : 'closed'}/tcp//${nmapServiceName(port)}///`;
+    expect(rows.slice(1, -1)).toEqual([
+      'Host: 127.0.0.1 ()\tStatus: Up',
+      `Host: 127.0.0.1 ()\tPorts: ${entry(first)}, ${entry(second)}`,
+    ]);
+    expect(rows[0]).toMatch(/^# portscan \S+ scan initiated \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} as: portscan /);
+    expect(rows[rows.length - 1]).toMatch(
+      /^# portscan done at .* -- 1 IP address \(1 host up\) scanned in [\d.]+ seconds$/,
+    );
   });
 
   it('-q keeps stderr quiet', () => {
-    const r = runCli(['-q', '-p', String(P), '-f', 'ndjson', '127.0.0.1']);
+    const r = runCli(['-q', '-p', String(pair.P), '-f', 'ndjson', '127.0.0.1']);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
     expect(lines(r.stdout)).toHaveLength(1);
@@ -139,16 +133,16 @@ describe('output forms', () => {
 
 describe('targets on the command line', () => {
   it('localhost is scanned as 127.0.0.1 and said so', () => {
-    const r = runCli(['-p', String(P), '-f', 'list', 'localhost']);
+    const r = runCli(['-p', String(pair.P), '-f', 'list', 'localhost']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(`127.0.0.1 ${P} open\n`);
+    expect(r.stdout).toBe(`127.0.0.1 ${pair.P} open\n`);
     expect(r.stderr).toContain('localhost resolved to 127.0.0.1');
   });
 
   it('--start-ip/--end-ip and overlapping targets scan each address once', () => {
     const r = runCli([
       '-p',
-      `${P},${Q}`,
+      `${pair.P},${pair.Q}`,
       '-f',
       'ndjson',
       '--full',
@@ -164,7 +158,7 @@ describe('targets on the command line', () => {
   });
 
   it('--exclude takes an address out', () => {
-    const r = runCli(['-p', String(Q), '-f', 'list', '--full', '--exclude', '127.0.0.2', '127.0.0.1-127.0.0.3']);
+    const r = runCli(['-p', String(pair.Q), '-f', 'list', '--full', '--exclude', '127.0.0.2', '127.0.0.1-127.0.0.3']);
     expect(r.status).toBe(0);
     expect(
       lines(r.stdout)
@@ -176,21 +170,21 @@ describe('targets on the command line', () => {
 
 describe('-o FILE', () => {
   it('writes the results to the file, not stdout', () => {
-    const file = join(dir, 'out.ndjson');
+    const file = join(pair.dir, 'out.ndjson');
     const out = scan('-f', 'ndjson', '-o', file);
     expect(out).toBe('');
     const recs = lines(readFileSync(file, 'utf8')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(recs).toEqual([expect.objectContaining({ ip: '127.0.0.1', port: P, state: 'open' })]);
+    expect(recs).toEqual([expect.objectContaining({ ip: '127.0.0.1', port: pair.P, state: 'open' })]);
   });
 
   it('writes a table too', () => {
-    const file = join(dir, 'out.txt');
+    const file = join(pair.dir, 'out.txt');
     expect(scan('-o', file)).toBe('');
-    expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`^127\\.0\\.0\\.1\\s+${P}\\b`, 'm'));
+    expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`^127\\.0\\.0\\.1\\s+${pair.P}\\b`, 'm'));
   });
 
   it('an unwritable path exits 1 with a message naming it', () => {
-    const r = runCli(['-p', String(P), '-o', '/nonexistent-dir/out.txt', '127.0.0.1']);
+    const r = runCli(['-p', String(pair.P), '-o', '/nonexistent-dir/out.txt', '127.0.0.1']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('/nonexistent-dir/out.txt');
   });
@@ -224,8 +218,9 @@ describe('Ctrl-C', () => {
     await early.close();
   });
 
-  async function interrupted(format: 'json' | 'ndjson'): Promise<string> {
-    const file = join(dir, `interrupted.${format}`);
+  async function interrupted(format: 'json' | 'ndjson', extra: string[] = []): Promise<string> {
+    const file = join(pair.dir, `interrupted.${format}`);
+    rmSync(file, { force: true }); // a previous test's file would look like this run's progress
     const t0 = Date.now();
     const { child, done } = startCli([
       '--mode',
@@ -237,6 +232,7 @@ describe('Ctrl-C', () => {
       format,
       '-o',
       file,
+      ...extra,
       '127.0.0.1',
     ]);
     // Interrupted once the early port's result is written, however slowly a busy machine starts.
@@ -258,7 +254,7 @@ describe('Ctrl-C', () => {
     expect(Array.isArray(arr)).toBe(true);
     expect(arr).toContainEqual(expect.objectContaining({ ip: '127.0.0.1', port: early.port, state: 'open' }));
     // Stopped part way: the listening server P (an ephemeral port, above 32767) is not reached.
-    expect(arr.some((r) => r.port === P)).toBe(false);
+    expect(arr.some((r) => r.port === pair.P)).toBe(false);
   });
 
   it('ndjson: exit 130 and every line parses', async () => {
@@ -266,6 +262,18 @@ describe('Ctrl-C', () => {
     expect(text.endsWith('\n')).toBe(true);
     const recs = lines(text).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(recs).toContainEqual(expect.objectContaining({ ip: '127.0.0.1', port: early.port, state: 'open' }));
-    expect(recs.some((r) => r.port === P)).toBe(false);
+    expect(recs.some((r) => r.port === pair.P)).toBe(false);
+  });
+
+  it('--output-xml beside it: a well-formed XML file with what was found, saying it stopped early', async () => {
+    const xmlPath = join(pair.dir, 'interrupted.xml');
+    await interrupted('ndjson', ['--output-xml', xmlPath]);
+    const xml = readFileSync(xmlPath, 'utf8');
+    expect(xml).toContain(`portid="${early.port}"><state state="open"`);
+    expect(xml).toMatch(/exit="error" errormsg="stopped early: \d+ of 65535 probes done"/);
+    expect(xml.endsWith('</runstats>\n</nmaprun>\n')).toBe(true);
+    if (spawnSync('sh', ['-c', 'command -v xmllint']).status === 0) {
+      expect(spawnSync('xmllint', ['--noout', xmlPath], { encoding: 'utf8' }).stderr).toBe('');
+    }
   });
 });

@@ -3,8 +3,9 @@
 // scripts/readme-samples.js (connect-mode scans of 127.0.0.5 only, against listeners it opens on
 // that address, DNS blocked) into a copy of README.md and compares the copy with README.md after
 // normalising only what varies from run to run: elapsed times ("in 0.08 s") and round trips
-// ("rtt_ms":0.19). Nothing is timed. Also: the script refuses a sample aimed at another address,
-// and names a stray listener on a sampled port instead of sampling it. Needs dist/ built.
+// ("rtt_ms":0.19), and the dates of the nmap forms ("Tue Dec  1 10:08:06 2026"). Nothing is
+// timed. Also: the script refuses a sample aimed at another address, and names a stray listener
+// on a sampled port instead of sampling it. Needs dist/ built.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -33,9 +34,12 @@ function regenerate(readme: string, out: string): { status: number | null; stder
   return { status: r.status, stderr: r.stderr };
 }
 
-/** What may differ between two runs of the same sample: elapsed times and round-trip times. */
+/** What may differ between two runs of the same sample: elapsed times, round trips, dates (nmap forms). */
 function normalise(text: string): string {
-  return text.replace(/\bin \d+\.\d+ s\b/g, 'in N s').replace(/"rtt_ms":\d+(\.\d+)?/g, '"rtt_ms":N');
+  return text
+    .replace(/\bin \d+\.\d+ s(econds)?\b/g, 'in N s')
+    .replace(/"rtt_ms":\d+(\.\d+)?/g, '"rtt_ms":N')
+    .replace(/\b[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\b/g, 'DATE');
 }
 
 describe('README.md samples (npm run readme:samples regenerates them)', () => {

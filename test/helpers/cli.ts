@@ -2,6 +2,8 @@
 // listens on or connects to 127.0.0.1 only.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -150,4 +152,31 @@ export async function waitFor(what: string, ready: () => boolean, limitMs = 6000
     if (Date.now() - t0 > limitMs) throw new Error(`waited ${limitMs} ms for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** An open port P (a counting server), a closed port Q, both on 127.0.0.1, and a scratch folder. */
+export interface LoopbackPair {
+  server: CountingServer;
+  P: number;
+  Q: number;
+  dir: string;
+}
+
+/**
+ * Sets up a LoopbackPair before the file's tests (beforeAll) and removes it after (afterAll);
+ * its fields are filled in once beforeAll has run.
+ */
+export function loopbackPair(name: string): LoopbackPair {
+  const pair = {} as LoopbackPair;
+  beforeAll(async () => {
+    pair.server = await countingServer();
+    pair.P = pair.server.port;
+    pair.Q = await closedPort();
+    pair.dir = mkdtempSync(join(tmpdir(), `portscan-${name}-`));
+  });
+  afterAll(async () => {
+    await pair.server.close();
+    rmSync(pair.dir, { recursive: true, force: true });
+  });
+  return pair;
 }

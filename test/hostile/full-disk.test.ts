@@ -2,9 +2,9 @@
 // full-disk.test.ts (root-safety #10): a disk that fills up under the checkpoint or the output
 // ends the scan cleanly: exit 1, one line saying why, no stack trace, no uncaught N-API callback
 // exception (DEP0168), no temporary left behind; the output ends on a whole record and a JSON
-// output is a closed array. The full disk is a small tmpfs this test mounts (root), filled up.
-// Scans are of 127.0.0.1 only.
-import { execFileSync } from 'node:child_process';
+// output is a closed array; with several outputs on the full disk, each ends whole and closed.
+// The full disk is a small tmpfs this test mounts (root), filled up. Scans are of 127.0.0.1 only.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 import { runCli } from '../helpers/cli';
@@ -81,5 +81,30 @@ describeRoot('hostile files: a full disk', () => {
     expect(r.status).toBe(1);
     const records = JSON.parse(readFileSync(out, 'utf8')) as unknown[];
     expect(records.length).toBeGreaterThan(10);
+  });
+
+  it('several outputs on it (masscan JSON and list, nmap XML): each ends whole and closed', () => {
+    const args = ['127.0.0.1', '-p', '1-65535', '--full', '-m', 'connect', '-q', '-f', 'masscan-json'];
+    const r = runCli([
+      ...args,
+      '-o',
+      `${mnt}/out.json`,
+      '--output-list',
+      `${mnt}/out.list`,
+      '--output-xml',
+      `${mnt}/out.xml`,
+    ]);
+    clean(r.stderr);
+    expect(r.stderr).toMatch(/cannot write output file .*ENOSPC/);
+    expect(r.status).toBe(1);
+    expect((JSON.parse(readFileSync(`${mnt}/out.json`, 'utf8')) as unknown[]).length).toBeGreaterThan(10);
+    const list = readFileSync(`${mnt}/out.list`, 'utf8');
+    expect(list.startsWith('#masscan\n')).toBe(true);
+    expect(list.endsWith('\n# end\n')).toBe(true);
+    const xml = readFileSync(`${mnt}/out.xml`, 'utf8');
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n')).toBe(true);
+    expect(xml.endsWith('</runstats>\n</nmaprun>\n')).toBe(true);
+    const lint = spawnSync('sh', ['-c', 'command -v xmllint']).status === 0;
+    if (lint) expect(spawnSync('xmllint', ['--noout', `${mnt}/out.xml`], { encoding: 'utf8' }).stderr).toBe('');
   });
 });

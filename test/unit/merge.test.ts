@@ -129,6 +129,23 @@ describe('addresses are canonical', () => {
     const hosts = readFileSync(outPath, 'utf8')
       .split('\n')
       .filter((l) => l.startsWith('Host:'));
-    expect(hosts).toEqual(['Host: 198.18.0.1\tPorts: 22/open/tcp, 80/open/tcp\tClosed: 0\tSilent: 0']);
+    expect(hosts).toEqual([
+      'Host: 198.18.0.1 ()\tStatus: Up',
+      'Host: 198.18.0.1 ()\tPorts: 22/open/tcp//ssh///, 80/open/tcp//http///',
+    ]);
+  });
+
+  it("writes nmap's XML, --open keeping only hosts with an open port, in address order", async () => {
+    const a = file('x1.ndjson', [rec('198.18.0.9', 22), rec('198.18.0.2', 80, 'closed', ',"x":1')]);
+    const b = file('x2.ndjson', [rec('198.18.0.1', 443)]);
+    const outPath = join(dir, 'merged.xml');
+    expect(await mergeMain(['-f', 'xml', '--open', '-o', outPath, a, b])).toBe(0);
+    const xml = readFileSync(outPath, 'utf8');
+    expect([...xml.matchAll(/<address addr="([^"]+)"/g)].map((m) => m[1])).toEqual(['198.18.0.1', '198.18.0.9']);
+    expect(xml).toContain('<hosts up="3" down="0" total="3"/>');
+    expect(xml.endsWith('</runstats>\n</nmaprun>\n')).toBe(true);
+    const table = join(dir, 'merged.txt');
+    expect(await mergeMain(['-o', table, a, b])).toBe(0);
+    expect(readFileSync(table, 'utf8')).toMatch(/: 2 open, 3 of 3 probed, merged from NDJSON\n$/);
   });
 });
