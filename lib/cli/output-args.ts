@@ -102,10 +102,15 @@ export function outputSpecs(args: Record<string, unknown>, explicit: boolean): O
   return all.map(({ format: f, path }) => ({ format: f, path }));
 }
 
-/** Was the -f/-o output asked for on the command line (not just the default table on stdout)? */
+/**
+ * Was the -f/-o output asked for on the command line (not just the default table on stdout)?
+ * nmap's and masscan's -oX, -oG, -oN, -oA, -oL, -oJ (dialect.ts) are other outputs, not -o.
+ */
 export function primaryGiven(argv: string[]): boolean {
   const end = argv.indexOf('--');
-  return (end < 0 ? argv : argv.slice(0, end)).some((a) => /^(-[fo]|--format|--output)(=.*)?$|^-[fo]\S/.test(a));
+  return (end < 0 ? argv : argv.slice(0, end)).some(
+    (a) => !/^-o[XGNALJ]$/.test(a) && /^(-[fo]|--format|--output)(=.*)?$|^-[fo]\S/.test(a),
+  );
 }
 
 /** yargs reads "--output-xml -" as an empty value: the output options' "-" is joined ("--output-xml=-"). */

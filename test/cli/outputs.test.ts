@@ -153,3 +153,21 @@ describe('refused', () => {
     expect(existsSync(f('target.xml'))).toBe(false);
   });
 });
+
+describe("nmap's and masscan's spellings (dialect.ts) end to end", () => {
+  it('-oX FILE -oG - -oN FILE: grepable on stdout instead of the table, the others in their files', () => {
+    const out = scan('-oX', f('d.xml'), '-oG', '-', '-oN', f('d.nmap'));
+    expect(out).toMatch(/^# portscan .* scan initiated /);
+    expect(out).toMatch(new RegExp(`^Host: 127\\.0\\.0\\.1 \\(\\)\\tPorts: .*\\b${pair.P}/open/tcp/`, 'm'));
+    expectWellFormed(readFileSync(f('d.xml'), 'utf8'));
+    expect(readFileSync(f('d.nmap'), 'utf8')).toContain('portscan scan report for 127.0.0.1\n');
+  });
+
+  it('-oA BASE, -oL FILE and -oJ FILE beside the table', () => {
+    const out = scan('-oA', f('e'), '-oL', f('e.list'), '-oJ', f('e.json'));
+    expect(out).toMatch(/^IP\s+Open ports/);
+    for (const ext of ['xml', 'gnmap', 'nmap']) expect(existsSync(f(`e.${ext}`))).toBe(true);
+    expect(readFileSync(f('e.list'), 'utf8')).toMatch(new RegExp(`^open tcp ${pair.P} 127\\.0\\.0\\.1 \\d+$`, 'm'));
+    expect(readFileSync(f('e.json'), 'utf8')).toContain(`"port": ${pair.P}`);
+  });
+});
