@@ -72,7 +72,7 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
     return EXIT.failure;
   }
 
-  const session = new OutputSession(format, full, outputPath, () => stop.abort(), skip);
+  const session = new OutputSession(format, full, outputPath, () => stop.abort(), skip, options.service !== undefined);
   let checkpoint: CheckpointWriter | undefined;
   let interrupts = 0;
   const onSignal = (): void => {

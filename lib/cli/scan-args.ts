@@ -9,6 +9,7 @@ import type { ScanOptions } from '../options';
 import { escapeText } from '../safe-fs';
 import { FORMATS } from '../output/formats';
 import { EPILOG } from './scan-help';
+import { SERVICE_SWITCHES, serviceArgv, serviceFlags, serviceOptions } from './service-args';
 
 function wholeNumber(flag: string, text: string | undefined, suffixes = false): number | undefined {
   if (text === undefined) return undefined;
@@ -23,7 +24,7 @@ function wholeNumber(flag: string, text: string | undefined, suffixes = false): 
 
 /** Options that may be given more than once: their values add up. Any other repeat is refused. */
 const LISTS = new Set(['targets', 'ports', 'input-file', 'exclude', 'exclude-file']);
-const SWITCHES = ['full', 'quiet', 'verbose', 'adaptive', 'yes', 'default-excludes'];
+const SWITCHES = ['full', 'quiet', 'verbose', 'adaptive', 'yes', 'default-excludes', ...SERVICE_SWITCHES];
 const SWITCH_LETTERS = new Set(['-q', '-v', '-h']);
 const SEED_MAX = (1n << 64n) - 1n;
 
@@ -67,8 +68,8 @@ function list(v: unknown): string[] | undefined {
 
 function parser(argv: string[]) {
   // "-p-" is nmap's spelling of every port; yargs would read it as two short flags.
-  const args = argv.map((a) => (a === '-p-' ? '--ports=all' : a));
-  return yargs(args)
+  const args = argv.map((a) => (a === '-p-' ? '--ports=all' : serviceArgv(a)));
+  return serviceFlags(yargs(args))
     .scriptName('portscan')
     .command('$0 [targets..]', 'TCP port scanner: finds the open, closed and silent ports of the targets', (y) =>
       y.positional('targets', { type: 'string', array: true, describe: 'addresses, ranges, CIDR blocks, hostnames' }),
@@ -272,6 +273,7 @@ export function toOptions(a: Record<string, unknown>): ScanOptions {
       throw new UsageError(`option '--shard' expects K/N with 1 <= K <= N, got '${escapeText(shard)}'`);
     opts.shard = { index: Number(m[1]), count: Number(m[2]) };
   }
+  serviceOptions(a, opts);
   return opts;
 }
 

@@ -7,6 +7,7 @@ import type { HostRow } from './host-table';
 import type { TarpitReport } from '../scanner/tarpit';
 import { renderTable } from './table';
 import type { Writer } from './writer';
+import { SERVICE_CSV_COLUMNS, serviceCsvValues, serviceJsonTail, serviceRecord } from '../service/record';
 
 export const FORMATS = ['table', 'ndjson', 'json', 'csv', 'grepable', 'list', 'ips'] as const;
 export type FormatName = (typeof FORMATS)[number];
@@ -19,7 +20,7 @@ export interface Formatter {
 }
 
 /** The NDJSON/JSON record: ip, port, state, reason, rtt_ms, service, tries. */
-export function resultRecord(r: PortResult): Record<string, string | number> {
+export function resultRecord(r: PortResult): Record<string, unknown> {
   return {
     ip: r.ip,
     port: r.port,
@@ -28,6 +29,7 @@ export function resultRecord(r: PortResult): Record<string, string | number> {
     rtt_ms: r.rttMs,
     service: r.service,
     tries: r.tries,
+    ...serviceRecord(r),
   };
 }
 
@@ -39,7 +41,7 @@ export function resultRecord(r: PortResult): Record<string, string | number> {
 export function ndjsonLine(r: PortResult): string {
   return (
     `{"ip":"${r.ip}","port":${r.port},"state":"${r.state}","reason":"${r.reason}","rtt_ms":${r.rttMs},` +
-    `"service":${JSON.stringify(r.service)},"tries":${r.tries}}\n`
+    `"service":${JSON.stringify(r.service)},"tries":${r.tries}${serviceJsonTail(r)}}\n`
   );
 }
 
@@ -53,7 +55,8 @@ function csvField(s: string | number): string {
   return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 }
 
-export function createFormatter(name: FormatName, out: Writer, full: boolean): Formatter {
+/** `service`: the scan identifies services (CSV gets their columns). */
+export function createFormatter(name: FormatName, out: Writer, full: boolean, service = false): Formatter {
   switch (name) {
     case 'ndjson':
       return {
@@ -88,8 +91,12 @@ export function createFormatter(name: FormatName, out: Writer, full: boolean): F
     }
     case 'csv':
       return {
-        begin: () => out.write('ip,port,state,reason,rtt_ms,service,tries\n'),
-        result: (r) => out.write(`${Object.values(resultRecord(r)).map(csvField).join(',')}\n`),
+        begin: () =>
+          out.write(`ip,port,state,reason,rtt_ms,service,tries${service ? `,${SERVICE_CSV_COLUMNS}` : ''}\n`),
+        result: (r) => {
+          const base = [r.ip, r.port, r.state, r.reason, r.rttMs, r.service, r.tries];
+          out.write(`${(service ? [...base, ...serviceCsvValues(r)] : base).map(csvField).join(',')}\n`);
+        },
         end() {},
       };
     case 'list':

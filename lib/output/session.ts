@@ -36,6 +36,7 @@ export class OutputSession {
     private readonly path: string | undefined,
     private readonly onWriteError: () => void,
     private readonly skip?: Set<string>,
+    private readonly service = false,
   ) {
     this.table = new HostTable(full);
   }
@@ -68,13 +69,14 @@ export class OutputSession {
         'choose a writable path with -o',
       );
     }
-    this.formatter = createFormatter(this.format, this.out, this.full);
+    this.formatter = createFormatter(this.format, this.out, this.full, this.service);
     if (!this.skip || this.outputBytes() === 0) this.guard(() => this.formatter?.begin()); // no second CSV header
     if (showProgress) this.progress = new Progress(plan.total);
   }
 
   result(r: PortResult): void {
     if (this.skip?.has(this.format === 'ips' ? r.ip : `${r.ip} ${r.port}`)) return;
+    if (r.method !== undefined && this.wantsStates) this.table.label(r);
     this.guard(() => this.formatter?.result(r));
   }
 
