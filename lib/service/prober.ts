@@ -65,7 +65,7 @@ function fromReply(reply: Buffer, tableName: string): ServiceFields {
   const m: ServiceMatch | undefined = classify(reply);
   const out: ServiceFields = m
     ? { ...m, method: 'probed', conf: 10 }
-    : { service: tableName, method: 'table', conf: 3 };
+    : { service: tableName || 'unknown', method: 'table', conf: 3 };
   out.banner = bannerText(reply);
   const http = m?.service === 'http' ? httpInfo(reply) : undefined;
   if (http) out.http = http;
@@ -99,7 +99,7 @@ export async function identify(
     quietMs: config.quietMs,
     maxBytes: config.maxBytes,
   });
-  const table: ServiceFields = { service: tableName, method: 'table', conf: 3 };
+  const table: ServiceFields = { service: tableName || 'unknown', method: 'table', conf: 3 };
   if (!(await admit())) return table;
   const first = await exchange(ip, port, limits(config.bannerWaitMs));
   if (first.reply.length > 0) return fromReply(first.reply, tableName);

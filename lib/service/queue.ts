@@ -23,6 +23,11 @@ export type Identify = (
   admit: () => Promise<boolean>,
 ) => Promise<ServiceFields>;
 
+/** A result handed on without identification: its table name, method 'table'. */
+function unprobed(r: PortResult): PortResult & ServiceFields {
+  return { ...r, service: r.service || 'unknown', method: 'table', conf: 3 };
+}
+
 interface HostState {
   running: number;
   silentInRow: number;
@@ -73,7 +78,7 @@ export class ServiceQueue {
 
   /** Queues an open result for identification. */
   submit(r: PortResult): void {
-    if (this.stopped) return this.deliver({ ...r, method: 'table', conf: 3 });
+    if (this.stopped) return this.deliver(unprobed(r));
     this.waiting.push(r);
     this.pump();
   }
@@ -81,7 +86,7 @@ export class ServiceQueue {
   /** No new identifications: queued results are handed on unprobed; running ones finish. */
   stop(): void {
     this.stopped = true;
-    for (const r of this.waiting.splice(0)) this.deliver({ ...r, method: 'table', conf: 3 });
+    for (const r of this.waiting.splice(0)) this.deliver(unprobed(r));
     this.checkIdle();
   }
 
@@ -109,7 +114,7 @@ export class ServiceQueue {
       const h = this.host(r.ip);
       if (h.silentInRow >= this.silentLimit) {
         this.waiting.splice(i, 1);
-        this.deliver({ ...r, method: 'table', conf: 3 });
+        this.deliver(unprobed(r));
         continue;
       }
       if (h.running >= this.perHost) {
@@ -126,7 +131,7 @@ export class ServiceQueue {
     h.running++;
     const admit = (): Promise<boolean> => this.admit();
     this.identifyOne(r.ip, r.port, r.service, admit)
-      .catch((): ServiceFields => ({ service: r.service, method: 'table', conf: 3 }))
+      .catch((): ServiceFields => unprobed(r))
       .then((fields) => {
         h.silentInRow = fields.silent ? h.silentInRow + 1 : 0;
         const { silent: _silent, ...shown } = fields;

@@ -60,7 +60,8 @@ export const RULES: readonly MatchRule[] = [
     extrainfo: 'protocol $1',
   },
   { service: 'ssh', pattern: /^SSH-([\d.]+)-([^\s\r\n]+)/, extrainfo: 'protocol $1; $2' },
-  // FTP
+  // FTP (vsftpd also names itself when it refuses to serve)
+  { service: 'ftp', pattern: /^500 OOPS: vsftpd/, product: 'vsftpd' },
   { service: 'ftp', pattern: /^220[ -][^\r\n]*\(vsFTPd ([\w.]+)\)/, product: 'vsftpd', version: '$1' },
   { service: 'ftp', pattern: /^220[ -]ProFTPD ([\w.]+)/, product: 'ProFTPD', version: '$1' },
   { service: 'ftp', pattern: /^220[ -][^\r\n]*Pure-FTPd/, product: 'Pure-FTPd' },
