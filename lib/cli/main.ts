@@ -153,7 +153,13 @@ function startCheckpoint(
   privs: PrivilegeDrop,
 ): CheckpointWriter | undefined {
   let path = typeof args.checkpoint === 'string' ? args.checkpoint : undefined;
-  if (path === undefined && base.output !== null && range.end - range.start > CHECKPOINT_ABOVE) {
+  // (Not with -sV: its results are written out of scan order, so no position marks them all written.)
+  if (
+    path === undefined &&
+    base.output !== null &&
+    range.end - range.start > CHECKPOINT_ABOVE &&
+    args.service !== true
+  ) {
     path = `${base.output}.checkpoint`;
   }
   if (path === undefined) return undefined;

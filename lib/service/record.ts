@@ -46,24 +46,30 @@ export const SERVICE_CSV_COLUMNS = [
   'http_title',
 ] as const;
 
-/** The values of SERVICE_CSV_COLUMNS for `r` ('' where unknown; SANs joined with spaces). */
+/**
+ * A server's text as a CSV cell: one that a spreadsheet would run as a formula (=, +, -, @ first)
+ * gets a leading apostrophe.
+ */
+function cell(text: string | undefined): string {
+  if (text === undefined) return '';
+  return /^[=+\-@]/.test(text) ? `'${text}` : text;
+}
+
+/**
+ * The values of SERVICE_CSV_COLUMNS for `r` ('' where unknown; SANs joined with spaces), the
+ * server's texts made safe for spreadsheets (cell()).
+ */
 export function serviceCsvValues(r: PortResult): (string | number)[] {
+  const t = r.tls;
+  const h = r.http;
   return [
-    r.product ?? '',
-    r.version ?? '',
-    r.extrainfo ?? '',
+    ...[r.product, r.version, r.extrainfo].map(cell),
     r.tunnel ?? '',
     r.method ?? '',
     r.conf ?? '',
-    r.banner ?? '',
-    r.tls?.subject ?? '',
-    r.tls?.sans?.join(' ') ?? '',
-    r.tls?.issuer ?? '',
-    r.tls?.not_after ?? '',
-    r.tls?.alpn ?? '',
-    r.http?.status ?? '',
-    r.http?.server ?? '',
-    r.http?.title ?? '',
+    ...[r.banner, t?.subject, t?.sans?.join(' '), t?.issuer, t?.not_after, t?.alpn].map(cell),
+    h?.status ?? '',
+    ...[h?.server, h?.title].map(cell),
   ];
 }
 

@@ -2,7 +2,7 @@
 // versions, HTTP fields, and the escaping and cap of what servers send.
 import { bannerText, BANNER_MAX_BYTES, classify, httpInfo, printable } from '../../lib/service/classify';
 import { probeOrder } from '../../lib/service/prober';
-import { serviceJsonTail, serviceLabel } from '../../lib/service/record';
+import { SERVICE_CSV_COLUMNS, serviceCsvValues, serviceJsonTail, serviceLabel } from '../../lib/service/record';
 import type { PortResult } from '../../lib/scanner/result';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -129,5 +129,44 @@ describe('probe order and records', () => {
       tls: { subject: 'a.localhost', sans: ['a.localhost', '127.0.0.1'] },
     });
     expect(serviceJsonTail({ ...r, method: undefined })).toBe('');
+  });
+});
+
+describe('CSV cells', () => {
+  it('keeps a server text from running as a spreadsheet formula', () => {
+    const r: PortResult = {
+      ip: '127.0.0.1',
+      family: 4,
+      port: 80,
+      state: 'open',
+      reason: 'syn-ack',
+      rttMs: 1,
+      tries: 1,
+      service: 'http',
+      product: '=HYPERLINK("x")',
+      method: 'probed',
+      conf: 10,
+      banner: 'HTTP/1.1 200 OK',
+      http: { status: 200, server: '@evil', title: '-1+2' },
+    };
+    const values = serviceCsvValues(r);
+    expect(values).toHaveLength(SERVICE_CSV_COLUMNS.length);
+    expect(values).toEqual([
+      '\'=HYPERLINK("x")',
+      '',
+      '',
+      '',
+      'probed',
+      10,
+      'HTTP/1.1 200 OK',
+      '',
+      '',
+      '',
+      '',
+      '',
+      200,
+      "'@evil",
+      "'-1+2",
+    ]);
   });
 });
