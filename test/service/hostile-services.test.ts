@@ -54,7 +54,7 @@ beforeAll(async () => {
     flood: await serve(flood),
     drip: await serve(drip),
     garbage: await serve((s) => s.write(Buffer.concat([Buffer.from([0, 0xff, 0x1b, 0x9b]), randomBytes(3000)]))),
-    reset: await serve((s) => s.write('SSH-2.0-Open', () => s.resetAndDestroy())),
+    reset: await serve((s) => s.write('SSH-2.0-Open', () => timers.add(setTimeout(() => s.resetAndDestroy(), 50)))),
     // Silent until spoken to; then garbage to anything (a ClientHello, a GET), and a close.
     tlsGarbage: await serve((s) =>
       s.once('data', () => s.end(Buffer.concat([Buffer.from('\x15\x03\x01'), randomBytes(200)]))),
@@ -110,9 +110,15 @@ it('gives every hostile service a bounded record and goes on', async () => {
   expect(rec('garbage').banner?.startsWith('\\x00\\xff\\x1b\\x9b')).toBe(true);
   expect(rec('tlsGarbage').banner).toMatch(/^\\x15\\x03\\x01/);
   expect(rec('tlsGarbage').tls).toBeUndefined();
-  // Reset after 12 bytes: what came is kept; the name is at most a partial guess.
-  expect(rec('reset').banner).toBe('SSH-2.0-Open');
-  expect(['ssh', 'unknown']).toContain(rec('reset').service);
+  // Reset after 12 bytes: what came is kept, the name at most a partial guess. On a busy machine
+  // the reset can overtake the read (the kernel then reports the reset, not the bytes): that
+  // connection looks accepted-then-closed, nmap's "tcpwrapped". Either way: bounded, and on.
+  const reset = rec('reset');
+  if (reset.banner === undefined) expect(reset.service).toBe('tcpwrapped');
+  else {
+    expect(reset.banner).toBe('SSH-2.0-Open');
+    expect(['ssh', 'unknown']).toContain(reset.service);
+  }
   expect(rec('good')).toMatchObject({ service: 'ssh', product: 'OpenSSH', version: '9.9', method: 'probed' });
 }, 120000);
 
