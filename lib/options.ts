@@ -84,10 +84,7 @@ export interface ScanOptions {
   yes?: boolean;
   /** Continue a scan from a checkpoint: every position below `position` is done. */
   resume?: { position: bigint; planHash: string };
-  /**
-   * Identify the service on every open port (-sV): true, or limits (lib/service/queue.ts).
-   * Each open result is reported once identified. Checkpoints do not advance while it is on.
-   */
+  /** -sV: identify each open port (true, or limits: lib/service/queue.ts); reported once identified. */
   service?: boolean | ServiceOptions;
   /** Stops the scan; results found so far are kept. */
   signal?: AbortSignal;
