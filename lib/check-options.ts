@@ -37,6 +37,7 @@ const KNOWN = new Set([
   'signal',
   'defaultExcludes',
   'yes',
+  'service',
 ]);
 
 const SEED_MAX = (1n << 64n) - 1n;

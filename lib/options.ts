@@ -8,6 +8,7 @@ import { checkScanOptions } from './check-options';
 import { ScanError, UsageError } from './errors';
 import { parsePortList, STANDARD_PORTS } from './plan/port-list';
 import { escapeText } from './safe-fs';
+import type { ServiceOptions } from './service/queue';
 
 export type ScanMode = 'auto' | 'connect' | 'syn';
 export type SendPath = 'auto' | 'link' | 'ip';
@@ -83,6 +84,8 @@ export interface ScanOptions {
   yes?: boolean;
   /** Continue a scan from a checkpoint: every position below `position` is done. */
   resume?: { position: bigint; planHash: string };
+  /** -sV: identify each open port (true, or limits: lib/service/queue.ts); reported once identified. */
+  service?: boolean | ServiceOptions;
   /** Stops the scan; results found so far are kept. */
   signal?: AbortSignal;
 }

@@ -17,6 +17,8 @@ import { SCANNERS } from './scanner/engines';
 import { synUnavailable } from './scanner/privileges';
 import type { PortResult, ReportSummary, ScanCounters } from './scanner/result';
 import { TarpitFilter } from './scanner/tarpit';
+import { checkServiceOption } from './service/options';
+import { ServiceQueue } from './service/queue';
 
 export interface ScanSummary extends ReportSummary {
   mode: 'connect' | 'syn';
@@ -95,6 +97,8 @@ function planRange(plan: ScanPlan, resolved: ResolvedOptions, options: ScanOptio
 /** Validates, plans and runs a scan. Rejects with ParseError/UsageError before sending anything. */
 export async function runScan(options: ScanOptions, hooks: RunHooks, env: RunEnvironment = {}): Promise<ScanSummary> {
   checkScanOptions(options); // before anything reads them: a library caller's types are not trusted
+  const serviceOptions = checkServiceOption(options.service);
+  if (serviceOptions && options.resume) throw new UsageError('service identification cannot resume a checkpoint');
   const binding = env.binding ?? loadBinding();
   const synBlocker = options.mode === 'connect' ? 'connect mode was asked for' : synUnavailable(binding);
   const resolved = resolveOptions(options, binding.getFdLimit(), synBlocker);
@@ -105,6 +109,9 @@ export async function runScan(options: ScanOptions, hooks: RunHooks, env: RunEnv
   hooks.onStart?.(plan, resolved, range);
   const t0 = performance.now();
   const tarpits = new TarpitFilter(resolved.tarpitLimit);
+  // -sV: open results wait for their identification; checkpoints would run ahead of them.
+  const services = serviceOptions ? new ServiceQueue(serviceOptions, hooks.onResult, resolved.ratePps) : undefined;
+  const checkpoints = services ? {} : { onCheckpoint: hooks.onCheckpoint, onPositions: hooks.onPositions };
   const scanner = SCANNERS[resolved.mode]({
     plan,
     options: resolved,
@@ -112,10 +119,12 @@ export async function runScan(options: ScanOptions, hooks: RunHooks, env: RunEnv
     binding,
     hooks: {
       onResult: (r) => {
-        if (tarpits.admit(r.ip, r.state === 'open')) hooks.onResult(r);
+        if (!tarpits.admit(r.ip, r.state === 'open')) return;
+        if (services && r.state === 'open') services.submit(r);
+        else hooks.onResult(r);
       },
-      ...(hooks.onCheckpoint ? { onCheckpoint: hooks.onCheckpoint } : {}),
-      ...(hooks.onPositions ? { onPositions: hooks.onPositions } : {}),
+      ...(checkpoints.onCheckpoint ? { onCheckpoint: checkpoints.onCheckpoint } : {}),
+      ...(checkpoints.onPositions ? { onPositions: checkpoints.onPositions } : {}),
       ...(hooks.onNotice ? { onNotice: hooks.onNotice } : {}),
       ...(hooks.onState ? { onState: hooks.onState } : {}),
       ...(hooks.onPrivilegedOpen ? { onPrivilegedOpen: hooks.onPrivilegedOpen } : {}),
@@ -123,12 +132,16 @@ export async function runScan(options: ScanOptions, hooks: RunHooks, env: RunEnv
     },
   });
   const signal = options.signal;
-  const stop = (): void => scanner.stop();
+  const stop = (): void => {
+    scanner.stop();
+    services?.stop();
+  };
   if (signal?.aborted) stop();
   signal?.addEventListener('abort', stop, { once: true });
   let aborted: boolean;
   try {
     aborted = await scanner.start();
+    await services?.drain();
   } finally {
     signal?.removeEventListener('abort', stop);
   }
@@ -167,7 +180,16 @@ export async function* scan(options: ScanOptions): AsyncGenerator<PortResult, Sc
     wake?.();
     wake = undefined;
   };
-  runScan({ ...options, signal: stop.signal }, { onResult: (r) => queue.push(r), onBatch: poke }).then(
+  runScan(
+    { ...options, signal: stop.signal },
+    {
+      onResult: (r) => {
+        queue.push(r);
+        if (r.method !== undefined) poke(); // identified results arrive between batches
+      },
+      onBatch: poke,
+    },
+  ).then(
     (s) => {
       summary = s;
       done = true;

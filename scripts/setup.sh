@@ -20,6 +20,12 @@ command -v ndiff >/dev/null 2>&1 || need+=(ndiff)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 command -v xsltproc >/dev/null 2>&1 || need+=(xsltproc)
 /usr/bin/python3 -c 'import libnmap' >/dev/null 2>&1 || need+=(python3-libnmap)
+# Real services for the -sV tests (test/service/), started by hand on loopback by the tests
+# (policy-rc.d keeps them from starting at install): sshd, nginx, redis-server, vsftpd.
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v nginx >/dev/null 2>&1 || need+=(nginx-light)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v vsftpd >/dev/null 2>&1 || need+=(vsftpd)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "setup: installing ${need[*]}" >&2

@@ -49,7 +49,6 @@ const NO_EFFECT: Rule = { to: [] };
 const TCP_ONLY = 'portscan scans TCP only';
 const TCP_SCANS = "portscan's TCP scans are -sS (--mode syn) and -sT (--mode connect)";
 const NO_DISCOVERY = 'portscan does no host discovery: every target is scanned, as with -Pn';
-const NO_VERSION = 'service detection is not offered yet';
 const POSITIONAL = 'use a positional target';
 
 /** nmap's time values: seconds unless suffixed ms, s, m or h; ours are ms. */
@@ -68,6 +67,9 @@ const withValue = (target: string, convert?: Rule['convert']): Rule => ({ to: [t
 export const TRANSLATE: Readonly<Record<string, Rule>> = {
   '-sS': to('--mode', 'syn'),
   '-sT': to('--mode', 'connect'),
+  '-sV': to('--service'),
+  '-sSV': to('--mode', 'syn', '--service'),
+  '-sTV': to('--mode', 'connect', '--service'),
   '-Pn': NO_EFFECT, // portscan does no host discovery
   '-n': NO_EFFECT, // portscan does no reverse DNS
   '-6': NO_EFFECT, // the addresses decide the family
@@ -105,8 +107,7 @@ export const HINTS: Readonly<Record<string, string>> = {
   '-sY': TCP_ONLY,
   '-sZ': TCP_ONLY,
   '-sO': TCP_ONLY,
-  '-sV': `${NO_VERSION} (issue 13)`,
-  '-A': `OS detection, ${NO_VERSION}, scripts and traceroute are not offered`,
+  '-A': 'OS detection, scripts and traceroute are not offered (-sV identifies services)',
   '-O': 'OS detection is not offered',
   '-sC': 'scripts are not offered',
   '--script': 'scripts are not offered',
@@ -125,7 +126,6 @@ export const HINTS: Readonly<Record<string, string>> = {
   '--min-hostgroup': 'portscan interleaves every host of the plan: there are no host groups',
   '--max-hostgroup': 'portscan interleaves every host of the plan: there are no host groups',
   '-d': 'use -v for the counters',
-  '--banners': 'banner grabbing is not offered yet (issue 13)',
   '--ping': NO_DISCOVERY,
   '--range': `${POSITIONAL} (masscan), or -p for RustScan's port range`,
   '--ranges': `${POSITIONAL} (masscan)`,
@@ -164,7 +164,7 @@ export const HINTS: Readonly<Record<string, string>> = {
 /** Prefixes of families: nmap's discovery probes (-PS22), other scan types (-sA), -o forms. */
 function familyHint(token: string): string | undefined {
   if (/^-P[SAUYOEPMR]/.test(token)) return NO_DISCOVERY;
-  if (/^-s[A-Z]{2,}$/.test(token)) return `${TCP_SCANS}; service detection (-sV) is not offered yet`;
+  if (/^-s[A-Z]{2,}$/.test(token)) return `${TCP_SCANS}, each with -sV to identify services`;
   if (/^-s[A-Z]$/.test(token)) return TCP_SCANS;
   if (/^-o[A-Z]$/.test(token)) return 'that output form is not offered: -oX, -oG, -oN, -oA, -oL, -oJ are';
   return undefined;

@@ -94,7 +94,7 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
     return EXIT.failure;
   }
 
-  const session = new OutputSession(outputs, full, () => stop.abort(), skip, run);
+  const session = new OutputSession(outputs, full, () => stop.abort(), skip, run, options.service !== undefined);
   let checkpoint: CheckpointWriter | undefined;
   let interrupts = 0;
   const onSignal = (): void => {
@@ -180,7 +180,13 @@ function startCheckpoint(
 ): CheckpointWriter | undefined {
   let path = typeof args.checkpoint === 'string' ? args.checkpoint : undefined;
   if (outputCount > 1) return undefined; // a checkpoint records one output (main() refuses --checkpoint)
-  if (path === undefined && base.output !== null && range.end - range.start > CHECKPOINT_ABOVE) {
+  // (Not with -sV: its results are written out of scan order, so no position marks them all written.)
+  if (
+    path === undefined &&
+    base.output !== null &&
+    range.end - range.start > CHECKPOINT_ABOVE &&
+    args.service !== true
+  ) {
     path = `${base.output}.checkpoint`;
   }
   if (path === undefined) return undefined;

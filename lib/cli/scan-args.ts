@@ -14,6 +14,7 @@ import { joinStdoutValues, OUTPUT_OPTION_DEFS, OUTPUT_SWITCHES } from './output-
 import { applyTiming, checkHostTimeout, COMPAT_OPTIONS, parseRate, topPorts } from './compat-options';
 import { knownOptionsOf, translateDialect, type KnownOptions } from './dialect';
 import { expandConf } from './conf-file';
+import { SERVICE_SWITCHES, serviceArgv, serviceFlags, serviceOptions } from './service-args';
 
 function wholeNumber(flag: string, text: string | undefined, suffixes = false): number | undefined {
   if (text === undefined) return undefined;
@@ -28,7 +29,17 @@ function wholeNumber(flag: string, text: string | undefined, suffixes = false): 
 
 /** Options that may be given more than once: their values add up. Any other repeat is refused. */
 const LISTS = new Set(['targets', 'ports', 'input-file', 'exclude', 'exclude-file']);
-const SWITCHES = ['full', 'quiet', 'verbose', 'adaptive', 'yes', 'default-excludes', 'echo', ...OUTPUT_SWITCHES];
+const SWITCHES = [
+  'full',
+  'quiet',
+  'verbose',
+  'adaptive',
+  'yes',
+  'default-excludes',
+  'echo',
+  ...OUTPUT_SWITCHES,
+  ...SERVICE_SWITCHES,
+];
 const SWITCH_LETTERS = new Set(['-q', '-v', '-h']);
 const SEED_MAX = (1n << 64n) - 1n;
 
@@ -72,8 +83,8 @@ function list(v: unknown): string[] | undefined {
 
 function parser(argv: string[]) {
   // "-p-" is nmap's spelling of every port; yargs would read it as two short flags.
-  const args = joinStdoutValues(argv.map((a) => (a === '-p-' ? '--ports=all' : a)));
-  return yargs(args)
+  const args = joinStdoutValues(argv.map((a) => (a === '-p-' ? '--ports=all' : serviceArgv(a))));
+  return serviceFlags(yargs(args))
     .scriptName('portscan')
     .command('$0 [targets..]', 'TCP port scanner: finds the open, closed and silent ports of the targets', (y) =>
       y.positional('targets', { type: 'string', array: true, describe: 'addresses, ranges, CIDR blocks, hostnames' }),
@@ -286,6 +297,7 @@ export function toOptions(a: Record<string, unknown>): ScanOptions {
       throw new UsageError(`option '--shard' expects K/N with 1 <= K <= N, got '${escapeText(shard)}'`);
     opts.shard = { index: Number(m[1]), count: Number(m[2]) };
   }
+  serviceOptions(a, opts);
   return opts;
 }
 

@@ -13,6 +13,7 @@ import type { RunInfo } from './nmap-common';
 import { nmapXml } from './nmap-xml';
 import { doneComment, grepableHost, normalHost, startComment } from './nmap-text';
 import { masscanJson, masscanList } from './masscan';
+import { SERVICE_CSV_COLUMNS, serviceCsvValues, serviceJsonTail, serviceRecord } from '../service/record';
 
 export const FORMATS = [
   'table',
@@ -46,6 +47,8 @@ export interface FormatContext {
   mode: ReportSummary['mode'];
   plan: ReportSummary['plan'];
   run: RunInfo;
+  /** The scan identifies services (-sV): CSV gets their columns. */
+  service?: boolean;
 }
 
 export interface Formatter {
@@ -56,7 +59,7 @@ export interface Formatter {
 }
 
 /** The NDJSON/JSON record: ip, port, state, reason, rtt_ms, service, tries. */
-export function resultRecord(r: PortResult): Record<string, string | number> {
+export function resultRecord(r: PortResult): Record<string, unknown> {
   return {
     ip: r.ip,
     port: r.port,
@@ -65,6 +68,7 @@ export function resultRecord(r: PortResult): Record<string, string | number> {
     rtt_ms: r.rttMs,
     service: r.service,
     tries: r.tries,
+    ...serviceRecord(r),
   };
 }
 
@@ -76,7 +80,7 @@ export function resultRecord(r: PortResult): Record<string, string | number> {
 export function ndjsonLine(r: PortResult): string {
   return (
     `{"ip":"${r.ip}","port":${r.port},"state":"${r.state}","reason":"${r.reason}","rtt_ms":${r.rttMs},` +
-    `"service":${JSON.stringify(r.service)},"tries":${r.tries}}\n`
+    `"service":${JSON.stringify(r.service)},"tries":${r.tries}${serviceJsonTail(r)}}\n`
   );
 }
 
@@ -108,7 +112,7 @@ function nmapForm(name: 'grepable' | 'normal' | 'xml', out: Writer, ctx: FormatC
 }
 
 export function createFormatter(name: FormatName, out: Writer, ctx: FormatContext): Formatter {
-  const full = ctx.full;
+  const { full, service } = ctx;
   switch (name) {
     case 'ndjson':
       return {
@@ -143,8 +147,12 @@ export function createFormatter(name: FormatName, out: Writer, ctx: FormatContex
     }
     case 'csv':
       return {
-        begin: () => out.write('ip,port,state,reason,rtt_ms,service,tries\n'),
-        result: (r) => out.write(`${Object.values(resultRecord(r)).map(csvField).join(',')}\n`),
+        begin: () =>
+          out.write(`ip,port,state,reason,rtt_ms,service,tries${service ? `,${SERVICE_CSV_COLUMNS}` : ''}\n`),
+        result: (r) => {
+          const base = [r.ip, r.port, r.state, r.reason, r.rttMs, r.service, r.tries];
+          out.write(`${(service ? [...base, ...serviceCsvValues(r)] : base).map(csvField).join(',')}\n`);
+        },
         end() {},
       };
     case 'list':

@@ -5,6 +5,8 @@
 // closed port.
 import type { PortState } from '../scanner/classify';
 import { parseAddress, V4_BASE, V4_LAST } from '../plan/ip';
+import type { PortResult } from '../scanner/result';
+import { serviceLabel } from '../service/record';
 
 export interface HostRow {
   ip: string;
@@ -15,13 +17,21 @@ export interface HostRow {
   other: number;
   closedPorts?: number[];
   filteredPorts?: number[];
+  /** With -sV: each identified open port's label ("ssh OpenSSH 9.2p1"). */
+  labels?: Map<number, string>;
 }
 
 export class HostTable {
   private readonly rows = new Map<string, HostRow>();
   constructor(private readonly keepLists: boolean) {}
 
-  add(ip: string, port: number, state: PortState): void {
+  /** Keeps an identified result's label for its port's table cell. */
+  label(r: PortResult): void {
+    const row = this.row(r.ip);
+    (row.labels ??= new Map()).set(r.port, serviceLabel(r));
+  }
+
+  private row(ip: string): HostRow {
     let row = this.rows.get(ip);
     if (!row) {
       row = { ip, open: [], closed: 0, filtered: 0, other: 0 };
@@ -31,6 +41,11 @@ export class HostTable {
       }
       this.rows.set(ip, row);
     }
+    return row;
+  }
+
+  add(ip: string, port: number, state: PortState): void {
+    const row = this.row(ip);
     if (state === 'open') row.open.push(port);
     else if (state === 'closed') {
       row.closed++;

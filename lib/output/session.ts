@@ -55,6 +55,7 @@ export class OutputSession {
     private readonly onWriteError: () => void,
     private readonly skip?: Set<string>,
     run?: RunInfo,
+    private readonly service = false,
   ) {
     this.table = new HostTable(full);
     this.run = run ?? defaultRunInfo();
@@ -78,7 +79,7 @@ export class OutputSession {
   begin(plan: ReportSummary['plan'], mode: ReportSummary['mode'], showProgress: boolean): void {
     this.plan = plan;
     this.mode = mode;
-    const ctx = { full: this.full, mode, plan, run: this.run };
+    const ctx = { full: this.full, mode, plan, run: this.run, service: this.service };
     for (const spec of this.specs) {
       const out = openOutput(spec.path, this.skip !== undefined);
       this.outputs.push({ ...spec, out, formatter: createFormatter(spec.format, out, ctx) });
@@ -91,6 +92,7 @@ export class OutputSession {
 
   result(r: PortResult): void {
     if (this.run.openOnly && r.state !== 'open') return;
+    if (r.method !== undefined && this.wantsStates) this.table.label(r);
     for (const o of this.outputs) {
       if (this.skip?.has(o.format === 'ips' ? r.ip : `${r.ip} ${r.port}`)) continue;
       this.guard(o, () => o.formatter.result(r));

@@ -8,9 +8,14 @@ import type { HostRow } from './host-table';
 import { compressPorts } from '../plan/port-list';
 import { serviceName } from '../plan/services';
 
-function openCell(ports: number[]): string {
+function openCell(ports: number[], labels?: Map<number, string>): string {
   if (ports.length === 0) return '-';
-  return ports.map((p) => (serviceName(p) ? `${p} (${serviceName(p)})` : String(p))).join(', ');
+  return ports
+    .map((p) => {
+      const label = labels?.get(p) || serviceName(p);
+      return label ? `${p} (${label})` : String(p);
+    })
+    .join(', ');
 }
 
 export function renderTable(summary: ReportSummary, hosts: HostRow[], full: boolean): string {
@@ -20,7 +25,7 @@ export function renderTable(summary: ReportSummary, hosts: HostRow[], full: bool
   const tarpits = new Map((summary.tarpits ?? []).map((t) => [t.ip, t]));
   const rows = shown.map((h) => {
     const t = tarpits.get(h.ip);
-    const open = t ? `tarpit? answers on ${t.open} of ${t.answered} ports` : openCell(h.open);
+    const open = t ? `tarpit? answers on ${t.open} of ${t.answered} ports` : openCell(h.open, h.labels);
     return [h.ip, open, String(h.closed), String(h.filtered)];
   });
   const width = header.map((t, c) => Math.max(t.length, ...rows.map((r) => (r[c] as string).length)));

@@ -8,6 +8,7 @@ import type { ScanPlan } from '../plan/plan';
 import { serviceName } from '../plan/services';
 import type { PortState } from './classify';
 import type { TarpitReport } from './tarpit';
+import type { ServiceFields } from '../service/prober';
 
 /** The final state of one (host, port). */
 export interface PortResult {
@@ -21,8 +22,18 @@ export interface PortResult {
   rttMs: number;
   /** Probes sent for this port. */
   tries: number;
-  /** IANA service name, '' when none. */
+  /** IANA service name, '' when none; with service identification, the identified name. */
   service: string;
+  /** With service identification (-sV): product, version, banner, tls, http, method, conf. */
+  product?: string;
+  version?: string;
+  extrainfo?: string;
+  tunnel?: ServiceFields['tunnel'];
+  banner?: string;
+  tls?: ServiceFields['tls'];
+  http?: ServiceFields['http'];
+  method?: ServiceFields['method'];
+  conf?: number;
 }
 
 export interface ScanCounters {

@@ -25,6 +25,9 @@ async function refusal(argv: string[]): Promise<string> {
 describe('nmap and masscan spellings become ours', () => {
   it.each([
     [['-sS'], ['--mode', 'syn']],
+    [['-sV'], ['--service']],
+    [['-sSV'], ['--mode', 'syn', '--service']],
+    [['-sTV'], ['--mode', 'connect', '--service']],
     [['-sT'], ['--mode', 'connect']],
     [['-Pn', '-n', '-6'], []],
     [['-F'], ['--top-ports', '100']],
@@ -178,10 +181,7 @@ describe('options not offered get one line naming our equivalent', () => {
 
   it.each([
     ['-sA', "portscan's TCP scans are -sS (--mode syn) and -sT (--mode connect)"],
-    [
-      '-sSV',
-      "portscan's TCP scans are -sS (--mode syn) and -sT (--mode connect); service detection (-sV) is not offered yet",
-    ],
+    ['-sAV', "portscan's TCP scans are -sS (--mode syn) and -sT (--mode connect), each with -sV to identify services"],
     ['-PS22', 'portscan does no host discovery'],
     ['-PE', 'portscan does no host discovery'],
     ['-oS', 'that output form is not offered'],
