@@ -15,10 +15,23 @@ export const LIST_MAX = 25;
 /** nmap's state numbers order the summed-up states on a tie (closed 1, filtered 3). */
 const STATE_ORDER: Record<string, number> = { closed: 1, filtered: 3 };
 
+/** What service identification (-sV) said of an open port, as nmap's <service> has it. */
+export interface NmapService {
+  name: string;
+  product?: string;
+  version?: string;
+  extrainfo?: string;
+  tunnel?: 'ssl';
+  method: 'probed' | 'table';
+  conf: number;
+}
+
 export interface NmapPort {
   port: number;
   state: PortState;
   reason: string;
+  /** With -sV, once identified; else the name comes from the services table. */
+  service?: NmapService;
 }
 
 export interface ExtraPorts {
@@ -48,6 +61,8 @@ interface StateTally {
 interface HostTally {
   ip: string;
   states: Map<PortState, StateTally>;
+  /** With -sV: the identified open ports (only those are kept). */
+  services?: Map<number, NmapService>;
 }
 
 export class NmapHostTable {
@@ -74,6 +89,12 @@ export class NmapHostTable {
     t.reasons.set(reason, (t.reasons.get(reason) ?? 0) + 1);
     if (t.listed && (state === 'open' || t.listed.length <= LIST_MAX)) t.listed.push({ port, state, reason });
     else t.listed = undefined;
+  }
+
+  /** Keeps what -sV identified on an open port (its result comes after its state). */
+  identify(ip: string, port: number, service: NmapService): void {
+    const host = this.hosts.get(ip);
+    if (host) (host.services ??= new Map()).set(port, service);
   }
 
   /** Hosts in address order (IPv4 first); with `openOnly`, only hosts with an open port. */
@@ -103,11 +124,15 @@ function view(host: HostTally, openOnly: boolean): NmapHost {
   }
   extra.sort((a, b) => b.count - a.count || (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9));
   ports.sort((a, b) => a.port - b.port);
+  const services = host.services;
+  const listed = services
+    ? ports.map((p) => (services.has(p.port) ? { ...p, service: services.get(p.port) } : p))
+    : ports;
   return {
     ip: host.ip,
     family: host.ip.includes(':') ? 6 : 4,
     openCount: host.states.get('open')?.count ?? 0,
     extra,
-    ports,
+    ports: listed,
   };
 }

@@ -7,7 +7,7 @@
 // The one difference from nmap's: scanner="portscan" (the DTD allows only "nmap"), version ours.
 import type { ReportSummary } from '../scanner/result';
 import type { Writer } from './writer';
-import type { NmapHost } from './nmap-hosts';
+import type { NmapHost, NmapPort } from './nmap-hosts';
 import { compressPorts } from '../plan/port-list';
 import {
   PORTSCAN_VERSION,
@@ -59,10 +59,9 @@ export function xmlHost(h: NmapHost, startS: number, endS: number): string {
     out.push('</extraports>\n');
   }
   for (const p of h.ports) {
-    const name = nmapServiceName(p.port);
     out.push(
       `<port protocol="tcp" portid="${p.port}"><state state="${p.state}" reason="${xmlAttr(p.reason)}" ` +
-        `reason_ttl="0"/>${name ? `<service name="${xmlAttr(name)}" method="table" conf="3"/>` : ''}</port>\n`,
+        `reason_ttl="0"/>${serviceElement(p)}</port>\n`,
     );
   }
   out.push('</ports>\n</host>\n');
@@ -101,4 +100,19 @@ export function nmapXml(out: Writer, summary: Pick<ReportSummary, 'mode' | 'plan
       out.write(xmlFooter(s, run, hostsUp));
     },
   };
+}
+
+/** nmap's <service>: what -sV identified, else the services table's name (none without one). */
+function serviceElement(p: NmapPort): string {
+  const s = p.service;
+  if (!s) {
+    const name = nmapServiceName(p.port);
+    return name ? `<service name="${xmlAttr(name)}" method="table" conf="3"/>` : '';
+  }
+  const attr = (k: string, v: string | number | undefined): string =>
+    v === undefined || v === '' ? '' : ` ${k}="${xmlAttr(String(v))}"`;
+  return (
+    `<service${attr('name', s.name)}${attr('product', s.product)}${attr('version', s.version)}` +
+    `${attr('extrainfo', s.extrainfo)}${attr('tunnel', s.tunnel)}${attr('method', s.method)}${attr('conf', s.conf)}/>`
+  );
 }

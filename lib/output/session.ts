@@ -93,6 +93,10 @@ export class OutputSession {
   result(r: PortResult): void {
     if (this.run.openOnly && r.state !== 'open') return;
     if (r.method !== undefined && this.wantsStates) this.table.label(r);
+    if (r.method !== undefined && r.conf !== undefined && this.wantsNmap) {
+      const { service: name, product, version, extrainfo, tunnel, method, conf } = r;
+      this.nmapTable.identify(r.ip, r.port, { name, product, version, extrainfo, tunnel, method, conf });
+    }
     for (const o of this.outputs) {
       if (this.skip?.has(o.format === 'ips' ? r.ip : `${r.ip} ${r.port}`)) continue;
       this.guard(o, () => o.formatter.result(r));

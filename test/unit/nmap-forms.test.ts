@@ -259,3 +259,83 @@ it("PORTSCAN_VERSION is package.json's", () => {
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
   expect(PORTSCAN_VERSION).toBe(pkg.version);
 });
+
+describe('what -sV identified, in the nmap forms', () => {
+  /** One host: 22 identified as ssh, 443 as http inside TLS, 80 with a "/" and "," in its product, 81 closed. */
+  function identified(format: FormatName): string {
+    const path = join(dir, `sv-${fileNo++}`);
+    const session = new OutputSession([{ format, path }], false, () => undefined, undefined, defaultRunInfo(), true);
+    const hosts = parseTargets('198.18.0.1').ranges;
+    const ports = parsePortList('22,80,81,443');
+    const plan = { hosts, ports, total: BigInt(ports.length) };
+    session.begin(plan, 'connect', false);
+    const base = {
+      ip: '198.18.0.1',
+      family: 4 as const,
+      state: 'open' as const,
+      reason: 'syn-ack',
+      rttMs: 1,
+      tries: 1,
+    };
+    for (const p of [22, 80, 443]) session.state('198.18.0.1', p, 'open', 'syn-ack');
+    session.state('198.18.0.1', 81, 'closed', 'conn-refused');
+    session.result({
+      ...base,
+      port: 22,
+      service: 'ssh',
+      product: 'OpenSSH',
+      version: '9.2p1',
+      extrainfo: 'protocol 2.0',
+      method: 'probed',
+      conf: 10,
+    });
+    session.result({
+      ...base,
+      port: 443,
+      service: 'http',
+      product: 'nginx',
+      version: '1.22.1',
+      tunnel: 'ssl',
+      method: 'probed',
+      conf: 10,
+    });
+    session.result({ ...base, port: 80, service: 'http', product: 'a/b, "c"', method: 'probed', conf: 10 });
+    const summary: ReportSummary = {
+      mode: 'connect',
+      plan,
+      counters: { sent: 4, done: 4, open: 3 },
+      aborted: false,
+      elapsedMs: 10,
+    };
+    session.end(summary);
+    expect(session.writeError).toBeUndefined();
+    return readFileSync(path, 'utf8');
+  }
+
+  it('XML: <service> with product, version, extrainfo, tunnel, method and conf', () => {
+    const xml = identified('xml');
+    expect(xml).toContain(
+      '<service name="ssh" product="OpenSSH" version="9.2p1" extrainfo="protocol 2.0" method="probed" conf="10"/>',
+    );
+    expect(xml).toContain(
+      '<service name="http" product="nginx" version="1.22.1" tunnel="ssl" method="probed" conf="10"/>',
+    );
+    expect(xml).toContain('product="a/b, &quot;c&quot;"');
+    expect(xmlProblems(xml) ?? '').toBe('');
+  });
+
+  it("grepable: nmap's service and version fields, with / and , replaced", () => {
+    const g = identified('grepable');
+    expect(g).toContain('22/open/tcp//ssh//OpenSSH 9.2p1 (protocol 2.0)/');
+    expect(g).toContain('443/open/tcp//ssl|http//nginx 1.22.1/');
+    expect(g).toContain('80/open/tcp//http//a|b; "c"/');
+    expect(g).toContain(`81/closed/tcp//${nmapServiceName(81)}///`);
+  });
+
+  it('normal: a VERSION column', () => {
+    const n = identified('normal');
+    expect(n).toMatch(/^PORT +STATE +SERVICE +VERSION$/m);
+    expect(n).toMatch(/^22\/tcp +open +ssh +OpenSSH 9\.2p1 \(protocol 2\.0\)$/m);
+    expect(n).toMatch(/^443\/tcp +open +ssl\/http +nginx 1\.22\.1$/m);
+  });
+});
