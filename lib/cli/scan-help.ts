@@ -20,12 +20,13 @@ sockets, capture, output and first checkpoint are open, with every capability go
 If that user cannot write the checkpoint's directory, it stays root and says so in one line.
 Without root, give CAP_NET_RAW to a dedicated copy of node, never to every node script (README).
 
-For nmap and masscan users: -sS (--mode syn), -sT (--mode connect), -T0..-T5 (--timing), -iL,
---excludefile, --min-rate/--max-rate (--rate; 100k and 1.5M work), --max-retries, -oX, -oG, -oN,
--oA, -oL, -oJ, --open, --reason, -c FILE (masscan's config) and --echo are read as such.
+For nmap and masscan users: -sS (--mode syn), -sT (--mode connect), -sV (--service),
+-T0..-T5 (--timing), -iL, --excludefile, --min-rate/--max-rate (--rate; 100k and 1.5M work),
+--max-retries, -oX, -oG, -oN, -oA, -oL, -oJ, --open, --reason, -c FILE (masscan's config) and
+--echo are read as such.
 -Pn, -n, -6 are accepted and change nothing: portscan does no host discovery (every target is
 scanned) and no reverse DNS, and the addresses decide the family. --host-timeout is checked, not
-applied. Options not offered (-sU, -sV, -O, ...) are answered in one line. README: "For nmap and
+applied. Options not offered (-sU, -O, -A, ...) are answered in one line. README: "For nmap and
 masscan users".
 
 portscan bench: measure scan throughput in a sealed range on this machine (root; see --help there).`;
