@@ -12,14 +12,15 @@
 // answered first try (slow start) and, while the host answers nothing, by one per silent one.
 // On the signal the window is cut, at most once per timeout period, only if a try sent since
 // the last cut has timed out (so retries of probes lost before a cut, answered after it, do not
-// cut again, as in TCP's fast recovery), and only when lost tries are a large share of what the
-// host answers: of the answers to tries sent since the last cut (since the start, before the
-// first), at least MIN_SIGNAL and CUT_SHARE went to retries of tries lost since then. A full listen
-// queue drops most SYNs while it is full; a lossy path drops a few at random, and cutting for those
-// (nmap's and TCP's rule) collapses the rate: with 1% loss each way, a one-host scan asked for
-// 5,000 probes/s made 203 in `portscan bench`. The share counts from the last cut, not over a
-// recent window: once a host's first tries are all sent, only retries are answered, and a window
-// of recent answers would read that as all lost. The first cut takes it to half of what the host
+// cut again, as in TCP's fast recovery), and only when lost tries are a large share of the tries
+// sent with them: tries are counted by when they were sent, in buckets a timeout long, an answered
+// one in its own bucket and the try before an answered retry (lost: sent a timeout before it) in
+// its; a bucket of tries sent since the last cut with at least MIN_SIGNAL lost, CUT_SHARE of them,
+// cuts. A full listen queue drops most SYNs while it is full; a lossy path drops a few at random,
+// and cutting for those (nmap's and TCP's rule) collapses the rate: with 1% loss each way, a
+// one-host scan asked for 5,000 probes/s made 203 in `portscan bench`. Counting by send time
+// keeps the end of a scan right: once a host's first tries are all sent only retries are answered,
+// which a count by answer time would read as everything lost. The first cut takes it to half of what the host
 // answered in a timeout period (what its listener took), each later one halves it, never below
 // MIN_WINDOW; it then grows by one per window of answered first tries. On loopback a round trip
 // takes microseconds, so a window alone would not slow a listener's queue down: once cut, a host
@@ -65,8 +66,18 @@ export const INITIAL_WINDOW = 64;
 export const MIN_WINDOW = 2;
 /** The share of a host's answers that were retries (its earlier tries lost) from which it is cut. */
 export const CUT_SHARE = 0.2;
-/** Answered retries a cut needs at least. */
+/** Lost tries in one bucket a cut needs at least. */
 export const MIN_SIGNAL = 4;
+/** Buckets kept per host (each a timeout long, by send time). */
+const BUCKETS = 4;
+
+/** Tries of a host sent in [startMs, endMs): answered, and lost (their retry was answered). */
+interface Bucket {
+  startMs: number;
+  endMs: number;
+  answered: number;
+  lost: number;
+}
 const KEEP_IDLE = 4096;
 
 interface Host {
@@ -83,16 +94,15 @@ interface Host {
   /** Answers in the timeout period that began at periodAtMs, and in the one before. */
   answers: number;
   answersBefore: number;
-  /** Answers to tries sent since the last cut, and of those, to retries of tries lost since then. */
-  sinceCut: number;
-  retriedSinceCut: number;
+  /** The latest buckets of tries by send time (at most BUCKETS). */
+  buckets: Bucket[];
   periodAtMs: number;
   /** Packed heads (records.ts) of the probes waiting for room: retries first, then new ones, oldest first. */
   held: Uint8Array[];
 }
 
 function newHost(): Host {
-  const none = { answers: 0, answersBefore: 0, sinceCut: 0, retriedSinceCut: 0, periodAtMs: -Infinity, nextAtMs: 0 };
+  const none = { answers: 0, answersBefore: 0, buckets: [], periodAtMs: -Infinity, nextAtMs: 0 };
   return {
     outstanding: 0,
     cwnd: Infinity,
@@ -102,6 +112,27 @@ function newHost(): Host {
     held: [],
     ...none,
   };
+}
+
+/**
+ * The bucket of `h` holding tries sent at `atMs`: a kept one, or (with `create`) a new one a
+ * timeout long when `atMs` is not older than every kept one (the oldest is dropped past BUCKETS).
+ */
+function bucketAt(h: Host, atMs: number, holdMs: number, create: boolean): Bucket | undefined {
+  for (const b of h.buckets) if (atMs >= b.startMs && atMs < b.endMs) return b;
+  if (!create) return undefined;
+  if (h.buckets.length >= BUCKETS && h.buckets.every((b) => atMs < b.startMs)) return undefined;
+  const startMs = Math.floor(atMs / holdMs) * holdMs;
+  const b = { startMs, endMs: startMs + holdMs, answered: 0, lost: 0 };
+  h.buckets.push(b);
+  if (h.buckets.length > BUCKETS) {
+    let oldest = 0;
+    h.buckets.forEach((x, k) => {
+      if (x.startMs < (h.buckets[oldest] as Bucket).startMs) oldest = k;
+    });
+    h.buckets.splice(oldest, 1);
+  }
+  return b;
 }
 
 /** Said once, at the first cut of a scan. */
@@ -195,6 +226,7 @@ export class HostWindows {
     const h = this.hosts.get(key);
     if (!h) return false;
     let cut = false;
+    let lostBucket: Bucket | undefined;
     if (nowMs - h.periodAtMs >= holdMs) {
       h.answersBefore = nowMs - h.periodAtMs < 2 * holdMs ? h.answers : 0;
       h.answers = 0;
@@ -202,16 +234,18 @@ export class HostWindows {
     }
     if (end === 'answered') {
       h.answers++;
-      // A retry's lost try went out a timeout or more before it.
-      const sentAtMs = nowMs - elapsedMs - (attempt > 0 ? holdMs : 0);
-      if (sentAtMs > h.cutAtMs) {
-        h.sinceCut++;
-        if (attempt > 0) h.retriedSinceCut++;
+      const sentAtMs = nowMs - elapsedMs;
+      const sent = bucketAt(h, sentAtMs, holdMs, true);
+      if (sent) sent.answered++;
+      if (attempt > 0) {
+        // The try before it was lost: it went out a timeout before this one.
+        lostBucket = bucketAt(h, sentAtMs - holdMs, holdMs, true);
+        if (lostBucket) lostBucket.lost++;
       }
       if (h.cwnd === Infinity) h.cwnd = Math.max(INITIAL_WINDOW, h.outstanding);
     }
     if (end === 'timeout' && nowMs - elapsedMs > h.cutAtMs) h.freshLoss = true;
-    if (end === 'answered' && attempt > 0) cut = this.cut(h, nowMs, holdMs);
+    if (end === 'answered' && attempt > 0 && lostBucket) cut = this.cut(h, nowMs, holdMs, lostBucket);
     else if (attempt === 0 && (end === 'answered' || (end === 'timeout' && this.silentHost(h)))) this.grow(h);
     h.outstanding--;
     if (h.held.length > 0 && h.outstanding < Math.floor(h.cwnd)) this.ready.add(key);
@@ -272,9 +306,9 @@ export class HostWindows {
     }
   }
 
-  private cut(h: Host, nowMs: number, holdMs: number): boolean {
-    if (!h.freshLoss || nowMs - h.cutAtMs < holdMs) return false;
-    if (h.retriedSinceCut < Math.max(MIN_SIGNAL, CUT_SHARE * h.sinceCut)) return false;
+  private cut(h: Host, nowMs: number, holdMs: number, b: Bucket): boolean {
+    if (!h.freshLoss || nowMs - h.cutAtMs < holdMs || b.startMs < h.cutAtMs) return false;
+    if (b.lost < Math.max(MIN_SIGNAL, CUT_SHARE * (b.answered + b.lost))) return false;
     // Before its first cut a host's window counts probes outstanding, not a rate (on loopback
     // hardly any are): the first cut paces it at half what its listener took in a timeout period
     // (what answered in one).
@@ -284,8 +318,6 @@ export class HostWindows {
     h.cwnd = h.ssthresh;
     h.cutAtMs = nowMs;
     h.freshLoss = false;
-    h.sinceCut = 0;
-    h.retriedSinceCut = 0;
     this.cuts++;
     return true;
   }
