@@ -3,24 +3,10 @@
 // with one line. Unit tests of dialect.ts and of toOptions through parseArgs: nothing is sent.
 import { UsageError } from '../../lib/errors';
 import { HINTS, nmapTimeMs, translateDialect } from '../../lib/cli/dialect';
-import { knownOptions, parseArgs, toOptions } from '../../lib/cli/scan-args';
-import type { ScanOptions } from '../../lib/options';
+import { knownOptions } from '../../lib/cli/scan-args';
+import { options, refusal } from '../helpers/args';
 
 const tr = (...argv: string[]): string[] => translateDialect(argv, knownOptions());
-
-async function options(argv: string[]): Promise<ScanOptions> {
-  return toOptions(await parseArgs(argv));
-}
-
-async function refusal(argv: string[]): Promise<string> {
-  try {
-    await options(argv);
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error(`${argv.join(' ')} was accepted`);
-}
 
 describe('nmap and masscan spellings become ours', () => {
   it.each([

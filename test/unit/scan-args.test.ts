@@ -1,23 +1,7 @@
 // scan-args.ts: the command line into ScanOptions. Repeated options merge where they are lists
 // and are refused where they are not; switches take no other value; a token that looks like a
 // negative number is an unknown option named whole. Parsing only: nothing is sent.
-import { UsageError } from '../../lib/errors';
-import { parseArgs, toOptions } from '../../lib/cli/scan-args';
-import type { ScanOptions } from '../../lib/options';
-
-async function options(argv: string[]): Promise<ScanOptions> {
-  return toOptions(await parseArgs(argv));
-}
-
-async function refusal(argv: string[]): Promise<string> {
-  try {
-    await options(argv);
-  } catch (err) {
-    expect(err).toBeInstanceOf(UsageError);
-    return (err as Error).message;
-  }
-  throw new Error(`${argv.join(' ')} was accepted`);
-}
+import { options, refusal } from '../helpers/args';
 
 describe('repeated options', () => {
   it('-p twice merges the lists', async () => {
