@@ -31,33 +31,8 @@
 // hosts that were cut are forgotten once more than KEEP_IDLE of them are kept. Policy only:
 // connect.ts feeds it and packs the probes.
 import { TARGET } from '../native/records';
-import { familyOf, readAddressBytes, V4_BASE } from '../plan/ip';
-
-/** A host's identity: its IPv4 address as a 32-bit number, or its IPv6 address. */
-export type HostKey = number | bigint;
-
-/** The key of an address on ip.ts's number line. */
-export function hostKeyOf(addr: bigint): HostKey {
-  return familyOf(addr) === 4 ? Number(addr - V4_BASE) : addr;
-}
-
-/**
- * The key of the probe packed at `offset` of `bytes`: a target's head or a result record (both
- * open with address and family at the same offsets, see records.ts).
- */
-export function hostKeyAt(bytes: Uint8Array, offset: number): HostKey {
-  const a = offset + TARGET.addr_n;
-  if (bytes[offset + TARGET.family] !== 4) {
-    return readAddressBytes(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), a, 6);
-  }
-  return (
-    (((bytes[a] as number) << 24) |
-      ((bytes[a + 1] as number) << 16) |
-      ((bytes[a + 2] as number) << 8) |
-      (bytes[a + 3] as number)) >>>
-    0
-  );
-}
+import { bucketAt, type Bucket } from './loss-buckets';
+import type { HostKey } from './host-key';
 
 /** How a try ended: answered (open or closed), silent until its timeout, or another error. */
 export type TryEnd = 'answered' | 'timeout' | 'error';
@@ -68,18 +43,7 @@ export const MIN_WINDOW = 2;
 export const CUT_SHARE = 0.2;
 /** Lost tries in one bucket a cut needs at least. */
 export const MIN_SIGNAL = 4;
-/** Buckets kept per host (each a timeout long, by send time). */
-const BUCKETS = 4;
-
-/** Tries of a host sent in [startMs, endMs): answered, and lost (their retry was answered). */
-interface Bucket {
-  startMs: number;
-  endMs: number;
-  answered: number;
-  lost: number;
-}
 const KEEP_IDLE = 4096;
-
 interface Host {
   outstanding: number;
   /** Infinity until the host's first answer. */
@@ -112,27 +76,6 @@ function newHost(): Host {
     held: [],
     ...none,
   };
-}
-
-/**
- * The bucket of `h` holding tries sent at `atMs`: a kept one, or (with `create`) a new one a
- * timeout long when `atMs` is not older than every kept one (the oldest is dropped past BUCKETS).
- */
-function bucketAt(h: Host, atMs: number, holdMs: number, create: boolean): Bucket | undefined {
-  for (const b of h.buckets) if (atMs >= b.startMs && atMs < b.endMs) return b;
-  if (!create) return undefined;
-  if (h.buckets.length >= BUCKETS && h.buckets.every((b) => atMs < b.startMs)) return undefined;
-  const startMs = Math.floor(atMs / holdMs) * holdMs;
-  const b = { startMs, endMs: startMs + holdMs, answered: 0, lost: 0 };
-  h.buckets.push(b);
-  if (h.buckets.length > BUCKETS) {
-    let oldest = 0;
-    h.buckets.forEach((x, k) => {
-      if (x.startMs < (h.buckets[oldest] as Bucket).startMs) oldest = k;
-    });
-    h.buckets.splice(oldest, 1);
-  }
-  return b;
 }
 
 /** Said once, at the first cut of a scan. */
@@ -235,11 +178,11 @@ export class HostWindows {
     if (end === 'answered') {
       h.answers++;
       const sentAtMs = nowMs - elapsedMs;
-      const sent = bucketAt(h, sentAtMs, holdMs, true);
+      const sent = bucketAt(h.buckets, sentAtMs, holdMs);
       if (sent) sent.answered++;
       if (attempt > 0) {
         // The try before it was lost: it went out a timeout before this one.
-        lostBucket = bucketAt(h, sentAtMs - holdMs, holdMs, true);
+        lostBucket = bucketAt(h.buckets, sentAtMs - holdMs, holdMs);
         if (lostBucket) lostBucket.lost++;
       }
       if (h.cwnd === Infinity) h.cwnd = Math.max(INITIAL_WINDOW, h.outstanding);

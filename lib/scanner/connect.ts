@@ -10,7 +10,8 @@ import { Kind, RESULT, ResultBatch, RetryQueue, TARGET, TargetPacker, targetHead
 import type { NativeEngine, NativeError } from '../native/types';
 import { PlanCursor } from '../plan/plan';
 import { classify } from './classify';
-import { firstCutNotice, hostKeyAt, hostKeyOf, HostWindows, type HostKey } from './congestion';
+import { firstCutNotice, HostWindows } from './congestion';
+import { hostKeyAt, hostKeyOf, type HostKey } from './host-key';
 import type { EngineSummary, Scanner, ScannerContext } from './contract';
 import { RunOutcome } from './outcome';
 import { PositionTracker } from './position-tracker';

@@ -7,16 +7,8 @@
 import { Kind, TARGET, TargetPacker, targetHead } from '../../lib/native/records';
 import { parseAddress } from '../../lib/plan/ip';
 import { runScan } from '../../lib/scan';
-import {
-  hostKeyAt,
-  hostKeyOf,
-  HostWindows,
-  CUT_SHARE,
-  INITIAL_WINDOW,
-  MIN_SIGNAL,
-  MIN_WINDOW,
-  type HostKey,
-} from '../../lib/scanner/congestion';
+import { CUT_SHARE, HostWindows, INITIAL_WINDOW, MIN_SIGNAL, MIN_WINDOW } from '../../lib/scanner/congestion';
+import { hostKeyAt, hostKeyOf, type HostKey } from '../../lib/scanner/host-key';
 import { fakeBinding, type Script } from '../helpers/fake-binding';
 
 const HOLD_MS = 100;
