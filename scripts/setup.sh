@@ -50,9 +50,14 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+# The test build: the addon and the ASan packet test build/portscan_pkt_test (test/native/), which
+# `npm install` (scripts/install.js, cmake-js with PORTSCAN_TESTS=OFF) does not compile.
 addon=build/Release/portscan_native.node
-if [ ! -f "$addon" ] || [ -n "$(find native CMakeLists.txt -newer "$addon" 2>/dev/null | head -1)" ]; then
-  npm run --silent build:native >/dev/null
+pkt_test=build/portscan_pkt_test
+if [ ! -f "$addon" ] || [ ! -f "$pkt_test" ] ||
+  [ -n "$(find native CMakeLists.txt -newer "$addon" 2>/dev/null | head -1)" ] ||
+  [ -n "$(find native CMakeLists.txt -newer "$pkt_test" 2>/dev/null | head -1)" ]; then
+  npm run --silent build:native:test >/dev/null
 fi
 if [ ! -f dist/lib/cli/main.js ] || [ -n "$(find lib bench -name '*.ts' -newer dist/lib/cli/main.js 2>/dev/null | head -1)" ]; then
   npm run --silent build:ts

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-// binding.ts: the only file that requires portscan_native.node. It tries the build folders in
-// order, checks the addon's ABI_VERSION and every record size and field offset (LAYOUT) against
+// binding.ts: the only file that requires portscan_native.node. It tries the addon node-gyp-build
+// picks (a local build in build/Release or build/Debug first, else the prebuilt binary for this
+// platform in prebuilds/<platform>-<arch>/, see scripts/prebuild.js), then the build folders,
+// checks the addon's ABI_VERSION and every record size and field offset (LAYOUT) against
 // records.ts, and fails with a diagnosis that says which paths it tried, which field differs,
 // and how to build the addon.
 import { existsSync } from 'node:fs';
@@ -50,15 +52,31 @@ export function layoutMismatch(binding: Partial<Pick<NativeBinding, 'ABI_VERSION
   return diffs.length > 0 ? diffs.join('; ') : null;
 }
 
+/**
+ * The addon node-gyp-build resolves for this package (build/ first, then the best-matching
+ * prebuild), or undefined with the reason added to `failures` when none matches this platform.
+ */
+function nodeGypBuildChoice(root: string, failures: string[]): string | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { path } = require('node-gyp-build') as { path: (dir: string) => string };
+    return path(root);
+  } catch (err) {
+    failures.push(`prebuilds: ${(err as Error).message.split('\n')[0] ?? ''}`);
+    return undefined;
+  }
+}
+
 /** Loads (once) and returns the native addon. Throws ScanError('ENOADDON') with the fix. */
 export function loadBinding(): NativeBinding {
   if (cached) return cached;
   const root = packageRoot();
+  const failures: string[] = [];
   const candidates = [
+    nodeGypBuildChoice(root, failures),
     join(root, 'build', 'Release', 'portscan_native.node'),
     join(root, 'build', 'Debug', 'portscan_native.node'),
-  ].filter((p): p is string => typeof p === 'string' && p.length > 0);
-  const failures: string[] = [];
+  ].filter((p, i, all): p is string => typeof p === 'string' && p.length > 0 && all.indexOf(p) === i);
   for (const path of candidates) {
     if (!existsSync(path)) {
       failures.push(`${path}: not found`);
@@ -81,6 +99,7 @@ export function loadBinding(): NativeBinding {
   throw new ScanError(
     `cannot load the native addon portscan_native.node:\n  ${failures.join('\n  ')}`,
     'ENOADDON',
-    'build it with `npm run build:native` (needs cmake and g++)',
+    'install a release with a prebuilt binary for this platform, or build it from source with ' +
+      '`npm run build:native` (or `npm install --build-from-source`; needs cmake and g++)',
   );
 }

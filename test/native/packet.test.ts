@@ -1,6 +1,7 @@
 // The pure packet code of Stealth mode (native/pkt_*, native/plan_permute) has its own C++ test
-// executable, built by `npm run build:native` with AddressSanitizer and UBSan
-// (CMakeLists.txt, target portscan_pkt_test). This runs it and checks it reports no failure:
+// executable, built with AddressSanitizer and UBSan by the test build only
+// (`npm run build:native:test`, which scripts/setup.sh runs: CMakeLists.txt, option PORTSCAN_TESTS,
+// target portscan_pkt_test). This runs it and checks it reports no failure:
 // checksums, SipHash vectors, SYN templates, cookie round trips, the frame parser on truncated,
 // malformed and fuzzed frames, and the permutation. No network, no privileges.
 import { spawnSync } from 'node:child_process';
@@ -21,7 +22,7 @@ describe('native packet code (portscan_pkt_test)', () => {
     if (exe === undefined) {
       throw new Error(
         `portscan_pkt_test not found; looked in:\n  ${candidates.join('\n  ')}\n` +
-          'build it with `npm run build:native` (cmake-js builds every target in CMakeLists.txt)',
+          'build it with `npm run build:native:test` (or scripts/setup.sh; `npm install` does not build it)',
       );
     }
     const run = spawnSync(exe, [], { encoding: 'utf8', timeout: 120_000 });
