@@ -111,8 +111,15 @@ describe('deploy/portscan-shards.yaml', () => {
     // Pod index 1 scans slowly, is killed 300 ms after its first checkpoint, and is rerun.
     const slow = runPod(1, env(300));
     const checkpoint = join(dir, 'shard-2.ndjson.checkpoint');
-    await new Promise<void>((resolve) => {
+    let slowExited = false;
+    void slow.done.then(() => (slowExited = true));
+    await new Promise<void>((resolve, reject) => {
       const poll = setInterval(() => {
+        if (slowExited) {
+          clearInterval(poll);
+          reject(new Error('the slow pod exited before its first checkpoint (see its script)'));
+          return;
+        }
         if (!existsSync(checkpoint)) return;
         clearInterval(poll);
         setTimeout(() => {
