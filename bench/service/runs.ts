@@ -16,7 +16,7 @@ import type { ScanTiming } from './scan-timing';
 export const NAME = 'bench:service';
 const COMMAND_TIMEOUT_MS = 30 * 60 * 1000;
 
-/** What a -sV run named at each open "ip port": the name ("ssl/http" when tunnelled), and whether an answer decided it. */
+/** What a -sV run named at each open "ip port": the name ("ssl/http" when tunnelled), and whether an answer did. */
 export type Names = Map<string, { name: string; probed: boolean }>;
 
 export interface Timed {

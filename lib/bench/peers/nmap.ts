@@ -32,7 +32,7 @@ export function nmapConnectArgv(job: NmapConnectJob): string[] {
 export interface NmapHost {
   /** The IPv4 address (undefined when the block has none). */
   ip: string | undefined;
-  /** Listed TCP ports with their state ("open", "closed", "filtered", "open|filtered", ...), and with -sV the service. */
+  /** Listed TCP ports with their state ("open", "closed", "filtered", "open|filtered", ...); with -sV, the service. */
   ports: ({ port: number; state: string } & NmapService)[];
   /** <extraports>: ports not listed, counted per state. */
   extra: { state: string; count: number }[];
