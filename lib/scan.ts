@@ -110,7 +110,9 @@ export async function runScan(options: ScanOptions, hooks: RunHooks, env: RunEnv
   const t0 = performance.now();
   const tarpits = new TarpitFilter(resolved.tarpitLimit);
   // -sV: open results wait for their identification; checkpoints would run ahead of them.
-  const services = serviceOptions ? new ServiceQueue(serviceOptions, hooks.onResult, resolved.ratePps) : undefined;
+  // Each identification connection takes a token of --rate from the scan's own sending.
+  const rate = { ratePps: resolved.ratePps, debit: (tokens: number) => scanner.debit(tokens) };
+  const services = serviceOptions ? new ServiceQueue(serviceOptions, hooks.onResult, rate) : undefined;
   const checkpoints = services ? {} : { onCheckpoint: hooks.onCheckpoint, onPositions: hooks.onPositions };
   const scanner = SCANNERS[resolved.mode]({
     plan,

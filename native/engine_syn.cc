@@ -115,9 +115,9 @@ Napi::Value PcapError(const Napi::CallbackInfo& info) {
 Napi::Function SynEngine::Define(Napi::Env env) {
   return DefineClass(
       env, "SynEngine",
-      {InstanceMethod<&SynEngine::SetRate>("setRate"), InstanceMethod<&SynEngine::SetTimeout>("setTimeout"),
-       InstanceMethod<&SynEngine::SetRetries>("setRetries"), InstanceMethod<&SynEngine::Drain>("drain"),
-       InstanceMethod<&SynEngine::Close>("close")});
+      {InstanceMethod<&SynEngine::SetRate>("setRate"), InstanceMethod<&SynEngine::Debit>("debit"),
+       InstanceMethod<&SynEngine::SetTimeout>("setTimeout"), InstanceMethod<&SynEngine::SetRetries>("setRetries"),
+       InstanceMethod<&SynEngine::Drain>("drain"), InstanceMethod<&SynEngine::Close>("close")});
 }
 
 SynEngine::SynEngine(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SynEngine>(info) {
@@ -213,6 +213,12 @@ SynEngine::~SynEngine() = default;
 Napi::Value SynEngine::SetRate(const Napi::CallbackInfo& info) {
   if (!life_.Closed() && info.Length() > 0 && info[0].IsNumber())
     loop_->SetRate(info[0].As<Napi::Number>().Uint32Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value SynEngine::Debit(const Napi::CallbackInfo& info) {
+  if (!life_.Closed() && info.Length() > 0 && info[0].IsNumber())
+    loop_->Debit(info[0].As<Napi::Number>().Uint32Value());
   return info.Env().Undefined();
 }
 

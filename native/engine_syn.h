@@ -21,6 +21,7 @@ class SynEngine : public Napi::ObjectWrap<SynEngine> {
 
  private:
   Napi::Value SetRate(const Napi::CallbackInfo& info);
+  Napi::Value Debit(const Napi::CallbackInfo& info);
   Napi::Value SetTimeout(const Napi::CallbackInfo& info);
   Napi::Value SetRetries(const Napi::CallbackInfo& info);
   Napi::Value Drain(const Napi::CallbackInfo& info);

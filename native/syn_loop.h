@@ -34,6 +34,9 @@ class SynLoop {
   bool Start(std::string* code, std::string* message);
   /// New rate, probes per second (0 = unlimited); takes effect within a batch.
   void SetRate(uint32_t rate_pps) { shared_.rate_pps.store(rate_pps); }
+  /// Another user of the rate took `tokens` of it (an identification connection): that many
+  /// fewer probes go out. Nothing with no rate.
+  void Debit(uint32_t tokens) { shared_.debt.fetch_add(tokens, std::memory_order_relaxed); }
   /// New per-try timeout, ms, and the shortest adaptive wait after a last try (see
   /// SynTx::Expire); a fixed wait_ms ignores the second.
   void SetTimeout(uint32_t timeout_ms, uint32_t last_try_ms) {

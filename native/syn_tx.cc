@@ -178,6 +178,9 @@ bool SynTx::Loop() {
         static_cast<double>(shared_->rate_pps.load(std::memory_order_relaxed)) / static_cast<double>(step);
     const double bucket = std::max<double>(kBatch, rate * kCatchUpS);
     tokens = rate == 0 ? kBatch * 4 : std::min(bucket, tokens + static_cast<double>(now - last_us) * rate / 1e6);
+    // Tokens others took are owed by whichever thread sees them first: it waits them off.
+    if (const uint64_t debt = shared_->debt.exchange(0, std::memory_order_relaxed); debt != 0 && rate != 0)
+      tokens -= static_cast<double>(debt);
     last_us = now;
     int budget = static_cast<int>(tokens);
     int sent_now = 0;

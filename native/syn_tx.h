@@ -117,6 +117,7 @@ struct SynShared {
   std::atomic<bool> stop{false};
   std::atomic<bool> draining{false};  // send nothing more; let the probes in flight finish
   std::atomic<uint32_t> rate_pps{0};
+  std::atomic<uint64_t> debt{0};  // tokens of the rate others took (-sV's connections): not sent
   std::atomic<uint64_t> timeout_us{0};
   std::atomic<uint64_t> last_try_timeout_us{0};  // adaptive wait: the least a last try waits
   std::atomic<uint32_t> retries_now{0};          // --retries auto: the retries of a new probe

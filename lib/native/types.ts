@@ -127,6 +127,8 @@ export type SynBatchCallback = (err: NativeError | null, batch: SynBatch | null)
 
 export interface NativeSynEngine {
   setRate(ratePps: number): void;
+  /** Another user of the rate took `tokens` of it (-sV's connections): that many fewer probes go out. */
+  debit(tokens: number): void;
   /** --retries auto: the retries new probes get from now on (at most the engine's retries). */
   setRetries(retries: number): void;
   /** The per-try timeout; and the shortest adaptive wait after a last try (default: the timeout). */

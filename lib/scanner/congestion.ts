@@ -15,12 +15,13 @@
 // cut again, as in TCP's fast recovery), and only when lost tries are a large share of the tries
 // sent with them: tries are counted by when they were sent, in buckets a timeout long, an answered
 // one in its own bucket and the try before an answered retry (lost: sent a timeout before it) in
-// its; a bucket of tries sent since the last cut with at least MIN_SIGNAL lost, CUT_SHARE of them,
-// cuts. A full listen queue drops most SYNs while it is full; a lossy path drops a few at random,
-// and cutting for those (nmap's and TCP's rule) collapses the rate: with 1% loss each way, a
-// one-host scan asked for 5,000 probes/s made 203 in `portscan bench`. Counting by send time
-// keeps the end of a scan right: once a host's first tries are all sent only retries are answered,
-// which a count by answer time would read as everything lost. The first cut takes it to half of what the host
+// its; a bucket of tries sent since the last cut (with the one before it, where a retry held back
+// may have put its lost try) with at least MIN_SIGNAL lost, CUT_SHARE of them, cuts. A full
+// listen queue drops most SYNs while it is full; a lossy path drops a few at random, and cutting
+// for those (nmap's and TCP's rule) collapses the rate: with 1% loss each way, a one-host scan
+// asked for 5,000 probes/s made 203 in `portscan bench`. Counting by send time keeps the end of a
+// scan right: once a host's first tries are all sent only retries are answered, which a count by
+// answer time would read as everything lost. The first cut takes it to half of what the host
 // answered in a timeout period (what its listener took), each later one halves it, never below
 // MIN_WINDOW; it then grows by one per window of answered first tries. On loopback a round trip
 // takes microseconds, so a window alone would not slow a listener's queue down: once cut, a host
@@ -41,8 +42,8 @@ export const INITIAL_WINDOW = 64;
 export const MIN_WINDOW = 2;
 /** The share of a host's answers that were retries (its earlier tries lost) from which it is cut. */
 export const CUT_SHARE = 0.2;
-/** Lost tries in one bucket a cut needs at least. */
-export const MIN_SIGNAL = 4;
+/** Lost tries a cut needs at least (fewer are as likely random loss: 5% each way loses 10% of tries). */
+export const MIN_SIGNAL = 6;
 const KEEP_IDLE = 4096;
 interface Host {
   outstanding: number;
@@ -251,7 +252,13 @@ export class HostWindows {
 
   private cut(h: Host, nowMs: number, holdMs: number, b: Bucket): boolean {
     if (!h.freshLoss || nowMs - h.cutAtMs < holdMs || b.startMs < h.cutAtMs) return false;
-    if (b.lost < Math.max(MIN_SIGNAL, CUT_SHARE * (b.answered + b.lost))) return false;
+    // A lost try is placed a timeout before its retry went out, and a retry can wait longer than
+    // that (held back, paced): it was sent in `b` or earlier. So `b` and the bucket before it
+    // (when sent since the last cut) are judged together.
+    const prev = h.buckets.find((x) => x.endMs === b.startMs && x.startMs >= h.cutAtMs);
+    const lost = b.lost + (prev?.lost ?? 0);
+    const tries = b.answered + b.lost + (prev ? prev.answered + prev.lost : 0);
+    if (lost < Math.max(MIN_SIGNAL, CUT_SHARE * tries)) return false;
     // Before its first cut a host's window counts probes outstanding, not a rate (on loopback
     // hardly any are): the first cut paces it at half what its listener took in a timeout period
     // (what answered in one).

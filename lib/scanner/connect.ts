@@ -54,6 +54,8 @@ class ConnectScanner implements Scanner {
   private outstanding = 0;
   private chunk = FIRST_CHUNK;
   private startMs = 0;
+  /** Tokens of --rate others took (debit()): fewer probes go out by each moment. */
+  private debited = 0;
   private timer: NodeJS.Timeout | undefined;
   private draining = false;
 
@@ -115,6 +117,10 @@ class ConnectScanner implements Scanner {
 
   summary(): EngineSummary | undefined {
     return undefined;
+  }
+
+  debit(tokens: number): void {
+    if (this.opts.ratePps > 0) this.debited += tokens;
   }
 
   private onBatch(err: NativeError | null, records: Uint8Array | null, count: number, site: Error): void {
@@ -187,7 +193,10 @@ class ConnectScanner implements Scanner {
       let budget = Math.min(this.chunk, target - this.outstanding);
       if (this.opts.ratePps > 0) {
         const allowed =
-          Math.floor(((performance.now() - this.startMs) * this.opts.ratePps) / 1000) + 1 - this.counters.sent;
+          Math.floor(((performance.now() - this.startMs) * this.opts.ratePps) / 1000) +
+          1 -
+          this.counters.sent -
+          this.debited;
         if (allowed <= 0) {
           this.wakeIn(1000 / this.opts.ratePps);
           break;

@@ -74,6 +74,11 @@ export interface Scanner {
   stop(): void;
   /** The engine's own figures at the end, when it has any. */
   summary(): EngineSummary | undefined;
+  /**
+   * Another user of the scan's --rate took `tokens` of it (-sV's identification connections):
+   * the engine sends that many fewer probes, so the two together keep to the rate.
+   */
+  debit(tokens: number): void;
 }
 
 /** Everything an engine's driver is given. */

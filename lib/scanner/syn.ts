@@ -129,6 +129,10 @@ class SynScanner implements Scanner {
     this.engine?.drain();
   }
 
+  debit(tokens: number): void {
+    this.engine?.debit(tokens);
+  }
+
   summary(): EngineSummary {
     const { sent, replies, duplicates, late, pcapDrops, sentinels, sendPhaseUs } = this.stats;
     const paths = this.route?.paths;

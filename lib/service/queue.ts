@@ -2,8 +2,10 @@
 // queue.ts: runs identifications beside the scan. Open results are queued as they are found and
 // handed on once identified (or at once, unprobed, when a cap says no): at most `tasks`
 // connections' worth of identifications at a time, at most `perHost` per host, a host whose
-// identifications keep ending in silence gets no more, and with a rate every connection takes a
-// token of its own bucket. The scan's own sending never waits for any of this.
+// identifications keep ending in silence gets no more, and with a rate every connection waits
+// for a token of its own bucket and is debited from the scan's (so the two together keep to
+// --rate, and after the scan's last probe the connections alone do). The scan's own sending
+// never waits for a connection to end.
 import type { PortResult } from '../scanner/result';
 import { identify, SERVICE_DEFAULTS, type ServiceConfig, type ServiceFields } from './prober';
 
@@ -14,6 +16,14 @@ export interface ServiceOptions extends Partial<ServiceConfig> {
   perHost?: number;
   /** A host whose identifications end silent this many times in a row gets no more (default 6). */
   silentLimit?: number;
+}
+
+/** --rate as the queue sees it: connections per second at most, and the scan's bucket to debit. */
+export interface ServiceRate {
+  /** 0: no limit. */
+  ratePps: number;
+  /** The scan sends `tokens` fewer probes (Scanner.debit). */
+  debit?(tokens: number): void;
 }
 
 export type Identify = (
@@ -48,12 +58,12 @@ export class ServiceQueue {
 
   /**
    * @param deliver receives every submitted result, identified or not, exactly once.
-   * @param ratePps connections per second at most (0: no limit).
+   * @param rate connections per second at most (0: no limit), each debited from the scan's rate.
    */
   constructor(
     options: ServiceOptions,
     private readonly deliver: (r: PortResult) => void,
-    private readonly ratePps = 0,
+    private readonly rate: ServiceRate = { ratePps: 0 },
     identifyFn?: Identify,
   ) {
     this.tasks = options.tasks ?? 64;
@@ -143,15 +153,21 @@ export class ServiceQueue {
       });
   }
 
-  /** Waits for a token of the rate's bucket; false once the queue is stopped. */
+  /** Waits for a token of the rate's bucket, then debits the scan's; false once the queue is stopped. */
   private admit(): Promise<boolean> {
     if (this.stopped) return Promise.resolve(false);
-    if (this.ratePps <= 0) return Promise.resolve(true);
+    const { ratePps } = this.rate;
+    if (ratePps <= 0) return Promise.resolve(true);
     const now = performance.now();
     const slot = Math.max(now, this.nextSlotMs);
-    this.nextSlotMs = slot + 1000 / this.ratePps;
-    if (slot <= now) return Promise.resolve(true);
-    return new Promise((resolve) => setTimeout(() => resolve(!this.stopped), slot - now));
+    this.nextSlotMs = slot + 1000 / ratePps;
+    const take = (): boolean => {
+      if (this.stopped) return false;
+      this.rate.debit?.(1);
+      return true;
+    };
+    if (slot <= now) return Promise.resolve(take());
+    return new Promise((resolve) => setTimeout(() => resolve(take()), slot - now));
   }
 
   private checkIdle(): void {

@@ -23,6 +23,7 @@ export interface FakeSynOptions {
 
 export class FakeSynEngine implements NativeSynEngine {
   readonly rates: number[] = [];
+  readonly debits: number[] = [];
   readonly timeouts: { timeoutMs: number; lastTryTimeoutMs: number | undefined }[] = [];
   readonly retrySettings: number[] = [];
   drained = false;
@@ -52,6 +53,10 @@ export class FakeSynEngine implements NativeSynEngine {
 
   setRate(ratePps: number): void {
     this.rates.push(ratePps);
+  }
+
+  debit(tokens: number): void {
+    this.debits.push(tokens);
   }
 
   setTimeout(timeoutMs: number, lastTryTimeoutMs?: number): void {

@@ -96,6 +96,14 @@ describe('HostWindows', () => {
     expect(w.throttled(A)).toBe(false);
   });
 
+  test('a lost try is judged with the bucket before its own too (its retry may have waited)', () => {
+    const w = new HostWindows(10_000);
+    answering(w, A, 200, 50); // bucket 0-100
+    // Retries held back: their lost tries land in 100-200, where nothing else was sent.
+    expect(lossesUntilCut(w, A, 250, 20)).toBe(0);
+    expect(w.cuts).toBe(0);
+  });
+
   test("the tail: once a host's first tries are all sent, its retries answered alone do not cut it", () => {
     const w = new HostWindows(10_000);
     answering(w, A, 200, 1000); // the last first tries, 10% of them lost: their retries come after

@@ -5,7 +5,10 @@
 // checkpoints only ever name positions whose results are all reported, and a host that answers
 // on every port is reported once as a tarpit.
 import { Kind } from '../../lib/native/records';
+import { resolveOptions } from '../../lib/options';
+import { buildPlan } from '../../lib/plan/plan';
 import { runScan, type RunHooks } from '../../lib/scan';
+import { SCANNERS } from '../../lib/scanner/engines';
 import { connectTryTimeoutMs } from '../../lib/scanner/connect';
 import type { PortResult } from '../../lib/scanner/result';
 import { fakeBinding, type Script } from '../helpers/fake-binding';
@@ -70,6 +73,36 @@ describe('connect driver on the fake binding', () => {
     }
     // 1024 probes at 4000 per second cannot all leave in less than about a quarter second.
     expect(elapsedMs).toBeGreaterThanOrEqual(((1024 - 64) / ratePps) * 1000 - 5);
+  });
+
+  test('debit(): tokens another user of --rate took (-sV) hold the probes back by as many', async () => {
+    const ratePps = 4000;
+    const { binding, connectEngines } = fakeBinding({ script: openOn() });
+    const options = { targets: '127.0.0.0/26', ports: '1-16', mode: 'connect' as const, ratePps };
+    const resolved = resolveOptions(options, binding.getFdLimit(), 'connect mode was asked for');
+    const plan = await buildPlan(options, resolved.ports);
+    const scanner = SCANNERS.connect({
+      plan,
+      options: resolved,
+      range: { start: 0n, end: plan.total, seed: 0n },
+      hooks: { onResult: () => undefined },
+      binding,
+    });
+    const t0 = performance.now();
+    const run = scanner.start();
+    const first = connectEngines[0]?.submits[0]?.atMs ?? t0;
+    scanner.debit(400); // 100 ms of the rate, taken just after the first chunk left
+    await run;
+    const submits = connectEngines[0]?.submits ?? [];
+    expect(scanner.counters.sent).toBe(1024);
+    let sent = 0;
+    for (const s of submits) {
+      sent += s.count;
+      // By each moment: floor(elapsed * rate) + 1 tokens, 400 of them not ours.
+      if (s !== submits[0]) expect(sent + 400).toBeLessThanOrEqual(Math.floor(((s.atMs - t0) * ratePps) / 1000) + 1);
+    }
+    // 1024 probes and 400 debited tokens at 4000 per second: at least about 0.35 s.
+    expect(performance.now() - first).toBeGreaterThanOrEqual(((1024 + 400 - 64) / ratePps) * 1000 - 5);
   });
 
   test('silent probes are sent again as urgent retries, up to --retries, then called filtered', async () => {

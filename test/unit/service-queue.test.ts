@@ -40,7 +40,7 @@ function gate(fields: Partial<ServiceFields> = {}) {
 it('hands every result on once, within the task and per-host caps', async () => {
   const g = gate();
   const out: PortResult[] = [];
-  const q = new ServiceQueue({ tasks: 5, perHost: 2 }, (r) => out.push(r), 0, g.identify);
+  const q = new ServiceQueue({ tasks: 5, perHost: 2 }, (r) => out.push(r), { ratePps: 0 }, g.identify);
   for (let h = 1; h <= 4; h++) for (let p = 1; p <= 6; p++) q.submit(open(`127.0.0.${h}`, p));
   expect(q.pending).toBe(24);
   const drained = q.drain();
@@ -57,7 +57,7 @@ it('hands every result on once, within the task and per-host caps', async () => 
 it('stops identifying a host whose identifications keep ending silent', async () => {
   const g = gate({ service: 'unknown', method: 'table', conf: 3, silent: true });
   const out: PortResult[] = [];
-  const q = new ServiceQueue({ tasks: 1, silentLimit: 3 }, (r) => out.push(r), 0, g.identify);
+  const q = new ServiceQueue({ tasks: 1, silentLimit: 3 }, (r) => out.push(r), { ratePps: 0 }, g.identify);
   for (let p = 1; p <= 10; p++) q.submit(open('127.0.0.9', p));
   const drained = q.drain();
   await g.releaseAll();
@@ -70,7 +70,7 @@ it('stops identifying a host whose identifications keep ending silent', async ()
 it('stop() hands the waiting results on unprobed and refuses new connections', async () => {
   const g = gate();
   const out: PortResult[] = [];
-  const q = new ServiceQueue({ tasks: 2 }, (r) => out.push(r), 0, g.identify);
+  const q = new ServiceQueue({ tasks: 2 }, (r) => out.push(r), { ratePps: 0 }, g.identify);
   for (let p = 1; p <= 6; p++) q.submit(open('127.0.0.1', p));
   q.stop();
   expect(out).toHaveLength(4); // the four not started
@@ -91,10 +91,37 @@ it('spaces connections at the rate', async () => {
     starts.push(performance.now());
     return { service: 'x', method: 'probed', conf: 10 };
   };
-  const q = new ServiceQueue({ tasks: 10 }, (r) => out.push(r), 50, identify);
+  const debits: number[] = [];
+  const rate = { ratePps: 50, debit: (tokens: number) => debits.push(tokens) };
+  const q = new ServiceQueue({ tasks: 10 }, (r) => out.push(r), rate, identify);
   for (let p = 1; p <= 6; p++) q.submit(open('127.0.0.1', p));
   await q.drain();
   expect(out).toHaveLength(6);
   // 6 connections at 50/s: the last starts at least 5 intervals (100 ms) after the first.
   expect((starts.at(-1) as number) - (starts[0] as number)).toBeGreaterThanOrEqual(95);
+  // Each took a token of the scan's own rate too.
+  expect(debits).toEqual([1, 1, 1, 1, 1, 1]);
+});
+
+it('debits nothing without a rate, and nothing for a connection stopped before its token', async () => {
+  const debits: number[] = [];
+  const admitted: boolean[] = [];
+  const identify: Identify = async (_ip, _port, _name, admit) => {
+    admitted.push(await admit());
+    return { service: 'x', method: 'probed', conf: 10 };
+  };
+  const free = new ServiceQueue({ tasks: 4 }, () => {}, { ratePps: 0, debit: (t) => debits.push(t) }, identify);
+  for (let p = 1; p <= 3; p++) free.submit(open('127.0.0.1', p));
+  await free.drain();
+  expect(debits).toEqual([]);
+  // At 2/s the second connection waits 500 ms for its token; stop() comes first.
+  const slow = new ServiceQueue({ tasks: 4 }, () => {}, { ratePps: 2, debit: (t) => debits.push(t) }, identify);
+  admitted.length = 0;
+  slow.submit(open('127.0.0.1', 1));
+  slow.submit(open('127.0.0.1', 2));
+  await new Promise((r) => setTimeout(r, 50));
+  slow.stop();
+  await slow.drain();
+  expect(admitted).toEqual([true, false]);
+  expect(debits).toEqual([1]);
 });
