@@ -14,7 +14,8 @@
 //   TESTBED_PREFIX=sv2 ../shared/testbed/testbed up && TESTBED_PREFIX=sv2 npm run bench:service
 //
 // Environment: TESTBED, TESTBED_PREFIX, BENCH_HOSTS (default 198.18.0.0/24), BENCH_RUNS (runs of
-// each scan, default 2; nmap -sV runs once: it takes minutes).
+// each scan, default 2; nmap -sV runs once: it takes minutes), BENCH_FIXED_RATE (the fixed-rate
+// case's --rate, default 20000).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,21 +63,34 @@ function identifyRuns(dir: string, ports: string): IdRun[] {
   return runs;
 }
 
-/** The scan itself in both modes, without and with -sV, alternating, RUNS times each. */
+/**
+ * The scan's rate cases: unlimited (--rate 0) in both modes, where -sV may only slow the scan by
+ * the CPU and the link it shares; and SYN at a fixed --rate the machine reaches either way,
+ * where each identification connection takes one probe's place by design (Scanner.debit), so
+ * -sV slows the probes by the share of identification connections.
+ */
+const RATE_CASES = [
+  { mode: 'syn', ratePps: 0 },
+  { mode: 'connect', ratePps: 0 },
+  { mode: 'syn', ratePps: Number(process.env.BENCH_FIXED_RATE) || 20000 },
+] as const;
+
+/** The scan itself in each rate case, without and with -sV, alternating, RUNS times each. */
 function scanRuns(dir: string, ports: string): ScanRow[] {
   const rows: ScanRow[] = [];
-  for (const mode of ['syn', 'connect'] as const)
+  for (const { mode, ratePps } of RATE_CASES)
     for (let run = 1; run <= RUNS; run++)
       for (const sv of [false, true]) {
-        const opts = { targets: HOSTS, ports, mode, full: true, ...(sv ? { service: true } : {}) };
-        const r = timedScan(opts, join(dir, `scan-${mode}-${sv}-${run}.ndjson`));
+        const opts = { targets: HOSTS, ports, mode, ratePps, full: true, ...(sv ? { service: true } : {}) };
+        const r = timedScan(opts, join(dir, `scan-${mode}-${ratePps}-${sv}-${run}.ndjson`));
         const rate = r.timing.pairs / r.timing.scanSeconds;
-        rows.push({ mode, sv, run, ...r.timing, rate, exact: r.verified.exit === 0, verdict: r.verified.report });
+        const exact = r.verified.exit === 0;
+        rows.push({ mode, ratePps, sv, run, ...r.timing, rate, exact, verdict: r.verified.report });
         const { scanSeconds, totalSeconds } = r.timing;
         const times = `${scanSeconds.toFixed(2)} s to the last state, ${totalSeconds.toFixed(2)} s in all`;
         const what = `${Math.round(rate)} pairs/s (${times}), ${r.timing.probed} identified`;
         console.log(
-          `  ${mode} ${sv ? '-sV' : '   '} run ${run}: ${what}; verify ${r.verified.exit === 0 ? 'exact' : 'FAILED'}`,
+          `  ${mode} --rate ${ratePps} ${sv ? '-sV' : '   '} run ${run}: ${what}; verify ${exact ? 'exact' : 'FAILED'}`,
         );
       }
   return rows;

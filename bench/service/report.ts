@@ -19,6 +19,8 @@ export interface IdRun extends Timed {
 /** One timed library scan of the rate workload. */
 export interface ScanRow extends ScanTiming {
   mode: 'syn' | 'connect';
+  /** --rate (0: unlimited). */
+  ratePps: number;
   sv: boolean;
   run: number;
   rate: number;
@@ -55,11 +57,12 @@ function agreement(ours: Names, nmap: Names): { same: number; both: number; diff
   return { same, both, differ };
 }
 
-function rateRow(scans: ScanRow[], mode: 'syn' | 'connect'): string[] {
-  const rate = (sv: boolean): number => median(scans.filter((s) => s.mode === mode && s.sv === sv).map((s) => s.rate));
-  const exact = scans.filter((s) => s.mode === mode).every((s) => s.exact);
+function rateRow(scans: ScanRow[], mode: 'syn' | 'connect', ratePps: number): string[] {
+  const mine = scans.filter((s) => s.mode === mode && s.ratePps === ratePps);
+  const rate = (sv: boolean): number => median(mine.filter((s) => s.sv === sv).map((s) => s.rate));
   const share = `${((rate(true) / rate(false)) * 100).toFixed(1)}%`;
-  return [mode, Math.round(rate(false)).toString(), Math.round(rate(true)).toString(), share, exact ? 'yes' : 'NO'];
+  const exact = mine.every((s) => s.exact) ? 'yes' : 'NO';
+  return [mode, String(ratePps), Math.round(rate(false)).toString(), Math.round(rate(true)).toString(), share, exact];
 }
 
 /** Prints the verdict, writes bench/results/service.json; true when names agree and every scan was exact. */
@@ -84,8 +87,11 @@ export function report(r: BenchReport): boolean {
   console.log(`  ratio ${(oursRate / nmapRate).toFixed(1)}x nmap (goal >= 10x)`);
   console.log(`  names agree on ${agree.same} of ${agree.both} open ports${differ}`);
   console.log(`\nThe scan itself, ${r.hosts} x ${r.scanPorts}, pairs/s to the last final state (median):`);
-  const rows = (['syn', 'connect'] as const).map((mode) => rateRow(r.scans, mode));
-  console.log(table(['mode', 'without -sV', 'with -sV', 'with/without', 'all exact'], rows, [1, 2, 3]));
+  const cases = [...new Map(r.scans.map((s) => [`${s.mode} ${s.ratePps}`, s])).values()];
+  const rows = cases.map((s) => rateRow(r.scans, s.mode, s.ratePps));
+  console.log(table(['mode', '--rate', 'without -sV', 'with -sV', 'with/without', 'all exact'], rows, [1, 2, 3, 4]));
+  console.log("  (--rate 0: unlimited. At a fixed --rate each identification connection takes one probe's");
+  console.log('  place, so -sV slows the probes by design, by the share of identification connections.)');
   console.log(`\nload (1, 5, 15 min) before ${r.load.before}, after ${r.load.after}`);
   console.log(`commands: ${r.ours[0]?.command ?? ''}\n          ${r.nmap.command}`);
 
