@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 
 import { startCli } from '../helpers/cli';
-import { freePort } from '../helpers/daemons';
+import { freePort } from '../../bench/lib/daemons';
 
 const IP = '127.0.13.2';
 const servers: Server[] = [];

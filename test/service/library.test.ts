@@ -4,7 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 
 import { runScan, scan } from '../../lib/scan';
 import type { PortResult } from '../../lib/scanner/result';
-import { freePort } from '../helpers/daemons';
+import { freePort } from '../../bench/lib/daemons';
 
 const IP = '127.0.13.3';
 let server: Server;

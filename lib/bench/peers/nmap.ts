@@ -32,8 +32,8 @@ export function nmapConnectArgv(job: NmapConnectJob): string[] {
 export interface NmapHost {
   /** The IPv4 address (undefined when the block has none). */
   ip: string | undefined;
-  /** Listed TCP ports with their state ("open", "closed", "filtered", "open|filtered", ...). */
-  ports: { port: number; state: string }[];
+  /** Listed TCP ports with their state ("open", "closed", "filtered", "open|filtered", ...); with -sV, the service. */
+  ports: ({ port: number; state: string } & NmapService)[];
   /** <extraports>: ports not listed, counted per state. */
   extra: { state: string; count: number }[];
 }
@@ -46,15 +46,31 @@ export interface NmapXml {
   hosts: NmapHost[];
 }
 
+/** A port's <service> element (-sV): its name ("tunnel/name" when tunnelled: "ssl/http") and how it was decided. */
+export interface NmapService {
+  service?: string;
+  /** "probed" (an answer matched) or "table" (the port number). */
+  method?: string;
+}
+
+function serviceOf(port: string): NmapService {
+  const tag = /<service [^>]*>/.exec(port)?.[0];
+  if (!tag) return {};
+  const attr = (name: string): string | undefined => new RegExp(` ${name}="([^"]*)"`).exec(tag)?.[1];
+  const name = attr('name') ?? 'unknown';
+  const tunnel = attr('tunnel');
+  const method = attr('method');
+  return { service: tunnel ? `${tunnel}/${name}` : name, ...(method ? { method } : {}) };
+}
+
 /** Reads nmap's -oX output. */
 export function readNmapXml(text: string): NmapXml {
   const hosts: NmapHost[] = [];
   for (const block of text.split(/<host(?=[\s>])/).slice(1)) {
     const ip = /<address addr="([\d.]+)" addrtype="ipv4"/.exec(block)?.[1];
-    const ports = [...block.matchAll(/<port protocol="tcp" portid="(\d+)">\s*<state state="([^"]+)"/g)].map((m) => ({
-      port: Number(m[1]),
-      state: m[2] as string,
-    }));
+    const ports = [
+      ...block.matchAll(/<port protocol="tcp" portid="(\d+)">\s*<state state="([^"]+)"[^]*?<\/port>/g),
+    ].map((m) => ({ port: Number(m[1]), state: m[2] as string, ...serviceOf(m[0]) }));
     const extra = [...block.matchAll(/<extraports state="([^"]+)" count="(\d+)"/g)].map((m) => ({
       state: m[1] as string,
       count: Number(m[2]),

@@ -1,19 +1,48 @@
-// Real services from their Debian packages, started by hand on a loopback address for the
-// service identification tests (the image's policy-rc.d keeps them from starting at install):
-// sshd with a generated host key, redis-server, nginx (HTTP, and HTTPS with a generated
-// certificate), vsftpd. Each listens on 127.0.0.x only; stopAll() kills them by their pids.
+// SPDX-License-Identifier: MIT
+// daemons.ts: real services from their Debian packages, started by hand for the service
+// identification tests and `npm run bench:service` (the image's policy-rc.d keeps them from
+// starting at install): sshd with a generated host key, redis-server, nginx (HTTP, and HTTPS with
+// a generated certificate), vsftpd, and a port that accepts and says nothing. Each listens on one
+// address: 127.0.0.x, or with `netns` an address inside that network namespace (the testbed's
+// target namespace), the commands then run under `ip netns exec`. Each runs in a process group of
+// its own; stop() ends each group by its id (workers and per-connection children included).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { waitFor } from './cli';
-
 export const CERT = { cn: 'svc-test.localhost', sans: ['svc-test.localhost', 'alt.svc-test.localhost'] };
 
-/** A free port on `ip` (bound once, then closed). */
-export function freePort(ip: string): Promise<number> {
+/** `cmd args` as run inside network namespace `netns` (as is when there is none). */
+function inNetns(netns: string | undefined, cmd: string, args: string[]): [string, string[]] {
+  return netns ? ['ip', ['netns', 'exec', netns, cmd, ...args]] : [cmd, args];
+}
+
+/**
+ * Is anything listening on ip:port (on any address when ip is '*')? Asks ss, connects to nothing:
+ * a connection would consume a greeting.
+ */
+function listening(ip: string, port: number, netns?: string): boolean {
+  const filter = ip === '*' ? `sport = :${port}` : `src ${ip}:${port}`;
+  const [cmd, args] = inNetns(netns, 'ss', ['-Hltn', filter]);
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ss in ${netns ?? 'this namespace'} failed: ${r.stderr}`);
+  return r.stdout.trim().length > 0;
+}
+
+/**
+ * A free port on `ip`: bound once, then closed; in a namespace (where this process cannot bind),
+ * a random port from 20000-60999 on which nothing there listens on any address.
+ */
+export function freePort(ip: string, netns?: string): Promise<number> {
+  if (netns) {
+    for (let i = 0; i < 200; i++) {
+      const port = 20000 + Math.floor(Math.random() * 41000);
+      if (!listening('*', port, netns)) return Promise.resolve(port);
+    }
+    return Promise.reject(new Error(`no free port found in ${netns}`));
+  }
   return new Promise((resolve, reject) => {
     const s: Server = createServer();
     s.once('error', reject);
@@ -44,21 +73,36 @@ function run(cmd: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
 }
 
-/** Is anything listening on ip:port? (ss, no connection made: a connection would consume a greeting.) */
-function listening(ip: string, port: number): boolean {
-  const r = spawnSync('ss', ['-Hltn', `src ${ip}:${port}`], { encoding: 'utf8' });
-  return r.stdout.trim().length > 0;
+async function waitUntil(what: string, ready: () => boolean, limitMs: number): Promise<void> {
+  const t0 = Date.now();
+  while (!ready()) {
+    if (Date.now() - t0 > limitMs) throw new Error(`waited ${limitMs} ms for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
+
+/** Accepts, holds each connection open and never sends a byte (run as `node -e`, so it can run in a namespace). */
+const SILENT_SERVER = [
+  'const held = [];',
+  "require('node:net')",
+  '  .createServer((s) => { held.push(s); s.on("error", () => {}); })',
+  '  .listen(Number(process.argv[1]), process.argv[2]);',
+].join('\n');
 
 export class Daemons {
   readonly dir = mkdtempSync(join(tmpdir(), 'portscan-svc-'));
   private readonly children: ChildProcess[] = [];
   readonly logs: Record<string, string> = {};
 
-  constructor(readonly ip: string) {}
+  /** Services on `ip`, inside network namespace `netns` when given. */
+  constructor(
+    readonly ip: string,
+    readonly netns?: string,
+  ) {}
 
-  private start(name: string, cmd: string, args: string[]): void {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  private start(name: string, command: string, commandArgs: string[]): void {
+    const [cmd, args] = inNetns(this.netns, command, commandArgs);
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.logs[name] = '';
     const keep = (d: Buffer): void => {
       this.logs[name] = (this.logs[name] + d.toString('utf8')).slice(-4000);
@@ -76,14 +120,17 @@ export class Daemons {
     this.start('sshd', '/usr/sbin/sshd', [
       ...['-D', '-e', '-p', String(port), '-h', key, '-f', '/dev/null'],
       ...['-o', `ListenAddress=${this.ip}`, '-o', 'PidFile=none'],
+      // Many identifications at once are one client, not an attack: no random drops from 10 on.
+      ...['-o', 'MaxStartups=1000'],
     ]);
     await this.ready('sshd', port);
   }
 
+  /** redis-server, protected mode off: from another namespace it would refuse all (-DENIED) and name no version. */
   async redis(port: number): Promise<void> {
     this.start('redis', 'redis-server', [
       ...['--port', String(port), '--bind', this.ip, '--save', '', '--appendonly', 'no'],
-      ...['--dir', this.dir, '--daemonize', 'no'],
+      ...['--dir', this.dir, '--daemonize', 'no', '--protected-mode', 'no'],
     ]);
     await this.ready('redis', port);
   }
@@ -106,7 +153,7 @@ export class Daemons {
         `pid ${d}/nginx.pid;`,
         `error_log ${d}/nginx-error.log;`,
         'daemon off;',
-        'events { worker_connections 64; }',
+        'events { worker_connections 1024; }',
         'http {',
         '  access_log off;',
         `  ${temps.join(' ')}`,
@@ -145,16 +192,41 @@ export class Daemons {
     await this.ready('vsftpd', port);
   }
 
+  /** A port that accepts and says nothing, holding every connection open. */
+  async silent(port: number): Promise<void> {
+    this.start('silent', process.execPath, ['-e', SILENT_SERVER, String(port), this.ip]);
+    await this.ready('silent', port);
+  }
+
   private async ready(name: string, port: number): Promise<void> {
-    await waitFor(
+    await waitUntil(
       `${name} listening on ${this.ip}:${port} (log: ${this.logs[name]})`,
-      () => listening(this.ip, port),
+      () => listening(this.ip, port, this.netns),
       20000,
     );
   }
 
-  stopAll(): void {
-    for (const c of this.children) if (c.exitCode === null && c.pid !== undefined) c.kill('SIGTERM');
+  /** Ends every service's process group (SIGTERM, then SIGKILL after 5 s) and waits for each to exit. */
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.children.map(async (c) => {
+        if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) return;
+        const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+        const group = -c.pid;
+        const signal = (sig: NodeJS.Signals): void => {
+          try {
+            process.kill(group, sig);
+          } catch {
+            // the group is gone already
+          }
+        };
+        signal('SIGTERM');
+        const kill = setTimeout(() => signal('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(kill);
+        signal('SIGKILL'); // what the leader left behind (an sshd child still in its grace time)
+      }),
+    );
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
