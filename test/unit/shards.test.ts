@@ -38,6 +38,8 @@ describe('deploy/portscan-shards.yaml', () => {
   });
   it('maps JOB_COMPLETION_INDEX i to --shard i+1/N with one seed for all', () => {
     expect(text).toMatch(/K=\$\(\(JOB_COMPLETION_INDEX \+ 1\)\)/);
-    expect(text).toMatch(/--seed "\$SEED" --shard "\$K\/\$SHARDS"/);
+    // SYN mode: every pod the same --seed (connect mode's order is fixed and refuses one).
+    expect(text).toMatch(/if \[ "\$MODE" = syn \]; then set -- --seed "\$SEED"; else set --; fi/);
+    expect(text).toMatch(/"\$@" --shard "\$K\/\$SHARDS"/);
   });
 });
