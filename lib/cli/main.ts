@@ -23,6 +23,7 @@ import { loadBinding } from '../native/binding';
 import { PrivilegeDrop, type SudoIds } from './privdrop';
 import type { ScanOptions } from '../options';
 import { parsePortList } from '../plan/port-list';
+import { loadServiceNames } from '../plan/services';
 
 /**
  * Runs the command; resolves to the exit code. `sudo`: SUDO_UID and SUDO_GID from the
@@ -147,7 +148,10 @@ export async function main(argv: string[], sudo: SudoIds = {}): Promise<number> 
       },
       onCheckpoint: (position) => checkpoint?.update(position),
       onPositions: (maxPosition) => checkpoint?.noteBatch(session.outputBytes(), maxPosition),
-      onPrivilegedOpen: () => privs.drop(),
+      onPrivilegedOpen: () => {
+        loadServiceNames(); // read while the package's folder is still readable (see services.ts)
+        privs.drop();
+      },
     });
     session.end(summary);
     checkpoint?.flush();

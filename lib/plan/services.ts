@@ -19,6 +19,14 @@ function load(): string[] {
   return names;
 }
 
+/**
+ * Loads the registry now: a root CLI calls it before it drops to an unprivileged user, who may
+ * not be able to read the installed package's node_modules any more (a 0700 folder, /root).
+ */
+export function loadServiceNames(): void {
+  byPort ??= load();
+}
+
 /** The IANA service name of a TCP port, or '' when IANA registers none. */
 export function serviceName(port: number): string {
   byPort ??= load();

@@ -5,7 +5,7 @@
 // compiles nothing and `npx portscan --mode connect 127.0.0.1` prints the table (loopback only);
 // `--build-from-source` builds the addon with cmake-js and works too. Install times are printed.
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,10 +22,9 @@ interface Packed {
   files: PackedFile[];
 }
 
+// A 0700 folder (mkdtemp's), as /root is: run as root, the CLI drops to nobody once its sockets are
+// open, after which it must need nothing more from the installed package.
 const dir = mkdtempSync(join(tmpdir(), 'portscan-pack-'));
-// Readable by all: run as root, the CLI drops to nobody after loading the addon, and must still be
-// able to read the rest of the installed package (mkdtemp makes a 0700 folder).
-chmodSync(dir, 0o755);
 const MINUTE = 60_000;
 // The project allows portscan's install script (freshProject), so scripts/install.js runs, and it
 // must compile nothing when the prebuild loads.
